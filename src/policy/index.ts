@@ -1,0 +1,10 @@
+// Retry policies (SPEC section 5): presets, resolution, schedule maths, success and expiry rules,
+// and the API schemas. Everything here is pure, so workflow code may import it.
+
+export * from './types';
+export * from './presets';
+export * from './resolve';
+export * from './schedule';
+export * from './success';
+export * from './expiry';
+export * from './schema';
