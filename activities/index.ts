@@ -1,0 +1,75 @@
+// Activities are thin: they call the store and HTTP, and leave every decision to the workflows.
+import type { Dispatcher } from 'undici';
+import type { Attempt } from '../src/domain';
+import { buildRequest, sendRequest } from '../src/delivery';
+import type { Store } from '../src/store';
+import { toEventRecord } from '../src/store/events';
+import { toTarget } from '../src/store/webhooks';
+import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
+
+export interface ActivityDeps {
+  store: Store;
+  allowPrivateNetworks: boolean;
+  dispatcher?: Dispatcher;
+  onAttempt?: (attempt: Attempt, succeeded: boolean) => void;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { store } = deps;
+
+  return {
+    /** Sends one attempt of a delivery and records it with the state the workflow planned for its outcome. */
+    async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+      const [webhook, event] = await Promise.all([
+        store.webhooks.get(input.workspaceId, input.webhookId),
+        store.events.get(input.workspaceId, input.eventId),
+      ]);
+      if (!webhook || !event) return { outcome: 'webhook-missing' };
+      if (!webhook.active) return { outcome: 'webhook-inactive' };
+
+      const startedAt = new Date();
+      const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
+      const sent = await sendRequest(request, {
+        timeoutMs: input.timeoutMs,
+        allowPrivateNetworks: deps.allowPrivateNetworks,
+        ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+      });
+      const succeeded = sent.statusCode !== undefined && sent.error === undefined && input.successCodes.includes(sent.statusCode);
+
+      const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
+      if (sent.statusCode !== undefined) attempt.statusCode = sent.statusCode;
+      if (sent.responseSnippet !== undefined) attempt.responseSnippet = sent.responseSnippet;
+      if (sent.error) attempt.error = sent.error;
+      else if (!succeeded) attempt.error = { kind: 'status', message: `status ${sent.statusCode} is not a success code` };
+
+      await store.deliveries.recordAttempt(
+        input.deliveryId,
+        attempt,
+        succeeded
+          ? { status: 'succeeded', lane: input.lane, nextAttemptAt: null }
+          : {
+              status: input.onFailure.status,
+              lane: input.onFailure.lane,
+              nextAttemptAt: input.onFailure.nextAttemptAt ? new Date(input.onFailure.nextAttemptAt) : null,
+            },
+      );
+      deps.onAttempt?.(attempt, succeeded);
+
+      if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
+      const failed: AttemptOutcome = { outcome: 'failed' };
+      if (sent.statusCode !== undefined) failed.statusCode = sent.statusCode;
+      failed.errorKind = attempt.error?.kind ?? 'status';
+      return failed;
+    },
+
+    async recordDeliveryStatus(update: StatusUpdate): Promise<void> {
+      await store.deliveries.setProgress(update.deliveryId, {
+        status: update.status,
+        lane: update.lane,
+        nextAttemptAt: update.nextAttemptAt ? new Date(update.nextAttemptAt) : null,
+      });
+    },
+  };
+}
+
+export type HeraldActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,87 @@
+// The API is assembled from plugins in a visible order: external plugins, then Herald's
+// validation and error mapping, then one route plugin per resource.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import type { Db } from 'mongodb';
+import { HERALD_VERSION } from '../delivery/version';
+import type { Metrics } from '../metrics';
+import type { AppDeps } from './deps';
+import { registerErrorHandling } from './errors';
+import { registerValidation } from './validation';
+import { deliveryRoutes } from './routes/deliveries';
+import { eventRoutes } from './routes/events';
+import { eventTypeRoutes } from './routes/eventTypes';
+import { operationRoutes } from './routes/operations';
+import { webhookRoutes } from './routes/webhooks';
+import { workspaceRoutes } from './routes/workspaces';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+export interface BuildAppOptions extends AppDeps {
+  db: Db;
+  metrics: Metrics;
+  logger?: boolean | object;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.maxBodyBytes,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
+  });
+
+  // Keep the exact body text: event payloads are delivered byte for byte as received.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = Object.assign(new Error('body is not valid JSON'), { statusCode: 400, code: 'invalid_json' });
+      done(error, undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Herald', version: HERALD_VERSION, description: 'Durable webhook delivery on Temporal' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    allowList: (request) => !request.url.startsWith('/v1/'),
+  });
+
+  registerValidation(app);
+  registerErrorHandling(app);
+
+  await app.register(async (v1) => {
+    await workspaceRoutes(v1, options);
+    await eventTypeRoutes(v1, options);
+    await webhookRoutes(v1, options);
+    await eventRoutes(v1, options);
+    await deliveryRoutes(v1, options);
+  }, { prefix: '/v1' });
+  await operationRoutes(app, options);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url === '/v1/workspaces/:ws/events' && reply.statusCode === 202) options.metrics.eventsIngested.inc();
+  });
+  return app;
+}

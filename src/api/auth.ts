@@ -1,0 +1,54 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Scope } from '../store/apiKeys';
+import type { Store } from '../store';
+import { HttpError, notFound } from './errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    workspaceId?: string;
+  }
+}
+
+const unauthorized = () => new HttpError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export function requireAdmin(adminKey: string | undefined) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const key = bearer(request);
+    if (!key || !adminKey || !sameSecret(key, adminKey)) throw unauthorized();
+  };
+}
+
+/**
+ * A workspace key opens only its own workspace: another workspace's ids answer 404, never 403,
+ * so ids cannot be probed. A key without the scope the route needs answers 403.
+ */
+export function requireWorkspaceKey(store: Store, adminKey: string | undefined, scope: Scope) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const key = bearer(request);
+    if (!key) throw unauthorized();
+    const workspaceId = (request.params as { ws?: string }).ws;
+    if (adminKey && sameSecret(key, adminKey)) {
+      if (!workspaceId || !(await store.workspaces.get(workspaceId))) throw notFound('workspace');
+      request.workspaceId = workspaceId;
+      return;
+    }
+    const record = await store.apiKeys.findActiveByKey(key);
+    if (!record) throw unauthorized();
+    if (record.workspaceId !== workspaceId) throw notFound('workspace');
+    if (!record.scopes.includes(scope)) throw new HttpError(403, 'forbidden', `this API key lacks the ${scope} scope`);
+    request.workspaceId = workspaceId;
+  };
+}

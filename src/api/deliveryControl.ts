@@ -1,0 +1,72 @@
+// Manual control of deliveries from the "webhook queue" (seed 000): retry and cancel.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { policyOf } from '../store/webhooks';
+import type { DeliveryDoc } from '../store/deliveries';
+import { startDelivery } from '../temporal/client';
+import type { AppDeps } from './deps';
+import { conflict, notFound } from './errors';
+
+const RUNNING_STATUSES = ['pending', 'buffered'];
+
+async function signal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
+  try {
+    await deps.temporal.client.workflow.getHandle(delivery._id).signal(name);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/**
+ * A pending delivery is told to attempt now, keeping its schedule's remaining budget. A failed one
+ * gets a new run that makes one fresh attempt with the same delivery id (so the same webhook-id
+ * header). An expired one answers 409: nothing is attempted past the policy's maximum age.
+ */
+export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
+  const { store } = deps;
+  if (delivery.status === 'pending' && (await signal(deps, delivery, 'retryNow'))) return delivery;
+  if (delivery.status === 'expired') throw conflict('this delivery expired: its retry policy allows no attempt after its maximum age');
+  if (delivery.status === 'succeeded') throw conflict('this delivery already succeeded');
+  if (delivery.status !== 'failed' && delivery.status !== 'pending') throw conflict(`a ${delivery.status} delivery cannot be retried`);
+
+  const [webhook, event] = await Promise.all([
+    store.webhooks.get(delivery.workspaceId, delivery.webhookId),
+    store.events.get(delivery.workspaceId, delivery.eventId),
+  ]);
+  if (!webhook || !event) throw conflict('the webhook or event of this delivery no longer exists');
+  const policy = policyOf(webhook);
+  if (policy.maxAgeSeconds !== null && Date.now() >= event.receivedAt.getTime() + policy.maxAgeSeconds * 1000) {
+    throw conflict('this delivery expired: its retry policy allows no attempt after its maximum age');
+  }
+  await store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
+  await startDelivery(
+    deps.temporal,
+    {
+      workspaceId: delivery.workspaceId,
+      webhookId: delivery.webhookId,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      deliveryId: delivery._id,
+      receivedAt: event.receivedAt.toISOString(),
+      policy,
+      summary: `${delivery.eventType} → ${webhook.name} (manual retry)`,
+    },
+    { mode: 'single-attempt', state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
+  );
+  const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
+  if (!updated) throw notFound('delivery');
+  return updated;
+}
+
+export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<void> {
+  if (!RUNNING_STATUSES.includes(delivery.status)) throw conflict(`a ${delivery.status} delivery cannot be cancelled`);
+  if (!(await signal(deps, delivery, 'cancel'))) {
+    await deps.store.deliveries.setProgress(delivery._id, { status: 'cancelled', nextAttemptAt: null });
+  }
+}
+
+export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
+  const pending = await deps.store.deliveries.pendingOfWebhook(workspaceId, webhookId);
+  await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
+}

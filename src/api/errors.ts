@@ -1,0 +1,81 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+// Domain errors are thrown anywhere in a route and become HTTP responses here, in one place.
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'invalid_request', message, details);
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+
+export function envelope<T>(data: T) {
+  return { data, error: null };
+}
+
+interface AjvIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns a schema failure into a message that names the field, e.g. `body.retryPolicy.preset`. */
+export function describeValidation(context: string, issues: AjvIssue[]): { message: string; fields: string[] } {
+  const fields: string[] = [];
+  const parts = issues.map((issue) => {
+    const path = (issue.instancePath ?? '').split('/').filter(Boolean).join('.');
+    let field = path ? `${context}.${path}` : context;
+    let message = issue.message ?? 'is invalid';
+    if (issue.keyword === 'additionalProperties') {
+      field = `${field}.${String(issue.params?.additionalProperty)}`;
+      message = 'is not a known field';
+    } else if (issue.keyword === 'required') {
+      field = `${field}.${String(issue.params?.missingProperty)}`;
+      message = 'is required';
+    } else if (issue.keyword === 'enum' || issue.keyword === 'const') {
+      const allowed = (issue.params?.allowedValues as unknown[] | undefined) ?? [issue.params?.allowedValue];
+      message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    fields.push(field);
+    return `${field} ${message}`;
+  });
+  return { message: parts.join('; '), fields };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ data: null, error: { code: 'not_found', message: `route ${request.method} ${request.url} not found` } });
+  });
+
+  app.setErrorHandler((error: FastifyError & Partial<HttpError>, request, reply) => {
+    if (error instanceof HttpError) {
+      const body: Record<string, unknown> = { code: error.code, message: error.message };
+      if (error.details !== undefined) body.details = error.details;
+      return reply.code(error.statusCode).send({ data: null, error: body });
+    }
+    if (error.validation) {
+      const { message, fields } = describeValidation(error.validationContext ?? 'body', error.validation as AjvIssue[]);
+      return reply.code(400).send({ data: null, error: { code: 'invalid_request', message, details: { fields } } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send({ data: null, error: { code: 'payload_too_large', message: 'body is larger than the configured limit' } });
+    }
+    if (status === 429) {
+      return reply.code(429).send({ data: null, error: { code: 'rate_limited', message: error.message } });
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ data: null, error: { code: error.code ?? 'invalid_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ data: null, error: { code: 'internal', message: 'internal error' } });
+  });
+}

@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DEFAULT_PRESET } from '../../policy/presets';
+import { policyOf, type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
+import { requireWorkspaceKey } from '../auth';
+import type { AppDeps } from '../deps';
+import { envelope, notFound } from '../errors';
+import { Envelope, errorResponses, pageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { CreateWebhookBody, UpdateWebhookBody, WebhookListQuery, WebhookView } from '../schemas/webhook';
+import { checkWebhookInput, resolveSecret } from '../webhookInput';
+import { cancelPendingDeliveries } from '../deliveryControl';
+
+export function webhookView(doc: WebhookDoc, revealSecret?: string) {
+  const policy = policyOf(doc);
+  return {
+    id: doc._id,
+    name: doc.name,
+    url: doc.url,
+    events: doc.events,
+    ...(doc.app !== undefined ? { app: doc.app } : {}),
+    method: doc.method,
+    contentType: doc.contentType,
+    active: doc.active,
+    hasSecret: Boolean(doc.secret),
+    ...(revealSecret ? { secret: revealSecret } : {}),
+    ...(doc.auth ? { auth: { username: doc.auth.username } } : {}),
+    ...(doc.headers?.length ? { headers: Object.fromEntries(doc.headers.map((h) => [h.name, h.value])) } : {}),
+    ...(doc.payloadTemplate ? { payloadTemplate: doc.payloadTemplate } : {}),
+    retryPolicy: doc.retryPolicy as unknown as Record<string, unknown>,
+    successCodes: policy.successCodes,
+    timeoutMs: policy.timeoutMs,
+    ...(doc.deactivation ? { deactivation: doc.deactivation } : {}),
+    ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt.toISOString() } : {}),
+    ...(doc.deactivationReason ? { deactivationReason: doc.deactivationReason } : {}),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+const headerPairs = (headers: Record<string, string>) => Object.entries(headers).map(([name, value]) => ({ name, value }));
+
+export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const { store, config } = deps;
+  const read = requireWorkspaceKey(store, config.adminKey, 'webhooks:read');
+  const write = requireWorkspaceKey(store, config.adminKey, 'webhooks:write');
+  const tags = ['webhooks'];
+
+  const workspaceOf = async (id: string) => {
+    const workspace = await store.workspaces.get(id);
+    if (!workspace) throw notFound('workspace');
+    return workspace;
+  };
+
+  app.post(
+    '/workspaces/:ws/webhooks',
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Create a webhook', params: WorkspaceParams, body: CreateWebhookBody, response: { 201: Envelope(WebhookView), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const workspace = await workspaceOf(request.params.ws);
+      await checkWebhookInput(store, workspace, body, config.allowPrivateNetworks);
+      const secret = body.secret !== undefined ? resolveSecret(body.secret) : undefined;
+      const input: NewWebhook = {
+        name: body.name,
+        url: body.url,
+        events: body.events,
+        method: body.method ?? 'POST',
+        contentType: body.contentType ?? 'json',
+        active: body.active ?? true,
+        retryPolicy: body.retryPolicy ?? { preset: DEFAULT_PRESET },
+      };
+      if (body.app !== undefined) input.app = body.app;
+      if (secret) input.secret = secret.stored;
+      if (body.auth) input.auth = body.auth;
+      if (body.headers) input.headers = headerPairs(body.headers);
+      if (body.payloadTemplate !== undefined) input.payloadTemplate = body.payloadTemplate;
+      if (body.successCodes) input.successCodes = body.successCodes;
+      if (body.timeoutMs !== undefined) input.timeoutMs = body.timeoutMs;
+      if (body.deactivation) input.deactivation = body.deactivation;
+      const doc = await store.webhooks.create(workspace._id, input);
+      reply.code(201);
+      return envelope(webhookView(doc, secret?.reveal));
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/webhooks',
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'List webhooks, filtered by app, event and active flag',
+        params: WorkspaceParams,
+        querystring: WebhookListQuery,
+        response: { 200: Type.Object({ data: Type.Array(WebhookView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { app: appName, event, active, cursor } = request.query;
+      const limit = request.query.limit ?? 50;
+      const docs = await store.webhooks.list(request.params.ws, {
+        limit: limit + 1,
+        ...(appName !== undefined ? { app: appName } : {}),
+        ...(event !== undefined ? { event } : {}),
+        ...(active !== undefined ? { active } : {}),
+        ...(cursor !== undefined ? { after: cursor } : {}),
+      });
+      const page = pageOf(docs, limit, (doc) => doc._id);
+      return { data: page.items.map((doc) => webhookView(doc)), error: null, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/webhooks/:id',
+    { preHandler: read, schema: { tags, summary: 'Get a webhook', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } } },
+    async (request) => {
+      const doc = await store.webhooks.get(request.params.ws, request.params.id);
+      if (!doc) throw notFound('webhook');
+      return envelope(webhookView(doc));
+    },
+  );
+
+  app.patch(
+    '/workspaces/:ws/webhooks/:id',
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Update a webhook; null clears an optional field', params: ResourceParams, body: UpdateWebhookBody, response: { 200: Envelope(WebhookView), ...errorResponses } },
+    },
+    async (request) => {
+      const { ws, id } = request.params;
+      const body = request.body;
+      const workspace = await workspaceOf(ws);
+      if (!(await store.webhooks.get(ws, id))) throw notFound('webhook');
+      await checkWebhookInput(store, workspace, body, config.allowPrivateNetworks);
+
+      const changes: WebhookChanges = {};
+      const unset: string[] = [];
+      let reveal: string | undefined;
+      for (const [key, value] of Object.entries(body)) {
+        if (value === null) {
+          unset.push(key);
+        } else if (key === 'secret') {
+          const secret = resolveSecret(value as true | string);
+          changes.secret = secret.stored;
+          reveal = secret.reveal;
+        } else if (key === 'headers') {
+          changes.headers = headerPairs(value as Record<string, string>);
+        } else {
+          (changes as Record<string, unknown>)[key] = value;
+        }
+      }
+      const doc = await store.webhooks.update(ws, id, changes, unset);
+      if (!doc) throw notFound('webhook');
+      return envelope(webhookView(doc, reveal));
+    },
+  );
+
+  app.delete(
+    '/workspaces/:ws/webhooks/:id',
+    { preHandler: write, schema: { tags, summary: 'Delete a webhook and cancel its pending deliveries', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      const { ws, id } = request.params;
+      if (!(await store.webhooks.delete(ws, id))) throw notFound('webhook');
+      await cancelPendingDeliveries(deps, ws, id);
+      reply.code(204).send(null);
+    },
+  );
+}

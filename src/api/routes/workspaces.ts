@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { SCOPES, type Scope } from '../../store/apiKeys';
+import type { WorkspaceDoc } from '../../store/workspaces';
+import { requireAdmin } from '../auth';
+import type { AppDeps } from '../deps';
+import { envelope, notFound } from '../errors';
+import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
+
+const Deactivation = Type.Object(
+  { consecutiveFailures: Type.Integer({ minimum: 1, maximum: 10000 }), minFailingSeconds: Type.Integer({ minimum: 0, maximum: 30 * 86400 }) },
+  { additionalProperties: false },
+);
+const Settings = {
+  notificationUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' })),
+  requireHttps: Type.Optional(Type.Boolean()),
+  deactivation: Type.Optional(Deactivation),
+};
+const WorkspaceView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  settings: Type.Object({ notificationUrl: Type.Optional(Type.String()), requireHttps: Type.Boolean(), deactivation: Deactivation }),
+  createdAt: Type.String(),
+});
+const ScopeName = Type.Union(SCOPES.map((scope) => Type.Literal(scope)));
+const ApiKeyView = Type.Object({
+  id: Type.String(),
+  name: Type.Optional(Type.String()),
+  scopes: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  revokedAt: Type.Optional(Type.String()),
+  key: Type.Optional(Type.String({ description: 'The key itself: shown once, in the create response only.' })),
+});
+
+const workspaceView = (doc: WorkspaceDoc) => ({ id: doc._id, name: doc.name, settings: doc.settings, createdAt: doc.createdAt.toISOString() });
+
+/** Admin routes: tenants and their API keys. */
+export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const { store } = deps;
+  const admin = requireAdmin(deps.config.adminKey);
+  const tags = ['admin'];
+
+  app.post(
+    '/workspaces',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Create a workspace (admin key)',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...Settings }, { additionalProperties: false }),
+        response: { 201: Envelope(WorkspaceView), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { name, ...settings } = request.body;
+      const doc = await store.workspaces.create(name, settings);
+      reply.code(201);
+      return envelope(workspaceView(doc));
+    },
+  );
+
+  app.patch(
+    '/workspaces/:ws',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Change workspace settings (admin key)',
+        params: WorkspaceParams,
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...Settings }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: Envelope(WorkspaceView), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { name, ...settings } = request.body;
+      const doc = await store.workspaces.update(request.params.ws, { ...(name !== undefined ? { name } : {}), settings });
+      if (!doc) throw notFound('workspace');
+      return envelope(workspaceView(doc));
+    },
+  );
+
+  app.post(
+    '/workspaces/:ws/api-keys',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Create a workspace API key (admin key); the key is shown once',
+        params: WorkspaceParams,
+        body: Type.Optional(
+          Type.Object(
+            { name: Type.Optional(Type.String({ maxLength: 200 })), scopes: Type.Optional(Type.Array(ScopeName, { minItems: 1, uniqueItems: true })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 201: Envelope(ApiKeyView), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store.workspaces.get(request.params.ws))) throw notFound('workspace');
+      const scopes: Scope[] = request.body?.scopes ?? [...SCOPES];
+      const { doc, key } = await store.apiKeys.create(request.params.ws, scopes, request.body?.name);
+      reply.code(201);
+      return envelope({ id: doc._id, ...(doc.name ? { name: doc.name } : {}), scopes: doc.scopes, createdAt: doc.createdAt.toISOString(), key });
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/api-keys',
+    { preHandler: admin, schema: { tags, summary: 'List API keys (never the keys themselves)', params: WorkspaceParams, response: { 200: Envelope(Type.Array(ApiKeyView)), ...errorResponses } } },
+    async (request) => {
+      if (!(await store.workspaces.get(request.params.ws))) throw notFound('workspace');
+      const keys = await store.apiKeys.list(request.params.ws);
+      return envelope(
+        keys.map((doc) => ({
+          id: doc._id,
+          ...(doc.name ? { name: doc.name } : {}),
+          scopes: doc.scopes,
+          createdAt: doc.createdAt.toISOString(),
+          ...(doc.revokedAt ? { revokedAt: doc.revokedAt.toISOString() } : {}),
+        })),
+      );
+    },
+  );
+
+  app.delete(
+    '/workspaces/:ws/api-keys/:id',
+    { preHandler: admin, schema: { tags, summary: 'Revoke an API key', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      if (!(await store.apiKeys.revoke(request.params.ws, request.params.id))) throw notFound('API key');
+      reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+import { Type } from '@sinclair/typebox';
+import { RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema } from '../../policy/schema';
+import { Id, Nullable } from './common';
+
+const EventName = Type.String({ minLength: 1, maxLength: 200, pattern: '^(\\*|[A-Za-z0-9_.:-]+)$' });
+const Url = Type.String({ format: 'uri', minLength: 8, maxLength: 2048, pattern: '^https?://' });
+const Auth = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ maxLength: 500 }) },
+  { additionalProperties: false },
+);
+// Header names must be HTTP tokens; reserved names are refused by the route.
+const Headers = Type.Record(Type.String({ pattern: '^[!#$%&\'*+.^_`|~0-9A-Za-z-]{1,100}$' }), Type.String({ maxLength: 4096 }), {
+  maxProperties: 50,
+});
+const Deactivation = Type.Object(
+  {
+    consecutiveFailures: Type.Integer({ minimum: 1, maximum: 10000 }),
+    minFailingSeconds: Type.Integer({ minimum: 0, maximum: 30 * 86400 }),
+  },
+  { additionalProperties: false },
+);
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  url: Url,
+  events: Type.Array(EventName, { minItems: 1, maxItems: 200, uniqueItems: true }),
+  app: Type.String({ minLength: 1, maxLength: 200 }),
+  method: Type.Union([Type.Literal('POST'), Type.Literal('PUT')]),
+  contentType: Type.Union([Type.Literal('json'), Type.Literal('form'), Type.Literal('xml')]),
+  active: Type.Boolean(),
+  // `true` asks Herald to generate a whsec_ secret, returned once in the response.
+  secret: Type.Union([Type.Literal(true), Type.String({ minLength: 8, maxLength: 300 })]),
+  auth: Auth,
+  headers: Headers,
+  payloadTemplate: Type.String({ minLength: 2, maxLength: 65536 }),
+  retryPolicy: RetryPolicySchema,
+  successCodes: SuccessCodesSchema,
+  timeoutMs: TimeoutMsSchema,
+  deactivation: Deactivation,
+};
+
+export const CreateWebhookBody = Type.Object(
+  {
+    name: fields.name,
+    url: fields.url,
+    events: fields.events,
+    app: Type.Optional(fields.app),
+    method: Type.Optional(fields.method),
+    contentType: Type.Optional(fields.contentType),
+    active: Type.Optional(fields.active),
+    secret: Type.Optional(fields.secret),
+    auth: Type.Optional(fields.auth),
+    headers: Type.Optional(fields.headers),
+    payloadTemplate: Type.Optional(fields.payloadTemplate),
+    retryPolicy: Type.Optional(fields.retryPolicy),
+    successCodes: Type.Optional(fields.successCodes),
+    timeoutMs: Type.Optional(fields.timeoutMs),
+    deactivation: Type.Optional(fields.deactivation),
+  },
+  { additionalProperties: false },
+);
+
+/** PATCH: every field optional; `null` clears an optional one. */
+export const UpdateWebhookBody = Type.Object(
+  {
+    name: Type.Optional(fields.name),
+    url: Type.Optional(fields.url),
+    events: Type.Optional(fields.events),
+    app: Type.Optional(Nullable(fields.app)),
+    method: Type.Optional(fields.method),
+    contentType: Type.Optional(fields.contentType),
+    active: Type.Optional(fields.active),
+    secret: Type.Optional(Nullable(fields.secret)),
+    auth: Type.Optional(Nullable(fields.auth)),
+    headers: Type.Optional(Nullable(fields.headers)),
+    payloadTemplate: Type.Optional(Nullable(fields.payloadTemplate)),
+    retryPolicy: Type.Optional(fields.retryPolicy),
+    successCodes: Type.Optional(Nullable(fields.successCodes)),
+    timeoutMs: Type.Optional(Nullable(fields.timeoutMs)),
+    deactivation: Type.Optional(Nullable(fields.deactivation)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** What the API shows: secrets and passwords are write-only. */
+export const WebhookView = Type.Object({
+  id: Id,
+  name: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  app: Type.Optional(Type.String()),
+  method: Type.String(),
+  contentType: Type.String(),
+  active: Type.Boolean(),
+  hasSecret: Type.Boolean(),
+  secret: Type.Optional(Type.String({ description: 'Only in the create response, and only when Herald generated it.' })),
+  auth: Type.Optional(Type.Object({ username: Type.String() })),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  payloadTemplate: Type.Optional(Type.String()),
+  retryPolicy: Type.Record(Type.String(), Type.Unknown()),
+  successCodes: Type.Array(Type.Integer()),
+  timeoutMs: Type.Integer(),
+  deactivation: Type.Optional(Deactivation),
+  deactivatedAt: Type.Optional(Type.String()),
+  deactivationReason: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const WebhookListQuery = Type.Object(
+  {
+    app: Type.Optional(Type.String({ maxLength: 200 })),
+    event: Type.Optional(Type.String({ maxLength: 200 })),
+    active: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);

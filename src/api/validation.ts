@@ -1,0 +1,17 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+
+// Bodies are validated strictly: unknown fields and wrong types are errors, never silently
+// dropped or coerced. Query strings and path parameters arrive as text, so they are coerced.
+export function registerValidation(app: FastifyInstance): void {
+  const strict = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false, strict: false });
+  const lenient = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: true, useDefaults: true, strict: false });
+  addFormats(strict);
+  addFormats(lenient);
+
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? strict : lenient;
+    return ajv.compile(schema) as ReturnType<Parameters<FastifyInstance['setValidatorCompiler']>[0]>;
+  });
+}

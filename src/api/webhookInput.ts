@@ -1,0 +1,58 @@
+// Checks of webhook input that a JSON schema cannot express, each answering 400 naming the field.
+import type { Static } from '@sinclair/typebox';
+import { checkTargetUrl, isReservedHeader, normalizeSecret, generateSecret, TemplateError, validateTemplate } from '../delivery';
+import { validatePolicy } from '../policy/schema';
+import type { Store } from '../store';
+import type { WorkspaceDoc } from '../store/workspaces';
+import { badRequest } from './errors';
+import type { CreateWebhookBody, UpdateWebhookBody } from './schemas/webhook';
+
+type Input = Static<typeof CreateWebhookBody> | Static<typeof UpdateWebhookBody>;
+
+export async function checkWebhookInput(
+  store: Store,
+  workspace: WorkspaceDoc,
+  input: Input,
+  allowPrivateNetworks: boolean,
+): Promise<void> {
+  if (input.url !== undefined) {
+    const verdict = await checkTargetUrl(input.url, { allowPrivateNetworks, requireHttps: workspace.settings.requireHttps });
+    if (!verdict.ok) throw badRequest(`body.url ${verdict.reason}`, { fields: ['body.url'] });
+  }
+  if (input.events !== undefined) {
+    const named = input.events.filter((name) => name !== '*');
+    const known = await store.eventTypes.existing(workspace._id, named);
+    const unknown = named.filter((name) => !known.has(name));
+    if (unknown.length) {
+      throw badRequest(`body.events contains unknown event types: ${unknown.join(', ')} (register them at /webhook-events)`, {
+        fields: ['body.events'],
+      });
+    }
+  }
+  for (const name of Object.keys(input.headers ?? {})) {
+    if (isReservedHeader(name)) throw badRequest(`body.headers.${name} is set by Herald and cannot be overridden`, { fields: [`body.headers.${name}`] });
+  }
+  if (typeof input.payloadTemplate === 'string') {
+    try {
+      validateTemplate(input.payloadTemplate);
+    } catch (error) {
+      if (error instanceof TemplateError) throw badRequest(`body.payloadTemplate ${error.message}`, { fields: ['body.payloadTemplate'] });
+      throw error;
+    }
+  }
+  if (input.retryPolicy !== undefined) {
+    const violations = validatePolicy(input.retryPolicy);
+    if (violations.length) {
+      throw badRequest(violations.map((v) => `body.${v.message}`).join('; '), { fields: violations.map((v) => `body.${v.field}`) });
+    }
+  }
+}
+
+/** `true` generates a whsec_ secret (shown once); a given secret is normalised to whsec_ form. */
+export function resolveSecret(secret: true | string): { stored: string; reveal?: string } {
+  if (secret === true) {
+    const generated = generateSecret();
+    return { stored: generated, reveal: generated };
+  }
+  return { stored: normalizeSecret(secret) };
+}

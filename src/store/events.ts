@@ -1,0 +1,59 @@
+import { Collection, Db } from 'mongodb';
+import type { DeliveryStatus, EventRecord } from '../domain';
+import { isDuplicateKey } from './mongo';
+
+export interface DeliveryRef {
+  id: string;
+  webhookId: string;
+  status: DeliveryStatus;
+}
+
+export interface EventDoc {
+  _id: string; // `${workspaceId}/${eventId}`: one event per id per workspace
+  workspaceId: string;
+  eventId: string;
+  type: string;
+  family: string;
+  app?: string;
+  data: string; // the exact JSON text received, so signatures stay byte-stable
+  receivedAt: Date;
+  deliveries: DeliveryRef[];
+}
+
+export function toEventRecord(doc: EventDoc): EventRecord {
+  const record: EventRecord = {
+    id: doc.eventId,
+    type: doc.type,
+    family: doc.family,
+    data: doc.data,
+    receivedAt: doc.receivedAt.toISOString(),
+  };
+  if (doc.app !== undefined) record.app = doc.app;
+  return record;
+}
+
+export class EventRepository {
+  private readonly collection: Collection<EventDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<EventDoc>('events');
+  }
+
+  /** Stores the event unless its id was seen before; then the first stored version wins. */
+  async insertOnce(doc: Omit<EventDoc, '_id'>): Promise<{ doc: EventDoc; duplicate: boolean }> {
+    const full: EventDoc = { ...doc, _id: `${doc.workspaceId}/${doc.eventId}` };
+    try {
+      await this.collection.insertOne(full);
+      return { doc: full, duplicate: false };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await this.collection.findOne({ _id: full._id });
+      if (!existing) throw error;
+      return { doc: existing, duplicate: true };
+    }
+  }
+
+  get(workspaceId: string, eventId: string): Promise<EventDoc | null> {
+    return this.collection.findOne({ _id: `${workspaceId}/${eventId}` });
+  }
+}

@@ -1,0 +1,29 @@
+import { Db, MongoClient, MongoServerError } from 'mongodb';
+
+export interface Mongo {
+  client: MongoClient;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function connectMongo(url: string): Promise<Mongo> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 50 });
+  await client.connect();
+  const db = client.db();
+  return { client, db, close: () => client.close() };
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+/** Indexes use only what FerretDB v1 and MongoDB 7 share: plain ascending compound indexes. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection('apiKeys').createIndex({ hash: 1 }),
+    db.collection('webhooks').createIndex({ workspaceId: 1, _id: 1 }),
+    db.collection('deliveries').createIndex({ workspaceId: 1, seq: 1 }),
+    db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, seq: 1 }),
+    db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
+  ]);
+}

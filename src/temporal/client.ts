@@ -1,0 +1,66 @@
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { ResolvedPolicy } from '../policy/types';
+import type { DeliveryInput } from '../../workflows/deliveryTypes';
+import { HERALD_DELIVERY_STATUS, HERALD_EVENT_TYPE, HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from './searchAttributes';
+
+export interface TemporalDeps {
+  client: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(address: string, namespace: string, taskQueue: string): Promise<TemporalDeps> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return { client, taskQueue, close: () => connection.close() };
+}
+
+export interface DeliveryStart {
+  workspaceId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  deliveryId: string;
+  receivedAt: string;
+  policy: ResolvedPolicy;
+  /** Shown in the Web UI: what is delivered where. */
+  summary: string;
+}
+
+/**
+ * Starts the delivery workflow unless a run with its id exists already (running or closed), so a
+ * repeated ingest never delivers twice.
+ */
+export async function startDelivery(temporal: TemporalDeps, start: DeliveryStart, extra: Partial<DeliveryInput> = {}): Promise<boolean> {
+  const input: DeliveryInput = {
+    workspaceId: start.workspaceId,
+    webhookId: start.webhookId,
+    eventId: start.eventId,
+    eventType: start.eventType,
+    deliveryId: start.deliveryId,
+    receivedAt: start.receivedAt,
+    policy: start.policy,
+    ...extra,
+  };
+  const manualRetry = extra.mode === 'single-attempt';
+  try {
+    await temporal.client.workflow.start('deliveryWorkflow', {
+      workflowId: start.deliveryId,
+      taskQueue: temporal.taskQueue,
+      args: [input],
+      memo: { summary: start.summary, lane: extra.state?.lane ?? 'priority' },
+      typedSearchAttributes: [
+        { key: HERALD_WORKSPACE, value: start.workspaceId },
+        { key: HERALD_WEBHOOK_ID, value: start.webhookId },
+        { key: HERALD_EVENT_TYPE, value: start.eventType },
+        { key: HERALD_DELIVERY_STATUS, value: 'pending' },
+      ],
+      workflowIdReusePolicy: manualRetry ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+      ...(manualRetry ? {} : { workflowIdConflictPolicy: 'USE_EXISTING' as const }),
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// The worker process: runs delivery workflows and their activities. Scale it out horizontally.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createMetrics, type Metrics } from './metrics';
+import { createStore } from './store';
+import { connectMongo, ensureIndexes } from './store/mongo';
+
+export async function createWorker(config: Config, metrics: Metrics = createMetrics()) {
+  const mongo = await connectMongo(config.mongodbUrl);
+  await ensureIndexes(mongo.db);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({
+      store: createStore(mongo.db),
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      onAttempt: (attempt, succeeded) => {
+        metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
+        metrics.attemptDuration.observe(attempt.durationMs / 1000);
+      },
+    }),
+  });
+  const close = async () => {
+    await connection.close();
+    await mongo.close();
+  };
+  return { worker, close };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { worker, close } = await createWorker(config);
+  console.log(`worker polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
+  await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by shutting down
+  await close();
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,154 @@
+// One delivery = one event to one webhook. The retry schedule is plain workflow code: each attempt
+// is one activity execution without Temporal retries, and durable timers wait between attempts.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { DeliveryStatus, Lane } from '../src/domain';
+import { nextStep } from '../src/policy/schedule';
+import { HERALD_DELIVERY_STATUS } from '../src/temporal/searchAttributes';
+import type { AttemptOutcome, DeliveryInput, DeliveryStatusView, FailurePlan } from './deliveryTypes';
+
+export const retryNowSignal = defineSignal('retryNow');
+export const cancelSignal = defineSignal('cancel');
+export const statusQuery = defineQuery<DeliveryStatusView>('status');
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Store writes are idempotent, so Temporal may retry them; HTTP attempts are never retried by Temporal. */
+const { recordDeliveryStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const DEFAULT_HISTORY_EVENT_LIMIT = 4000;
+
+export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryStatusView> {
+  const { policy } = input;
+  const { deliverAttempt } = proxyActivities<Activities>({
+    // A little above the HTTP timeout: the activity also loads the target and records the attempt.
+    startToCloseTimeout: policy.timeoutMs + 10_000,
+    retry: { maximumAttempts: 1 },
+  });
+
+  let status: DeliveryStatus = 'pending';
+  let lane: Lane = input.state?.lane ?? 'priority';
+  let attemptsMade = input.state?.attemptsMade ?? 0;
+  let nextAttemptAtMs: number | null = input.state?.nextAttemptAtMs ?? Date.now();
+  let retryRequested = false;
+  let cancelRequested = false;
+
+  const view = (): DeliveryStatusView => ({
+    status,
+    lane,
+    attemptsMade,
+    nextAttemptAt: status === 'pending' && nextAttemptAtMs !== null ? new Date(nextAttemptAtMs).toISOString() : null,
+  });
+  setHandler(statusQuery, view);
+  setHandler(retryNowSignal, () => {
+    retryRequested = true;
+  });
+  setHandler(cancelSignal, () => {
+    cancelRequested = true;
+  });
+
+  const finish = async (final: DeliveryStatus, recorded: boolean): Promise<DeliveryStatusView> => {
+    status = final;
+    if (!recorded) {
+      await recordDeliveryStatus({ deliveryId: input.deliveryId, status: final, lane, nextAttemptAt: null });
+    }
+    upsertSearchAttributes([{ key: HERALD_DELIVERY_STATUS, value: final }]);
+    return view();
+  };
+
+  const deadlineMs = policy.maxAgeSeconds === null ? null : Date.parse(input.receivedAt) + policy.maxAgeSeconds * 1000;
+  const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+
+  for (;;) {
+    // Wait for the scheduled attempt, unless told to retry now or cancel. Nothing is attempted
+    // past the policy's maximum age.
+    if (nextAttemptAtMs !== null && nextAttemptAtMs > Date.now()) {
+      const wakeAt = deadlineMs === null ? nextAttemptAtMs : Math.min(nextAttemptAtMs, deadlineMs);
+      await condition(() => retryRequested || cancelRequested, Math.max(wakeAt - Date.now(), 1));
+    }
+    if (cancelRequested) return finish('cancelled', false);
+    if (deadlineMs !== null && Date.now() >= deadlineMs) return finish('expired', false);
+    retryRequested = false;
+
+    const attemptNumber = attemptsMade + 1;
+    const plan = planAfterFailure(input, attemptNumber, lane);
+    let result: AttemptOutcome;
+    try {
+      result = await deliverAttempt({
+        deliveryId: input.deliveryId,
+        workspaceId: input.workspaceId,
+        webhookId: input.webhookId,
+        eventId: input.eventId,
+        attemptNumber,
+        successCodes: policy.successCodes,
+        timeoutMs: policy.timeoutMs,
+        lane,
+        onFailure: plan.failure,
+      });
+    } catch (error) {
+      // The activity itself broke (worker lost, store down): count it as a failed attempt.
+      if (!(error instanceof ActivityFailure)) throw error;
+      result = { outcome: 'failed', errorKind: 'other' };
+      await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.failure });
+    }
+    attemptsMade = attemptNumber;
+
+    if (result.outcome === 'succeeded') return finish('succeeded', true);
+    if (result.outcome === 'webhook-missing') return finish('cancelled', false);
+    if (result.outcome === 'webhook-inactive') {
+      // Endpoint health owns buffering; until then an inactive endpoint's delivery stops here.
+      return finish('buffered', false);
+    }
+    if (cancelRequested) return finish('cancelled', false);
+    if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return finish(plan.failure.status, true);
+
+    if (plan.failure.lane !== lane) {
+      lane = plan.failure.lane;
+      upsertMemo({ lane });
+    }
+    nextAttemptAtMs = plan.nextAttemptAtMs;
+
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof deliveryWorkflow>({
+        ...input,
+        state: { attemptsMade, lane, nextAttemptAtMs },
+      });
+    }
+  }
+}
+
+/**
+ * Decided before the attempt, so the attempt activity can store the outcome of a failure in the
+ * same write as the attempt itself: one activity per attempt keeps the history short.
+ */
+function planAfterFailure(
+  input: DeliveryInput,
+  attemptNumber: number,
+  currentLane: Lane,
+): { failure: FailurePlan; nextAttemptAtMs: number | null } {
+  if (input.mode === 'single-attempt') {
+    return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
+  }
+  const step = nextStep(input.policy, attemptNumber, Math.random);
+  if (step.kind === 'stop') {
+    return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
+  }
+  const at = Date.now() + step.delaySeconds * 1000;
+  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: new Date(at).toISOString() }, nextAttemptAtMs: at };
+}

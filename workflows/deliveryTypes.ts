@@ -1,0 +1,64 @@
+import type { DeliveryStatus, Lane } from '../src/domain';
+import type { ResolvedPolicy } from '../src/policy/types';
+
+/** State carried across continue-as-new and into a manual retry's new run. */
+export interface DeliveryState {
+  attemptsMade: number;
+  lane: Lane;
+  /** Epoch ms of the next scheduled attempt, when a run continues-as-new while waiting. */
+  nextAttemptAtMs?: number;
+}
+
+export interface DeliveryInput {
+  workspaceId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  deliveryId: string;
+  receivedAt: string; // ISO; maxAgeSeconds counts from here
+  policy: ResolvedPolicy;
+  /** `single-attempt`: a manual retry of a failed delivery makes exactly one fresh attempt. */
+  mode?: 'schedule' | 'single-attempt';
+  state?: DeliveryState;
+  /** Continue-as-new once the history holds this many events (Temporal also suggests it). */
+  historyEventLimit?: number;
+}
+
+export interface DeliveryStatusView {
+  status: DeliveryStatus;
+  lane: Lane;
+  attemptsMade: number;
+  nextAttemptAt: string | null;
+}
+
+/** What the workflow asks the attempt activity to store if the attempt fails. */
+export interface FailurePlan {
+  status: DeliveryStatus;
+  lane: Lane;
+  nextAttemptAt: string | null;
+}
+
+export interface AttemptInput {
+  deliveryId: string;
+  workspaceId: string;
+  webhookId: string;
+  eventId: string;
+  attemptNumber: number;
+  successCodes: number[];
+  timeoutMs: number;
+  lane: Lane;
+  onFailure: FailurePlan;
+}
+
+export type AttemptOutcome =
+  | { outcome: 'succeeded'; statusCode: number }
+  | { outcome: 'failed'; statusCode?: number; errorKind?: string }
+  | { outcome: 'webhook-missing' }
+  | { outcome: 'webhook-inactive' };
+
+export interface StatusUpdate {
+  deliveryId: string;
+  status: DeliveryStatus;
+  lane: Lane;
+  nextAttemptAt: string | null;
+}

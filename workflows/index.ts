@@ -1,0 +1,2 @@
+// Everything the worker registers; deterministic workflow code only.
+export { deliveryWorkflow } from './delivery';
