@@ -1,0 +1,110 @@
+// The foundation's vertical slice: REST API → Temporal workflow → real HTTP receiver, signed,
+// recorded in MongoDB (FerretDB), visible to a Temporal visibility query.
+import { Webhook } from 'standardwebhooks';
+import { api, createWorkspace, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import { startReceiver, type Receiver } from '../support/receiver';
+
+let stack: HeraldStack;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  stack = await startHerald();
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+describe('happy path through the public API', () => {
+  let ws: { id: string; key: string };
+  let webhook: { id: string; secret: string };
+
+  beforeAll(async () => {
+    ws = await createWorkspace(stack, ['order.status']);
+    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Orders', url: receiver.url, events: ['order.status'], secret: true }, ws.key);
+    expect(created.status).toBe(201);
+    webhook = { id: created.body.data.id, secret: created.body.data.secret };
+  });
+
+  it('returns a generated whsec_ secret once, and never again', async () => {
+    expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    const fetched = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhook.id}`, undefined, ws.key);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.data.hasSecret).toBe(true);
+    expect(fetched.text).not.toContain(webhook.secret);
+    expect(fetched.body.data.secret).toBeUndefined();
+  });
+
+  it('delivers a signed envelope, records the attempt, and is findable by search attributes', async () => {
+    const rawData = '{"orderId": "A-1",  "total": 12345678901234567890, "status":"FULFILLED"}';
+    const body = `{"id":"evt-happy-1","type":"order.status","data":${rawData}}`;
+    const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, body, ws.key);
+    expect(ingest.status).toBe(202);
+    const deliveryId = `delivery/${ws.id}/evt-happy-1/${webhook.id}`;
+    expect(ingest.body).toEqual({ data: { eventId: 'evt-happy-1', deliveries: [{ id: deliveryId, webhookId: webhook.id, status: 'pending' }] }, error: null });
+
+    const [request] = await receiver.waitFor(1);
+    expect(request!.method).toBe('POST');
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers['user-agent']).toMatch(/^Herald-Webhooks\/\d+\.\d+\.\d+$/);
+    expect(request!.headers['webhook-id']).toBe(deliveryId);
+    expect(request!.headers['webhook-event-type']).toBe('order.status');
+    // The data is embedded exactly as it was sent: spacing and the 20-digit number survive.
+    expect(request!.body).toContain(`"data":${rawData}`);
+    const envelope = JSON.parse(request!.body);
+    expect(envelope).toMatchObject({ id: 'evt-happy-1', family: 'order', action: 'order.status' });
+    expect(Date.parse(envelope.timestamp)).not.toBeNaN();
+    // The standardwebhooks verifier accepts the signature.
+    const verified = new Webhook(webhook.secret).verify(request!.body, {
+      'webhook-id': String(request!.headers['webhook-id']),
+      'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+      'webhook-signature': String(request!.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({ action: 'order.status' });
+    expect(() => new Webhook(webhook.secret).verify(request!.body.replace('A-1', 'A-2'), request!.headers as Record<string, string>)).toThrow();
+
+    const delivery = await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['succeeded']);
+    expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.attempts[0]).toMatchObject({ n: 1, statusCode: 200, responseSnippet: 'ok' });
+    expect(delivery.attempts[0].durationMs).toBeGreaterThanOrEqual(0);
+    expect(delivery.nextAttemptAt).toBeNull();
+
+    const handle = stack.temporal.client.workflow.getHandle(deliveryId);
+    await handle.result();
+    const query = `HeraldWebhookId = '${webhook.id}' AND HeraldDeliveryStatus = 'succeeded'`;
+    const deadline = Date.now() + 30_000;
+    let found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline) {
+      found = [];
+      for await (const execution of stack.temporal.client.workflow.list({ query })) found.push(execution.workflowId);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(found).toEqual([deliveryId]);
+    const description = await handle.describe();
+    expect(await description.memo).toMatchObject({ summary: expect.stringContaining('order.status') });
+  });
+
+  it('delivers nothing twice when the same event id is posted again', async () => {
+    const before = receiver.requests.length;
+    const first = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-dup', type: 'order.status', data: { n: 1 } }, ws.key);
+    await receiver.waitFor(before + 1);
+    const second = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-dup', type: 'order.status', data: { n: 2 } }, ws.key);
+    expect(second.status).toBe(202);
+    expect(second.body).toEqual(first.body);
+    await waitForDelivery(stack, ws.id, ws.key, first.body.data.deliveries[0].id, ['succeeded']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.requests.length).toBe(before + 1);
+    expect(JSON.parse(receiver.requests[before]!.body).data).toEqual({ n: 1 });
+  });
+
+  it('answers 401 without a key or with a wrong one, and 404 for another workspace', async () => {
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, null)).status).toBe(401);
+    const wrong = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, 'hk_not-a-key');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ data: null, error: { code: 'unauthorized', message: expect.any(String) } });
+    const other = await createWorkspace(stack);
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhook.id}`, undefined, other.key)).status).toBe(404);
+    expect((await api(stack, 'GET', `/workspaces/${other.id}/webhooks/${webhook.id}`, undefined, other.key)).status).toBe(404);
+  });
+});

@@ -1,0 +1,95 @@
+// Herald as the integration tests run it: the real worker and the real Fastify app, in this
+// process, against the Temporal dev server and FerretDB started by globalSetup. Each test file
+// gets its own task queue and database so files can run in parallel.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Worker } from '@temporalio/worker';
+import { buildApp } from '../../src/api/app';
+import { loadConfig, type Config } from '../../src/config';
+import { createMetrics } from '../../src/metrics';
+import { createStore, type Store } from '../../src/store';
+import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
+import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
+import { createWorker } from '../../src/worker';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface HeraldStack {
+  config: Config;
+  app: FastifyInstance;
+  baseUrl: string;
+  store: Store;
+  temporal: TemporalDeps;
+  stop(): Promise<void>;
+}
+
+export async function startHerald(overrides: Partial<Config> = {}): Promise<HeraldStack> {
+  if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
+  const suffix = randomBytes(4).toString('hex');
+  const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
+  const config: Config = {
+    ...base,
+    port: 0,
+    taskQueue: `herald-test-${suffix}`,
+    mongodbUrl: base.mongodbUrl.replace(/\/[^/?]*(\?|$)/, `/herald_${suffix}$1`),
+    ...overrides,
+  };
+
+  const mongo: Mongo = await connectMongo(config.mongodbUrl);
+  await ensureIndexes(mongo.db);
+  const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
+  const { worker, close: closeWorker } = await createWorker(config);
+  const running = worker.run();
+  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db, metrics: createMetrics(), logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  return {
+    config,
+    app,
+    baseUrl: address,
+    store: createStore(mongo.db),
+    temporal,
+    async stop() {
+      await app.close();
+      (worker as Worker).shutdown();
+      await running;
+      await closeWorker();
+      await temporal.close();
+      await mongo.close();
+    },
+  };
+}
+
+/** Calls the REST API over real HTTP and returns status and parsed JSON body. */
+export async function api(stack: HeraldStack, method: string, path: string, body?: unknown, key: string | null = ADMIN_KEY) {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${stack.baseUrl}/v1${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined, text };
+}
+
+/** A workspace with a full-scope key and the given event types in its catalog. */
+export async function createWorkspace(stack: HeraldStack, eventTypes: string[] = []) {
+  const ws = await api(stack, 'POST', '/workspaces', { name: 'Acme' });
+  const id = ws.body.data.id as string;
+  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
+  for (const name of eventTypes) await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name }, key);
+  return { id, key };
+}
+
+/** Polls a delivery until its status is one of `statuses`. */
+export async function waitForDelivery(stack: HeraldStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await api(stack, 'GET', `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, key);
+    if (response.status === 200 && statuses.includes(response.body.data.status)) return response.body.data;
+    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} is ${response.body?.data?.status}, expected ${statuses.join('|')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
