@@ -3,7 +3,7 @@
 // gets its own task queue and database so files can run in parallel.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createMetrics } from '../../src/metrics';
@@ -13,6 +13,18 @@ import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import { createWorker } from '../../src/worker';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+// The SDK's runtime is per process; install a quiet logger once, before any worker exists.
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'WARN') });
+  } catch {
+    // already installed by another helper in this process
+  }
+}
 
 export interface HeraldStack {
   config: Config;
@@ -25,6 +37,7 @@ export interface HeraldStack {
 
 export async function startHerald(overrides: Partial<Config> = {}): Promise<HeraldStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
+  quietRuntime();
   const suffix = randomBytes(4).toString('hex');
   const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
   const config: Config = {
