@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { closeSharedDispatchers, sendRequest, type OutgoingRequest } from '../../src/delivery';
+
+interface Receiver {
+  url: string;
+  hits: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[];
+  connections: number;
+  close: () => Promise<void>;
+}
+
+const servers: Server[] = [];
+
+/** A real HTTP server on 127.0.0.1, recording every request it receives. */
+async function startReceiver(respond: (req: IncomingMessage, res: ServerResponse) => void): Promise<Receiver> {
+  const receiver = { hits: [], connections: 0 } as unknown as Receiver;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      receiver.hits.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      respond(req, res);
+    });
+  });
+  server.on('connection', () => receiver.connections++);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.close = () => closeServer(server);
+  return receiver;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+const post = (url: string): OutgoingRequest => ({
+  method: 'POST',
+  url,
+  headers: { 'Content-Type': 'application/json', 'webhook-id': 'delivery/ws/evt/wh' },
+  body: '{"hello":"world"}',
+});
+const local = { timeoutMs: 2000, allowPrivateNetworks: true };
+
+afterAll(async () => {
+  await Promise.all(servers.filter((s) => s.listening).map(closeServer));
+  await closeSharedDispatchers();
+});
+
+describe('sendRequest', () => {
+  it('sends method, headers and body, and keeps exactly the first 1 KiB of a big response', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('a'.repeat(50_000)));
+    const result = await sendRequest({ ...post(`${receiver.url}/hook`), method: 'PUT' }, local);
+    expect(result.statusCode).toBe(200);
+    expect(result.error).toBeUndefined();
+    expect(Buffer.byteLength(result.responseSnippet ?? '')).toBe(1024);
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    expect(receiver.hits).toEqual([
+      expect.objectContaining({ method: 'PUT', path: '/hook', body: '{"hello":"world"}', headers: expect.objectContaining({ 'webhook-id': 'delivery/ws/evt/wh' }) }),
+    ]);
+  });
+
+  it('cuts the snippet before a character the 1 KiB limit would split', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('é'.repeat(2000)));
+    const { responseSnippet } = await sendRequest(post(receiver.url), local);
+    expect(responseSnippet).toBe('é'.repeat(512));
+  });
+
+  it('reports a 500 as a status, not an error', async () => {
+    const receiver = await startReceiver((_req, res) => {
+      res.statusCode = 500;
+      res.end('boom');
+    });
+    expect(await sendRequest(post(receiver.url), local)).toMatchObject({ statusCode: 500, responseSnippet: 'boom' });
+  });
+
+  it('reuses keep-alive connections, also after a response bigger than the snippet', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('b'.repeat(4096)));
+    for (let i = 0; i < 10; i++) expect((await sendRequest(post(receiver.url), local)).statusCode).toBe(200);
+    // Back to back, undici may open a second connection before releasing the first; a closed
+    // connection per response would show 10.
+    expect(receiver.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('times out a receiver slower than timeoutMs', async () => {
+    const receiver = await startReceiver((_req, res) => setTimeout(() => res.end('late'), 3000).unref());
+    const result = await sendRequest(post(receiver.url), { ...local, timeoutMs: 200 });
+    expect(result.error?.kind).toBe('timeout');
+    expect(result.statusCode).toBeUndefined();
+    expect(result.durationMs).toBeGreaterThanOrEqual(150);
+    expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  it('keeps the status when the body stalls after the headers', async () => {
+    const receiver = await startReceiver((_req, res) => {
+      res.writeHead(200);
+      res.write('partial');
+    });
+    const result = await sendRequest(post(receiver.url), { ...local, timeoutMs: 300 });
+    expect(result).toMatchObject({ statusCode: 200, responseSnippet: 'partial' });
+    expect(result.error).toBeUndefined();
+  });
+
+  it('reports a closed port as a connection error', async () => {
+    const receiver = await startReceiver(() => undefined);
+    await receiver.close();
+    const result = await sendRequest(post(receiver.url), local);
+    expect(result.error).toMatchObject({ kind: 'connection', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('does not follow redirects', async () => {
+    const elsewhere = await startReceiver((_req, res) => res.end('should not be reached'));
+    const receiver = await startReceiver((_req, res) => {
+      res.writeHead(302, { Location: `${elsewhere.url}/moved` });
+      res.end();
+    });
+    const result = await sendRequest(post(receiver.url), local);
+    expect(result.statusCode).toBe(302);
+    expect(receiver.hits).toHaveLength(1);
+    expect(elsewhere.hits).toHaveLength(0);
+  });
+
+  it('refuses private targets unless allowed, without sending anything', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('ok'));
+    const strict = { timeoutMs: 2000, allowPrivateNetworks: false };
+    expect((await sendRequest(post(receiver.url), strict)).error?.kind).toBe('refused-target');
+    const port = new URL(receiver.url).port;
+    expect((await sendRequest(post(`http://localhost:${port}/`), strict)).error?.kind).toBe('refused-target');
+    expect(receiver.hits).toHaveLength(0);
+  });
+
+  it('refuses plain http when https is required', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('ok'));
+    const result = await sendRequest(post(receiver.url), { ...local, requireHttps: true });
+    expect(result.error?.kind).toBe('refused-target');
+    expect(receiver.hits).toHaveLength(0);
+  });
+
+  it.each([true, false])('reports a name that does not resolve as dns (allowPrivateNetworks=%s)', async (allowPrivateNetworks) => {
+    const result = await sendRequest(post('http://nonexistent.invalid/hook'), { timeoutMs: 5000, allowPrivateNetworks });
+    expect(result.error?.kind).toBe('dns');
+  });
+
+  it('uses the given dispatcher', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('ok'));
+    const dispatcher = new Agent();
+    const dispatch = jest.spyOn(dispatcher, 'dispatch');
+    expect((await sendRequest(post(receiver.url), { ...local, dispatcher })).statusCode).toBe(200);
+    expect(dispatch).toHaveBeenCalled();
+    await dispatcher.close();
+  });
+});
