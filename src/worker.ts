@@ -1,6 +1,7 @@
 // The worker process: runs delivery workflows and their activities. Scale it out horizontally.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { closeSharedDispatchers } from './delivery';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMetrics, type Metrics } from './metrics';
 import { createStore } from './store';
@@ -26,6 +27,7 @@ export async function createWorker(config: Config, metrics: Metrics = createMetr
   });
   const close = async () => {
     await connection.close();
+    await closeSharedDispatchers();
     await mongo.close();
   };
   return { worker, close };

@@ -13,7 +13,9 @@ import { registerValidation } from './validation';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
+import { notificationRoutes } from './routes/notifications';
 import { operationRoutes } from './routes/operations';
+import { webhookActionRoutes } from './routes/webhookActions';
 import { webhookRoutes } from './routes/webhooks';
 import { workspaceRoutes } from './routes/workspaces';
 
@@ -74,8 +76,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await workspaceRoutes(v1, options);
     await eventTypeRoutes(v1, options);
     await webhookRoutes(v1, options);
+    await webhookActionRoutes(v1, options);
     await eventRoutes(v1, options);
     await deliveryRoutes(v1, options);
+    await notificationRoutes(v1, options);
   }, { prefix: '/v1' });
   await operationRoutes(app, options);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

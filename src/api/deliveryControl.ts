@@ -1,6 +1,6 @@
 // Manual control of deliveries from the "webhook queue" (seed 000): retry and cancel.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { policyOf } from '../store/webhooks';
+import { policyOf, type WebhookDoc } from '../store/webhooks';
 import type { DeliveryDoc } from '../store/deliveries';
 import { startDelivery } from '../temporal/client';
 import type { AppDeps } from './deps';
@@ -53,6 +53,7 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
       summary: `${delivery.eventType} → ${webhook.name} (manual retry)`,
     },
     { mode: 'single-attempt', state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
+    true,
   );
   const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
   if (!updated) throw notFound('delivery');
@@ -69,4 +70,38 @@ export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Prom
 export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
   const pending = await deps.store.deliveries.pendingOfWebhook(workspaceId, webhookId);
   await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
+}
+
+/**
+ * After reactivation: buffered deliveries get a new run in their original order (`replay`), or
+ * are discarded. Each keeps its attempt count, so its schedule goes on where it stopped.
+ */
+export async function replayBufferedDeliveries(deps: AppDeps, webhook: WebhookDoc, replay: boolean): Promise<number> {
+  const { store } = deps;
+  const buffered = await store.deliveries.bufferedOfWebhook(webhook.workspaceId, webhook._id);
+  for (const delivery of buffered) {
+    if (!replay) {
+      await store.deliveries.setProgress(delivery._id, { status: 'discarded', nextAttemptAt: null });
+      continue;
+    }
+    const event = await store.events.get(delivery.workspaceId, delivery.eventId);
+    if (!event) continue;
+    await store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
+    await startDelivery(
+      deps.temporal,
+      {
+        workspaceId: delivery.workspaceId,
+        webhookId: delivery.webhookId,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        deliveryId: delivery._id,
+        receivedAt: event.receivedAt.toISOString(),
+        policy: policyOf(webhook),
+        summary: `${delivery.eventType} → ${webhook.name} (replayed)`,
+      },
+      { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
+      true,
+    );
+  }
+  return buffered.length;
 }

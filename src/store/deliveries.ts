@@ -97,6 +97,11 @@ export class DeliveryRepository {
     await this.collection.updateOne({ _id: id }, { $set: { ...progress, updatedAt: new Date() } });
   }
 
+  /** Buffered deliveries of one webhook in their original order, for replay or discard. */
+  bufferedOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
+    return this.collection.find({ workspaceId, webhookId, status: 'buffered' }).sort({ seq: 1 }).toArray();
+  }
+
   /** Pending deliveries of one webhook, for cancelling them when the webhook is deleted. */
   async pendingOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
     return this.collection.find({ workspaceId, webhookId, status: { $in: ['pending', 'buffered'] } }).toArray();

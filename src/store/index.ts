@@ -3,6 +3,7 @@ import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
 import { EventTypeRepository } from './eventTypes';
+import { NotificationRepository } from './notifications';
 import { WebhookRepository } from './webhooks';
 import { WorkspaceRepository } from './workspaces';
 
@@ -13,6 +14,7 @@ export interface Store {
   webhooks: WebhookRepository;
   events: EventRepository;
   deliveries: DeliveryRepository;
+  notifications: NotificationRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -23,5 +25,6 @@ export function createStore(db: Db): Store {
     webhooks: new WebhookRepository(db),
     events: new EventRepository(db),
     deliveries: new DeliveryRepository(db),
+    notifications: new NotificationRepository(db),
   };
 }

@@ -31,7 +31,13 @@ export interface DeliveryStart {
  * Starts the delivery workflow unless a run with its id exists already (running or closed), so a
  * repeated ingest never delivers twice.
  */
-export async function startDelivery(temporal: TemporalDeps, start: DeliveryStart, extra: Partial<DeliveryInput> = {}): Promise<boolean> {
+export async function startDelivery(
+  temporal: TemporalDeps,
+  start: DeliveryStart,
+  extra: Partial<DeliveryInput> = {},
+  /** A new run for a delivery whose previous run closed: manual retry, replay of a buffer. */
+  restart = false,
+): Promise<boolean> {
   const input: DeliveryInput = {
     workspaceId: start.workspaceId,
     webhookId: start.webhookId,
@@ -42,7 +48,6 @@ export async function startDelivery(temporal: TemporalDeps, start: DeliveryStart
     policy: start.policy,
     ...extra,
   };
-  const manualRetry = extra.mode === 'single-attempt';
   try {
     await temporal.client.workflow.start('deliveryWorkflow', {
       workflowId: start.deliveryId,
@@ -55,8 +60,8 @@ export async function startDelivery(temporal: TemporalDeps, start: DeliveryStart
         { key: HERALD_EVENT_TYPE, value: start.eventType },
         { key: HERALD_DELIVERY_STATUS, value: 'pending' },
       ],
-      workflowIdReusePolicy: manualRetry ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
-      ...(manualRetry ? {} : { workflowIdConflictPolicy: 'USE_EXISTING' as const }),
+      workflowIdReusePolicy: restart ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+      ...(restart ? {} : { workflowIdConflictPolicy: 'USE_EXISTING' as const }),
     });
     return true;
   } catch (error) {

@@ -1,0 +1,81 @@
+// Test deliveries (seed 003's test endpoint, seed 002's ping): sent at once, outside the retry
+// machinery, and a failure switches the webhook off through the one deactivation path.
+import { randomBytes } from 'node:crypto';
+import type { EventRecord } from '../domain';
+import { buildPingRequest, buildRequest, PING_EVENT_TYPE, sendRequest, type OutgoingRequest } from '../delivery';
+import { deactivateWebhook } from '../health/deactivation';
+import { familyOf } from '../store/eventTypes';
+import { policyOf, toTarget, type WebhookDoc } from '../store/webhooks';
+import type { AppDeps } from './deps';
+
+export interface TestResult {
+  event: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface TestRun {
+  startedAt: string;
+  testsRun: number;
+  testsSucceeded: number;
+  testsFailed: number;
+  tests: TestResult[];
+}
+
+/** A sample event of the given type: what the receiver sees when asked to test that type. */
+export function sampleEvent(type: string, now: Date): EventRecord {
+  return {
+    id: `test_${randomBytes(8).toString('hex')}`,
+    type,
+    family: familyOf(type),
+    data: JSON.stringify({ test: true, type }),
+    receivedAt: now.toISOString(),
+  };
+}
+
+/** With `event`: that type. Without: each subscribed type, or the ping when subscribed to all. */
+export function testedEvents(webhook: WebhookDoc, event?: string): string[] {
+  if (event !== undefined) return [event];
+  if (webhook.events.includes('*')) return [PING_EVENT_TYPE];
+  return webhook.events;
+}
+
+export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?: string): Promise<TestRun> {
+  const started = new Date();
+  const policy = policyOf(webhook);
+  const target = toTarget(webhook);
+  const tests: TestResult[] = [];
+  for (const type of testedEvents(webhook, event)) {
+    const now = new Date();
+    const testId = `test/${webhook.workspaceId}/${webhook._id}/${randomBytes(6).toString('hex')}`;
+    const request: OutgoingRequest =
+      type === PING_EVENT_TYPE ? buildPingRequest(target, testId, now) : buildRequest(target, sampleEvent(type, now), testId, now);
+    const sent = await sendRequest(request, { timeoutMs: policy.timeoutMs, allowPrivateNetworks: deps.config.allowPrivateNetworks });
+    const succeeded = sent.error === undefined && sent.statusCode !== undefined && policy.successCodes.includes(sent.statusCode);
+    tests.push({
+      event: type,
+      statusCode: sent.statusCode ?? null,
+      durationMs: sent.durationMs,
+      error: succeeded ? null : (sent.error ? `${sent.error.kind}: ${sent.error.message}` : `status ${sent.statusCode} is not a success code`),
+    });
+  }
+  const failed = tests.filter((test) => test.error !== null);
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    await deactivateWebhook(
+      { store: deps.store, allowPrivateNetworks: deps.config.allowPrivateNetworks },
+      webhook.workspaceId,
+      webhook._id,
+      `test of ${first.event} failed (${first.error})`,
+      'webhook.test_failed',
+    );
+  }
+  return {
+    startedAt: started.toISOString(),
+    testsRun: tests.length,
+    testsSucceeded: tests.length - failed.length,
+    testsFailed: failed.length,
+    tests,
+  };
+}
