@@ -1,7 +1,7 @@
 // Activities are thin: they call the store and HTTP, and leave every decision to the workflows.
 import type { Dispatcher } from 'undici';
 import type { Attempt } from '../src/domain';
-import { buildRequest, sendRequest } from '../src/delivery';
+import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
 import type { Store } from '../src/store';
 import { toEventRecord } from '../src/store/events';
 import { toTarget } from '../src/store/webhooks';
@@ -14,26 +14,47 @@ export interface ActivityDeps {
   onAttempt?: (attempt: Attempt, succeeded: boolean) => void;
 }
 
+/** Workspace settings change rarely; reading them on every attempt would double the reads. */
+const SETTINGS_CACHE_MS = 10_000;
+
 export function createActivities(deps: ActivityDeps) {
   const { store } = deps;
+  const requireHttpsCache = new Map<string, { value: boolean; at: number }>();
+
+  async function requireHttps(workspaceId: string): Promise<boolean> {
+    const cached = requireHttpsCache.get(workspaceId);
+    if (cached && Date.now() - cached.at < SETTINGS_CACHE_MS) return cached.value;
+    const workspace = await store.workspaces.get(workspaceId);
+    const value = workspace?.settings.requireHttps ?? false;
+    requireHttpsCache.set(workspaceId, { value, at: Date.now() });
+    return value;
+  }
 
   return {
     /** Sends one attempt of a delivery and records it with the state the workflow planned for its outcome. */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const [webhook, event] = await Promise.all([
+      const [webhook, event, httpsOnly] = await Promise.all([
         store.webhooks.get(input.workspaceId, input.webhookId),
         store.events.get(input.workspaceId, input.eventId),
+        requireHttps(input.workspaceId),
       ]);
       if (!webhook || !event) return { outcome: 'webhook-missing' };
       if (!webhook.active) return { outcome: 'webhook-inactive' };
 
       const startedAt = new Date();
-      const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
-      const sent = await sendRequest(request, {
-        timeoutMs: input.timeoutMs,
-        allowPrivateNetworks: deps.allowPrivateNetworks,
-        ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
-      });
+      let sent: SendResult;
+      try {
+        const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
+        sent = await sendRequest(request, {
+          timeoutMs: input.timeoutMs,
+          allowPrivateNetworks: deps.allowPrivateNetworks,
+          requireHttps: httpsOnly,
+          ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+        });
+      } catch (error) {
+        // A request that cannot be built (a template that no longer renders) is a failed attempt.
+        sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
+      }
       const succeeded = sent.statusCode !== undefined && sent.error === undefined && input.successCodes.includes(sent.statusCode);
 
       const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
@@ -56,10 +77,11 @@ export function createActivities(deps: ActivityDeps) {
       deps.onAttempt?.(attempt, succeeded);
 
       if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
-      const failed: AttemptOutcome = { outcome: 'failed' };
-      if (sent.statusCode !== undefined) failed.statusCode = sent.statusCode;
-      failed.errorKind = attempt.error?.kind ?? 'status';
-      return failed;
+      return {
+        outcome: 'failed',
+        ...(sent.statusCode !== undefined ? { statusCode: sent.statusCode } : {}),
+        errorKind: attempt.error?.kind ?? 'status',
+      };
     },
 
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {

@@ -106,3 +106,39 @@ export async function waitForDelivery(stack: HeraldStack, ws: string, key: strin
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+export interface TestWorkspace {
+  id: string;
+  key: string;
+}
+
+/** The REST path of one delivery (or of its retry/cancel action); delivery ids hold slashes. */
+export function deliveryPath(ws: string, deliveryId: string, action?: 'retry' | 'cancel'): string {
+  return `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}${action ? `/${action}` : ''}`;
+}
+
+/** Creates a webhook from the given fields (name defaults to "Test"), expecting 201; returns its id. */
+export async function createWebhook(stack: HeraldStack, ws: TestWorkspace, fields: Record<string, unknown>): Promise<string> {
+  const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Test', ...fields }, ws.key);
+  if (created.status !== 201) throw new Error(`creating a webhook answered ${created.status}: ${created.text}`);
+  return created.body.data.id as string;
+}
+
+/** Ingests one event, expecting 202; returns the ingest answer's data ({eventId, deliveries}). */
+export async function postEvent(stack: HeraldStack, ws: TestWorkspace, event: { id?: string; type: string; data?: unknown }) {
+  const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { data: {}, ...event }, ws.key);
+  if (ingested.status !== 202) throw new Error(`ingesting an event answered ${ingested.status}: ${ingested.text}`);
+  return ingested.body.data as { eventId: string; deliveries: Array<{ id: string; webhookId: string; status: string }> };
+}
+
+/** Polls a delivery until it has recorded at least `count` attempts. */
+export async function waitForAttempts(stack: HeraldStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await api(stack, 'GET', deliveryPath(ws.id, deliveryId), undefined, ws.key);
+    const attempts = response.body?.data?.attempts?.length ?? 0;
+    if (response.status === 200 && attempts >= count) return response.body.data;
+    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} has ${attempts} attempts, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
