@@ -13,6 +13,8 @@ export interface Config {
   maxBodyBytes: number;
   logLevel: string;
   rateLimitPerMinute: number;
+  /** Where a worker serves its /metrics; 0 turns it off. */
+  workerMetricsPort: number;
 }
 
 export class ConfigError extends Error {
@@ -67,5 +69,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'HERALD_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: text(env, 'LOG_LEVEL', 'info', LOG_LEVELS, 'one of fatal, error, warn, info, debug, trace, silent'),
     rateLimitPerMinute: integer(env, 'HERALD_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    workerMetricsPort: integer(env, 'HERALD_WORKER_METRICS_PORT', 9464, 0, 65535),
   };
 }

@@ -10,6 +10,8 @@ export type DeliveryStatus =
   | 'dropped'
   | 'discarded';
 
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
+
 export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'dropped', 'discarded'];
 
 export type Lane = 'priority' | 'slow';

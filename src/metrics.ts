@@ -1,21 +1,56 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import http from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DeliveryStatus } from './domain';
 
-/** Prometheus metrics of one process (API or worker); each exposes its own registry. */
-export function createMetrics() {
+/** Metrics of the API process: ingest rate, and deliveries by status read from the store at scrape time. */
+export function createApiMetrics(countByStatus: () => Promise<Partial<Record<DeliveryStatus, number>>>) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, prefix: 'herald_api_' });
+  const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [registry] });
+  new Gauge({
+    name: 'herald_deliveries',
+    help: 'Deliveries by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, count] of Object.entries(await countByStatus())) this.set({ status }, count);
+    },
+  });
+  return { registry, eventsIngested };
+}
+
+/** Metrics of a worker process: every attempt, by outcome, and how long it took. */
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'herald_worker_' });
   return {
     registry,
-    eventsIngested: new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [registry] }),
-    deliveriesStarted: new Counter({ name: 'herald_deliveries_started_total', help: 'Delivery workflows started', registers: [registry] }),
     attempts: new Counter({ name: 'herald_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
     attemptDuration: new Histogram({
       name: 'herald_attempt_duration_seconds',
-      help: 'Duration of delivery attempts',
+      help: 'Duration of delivery attempts, up to the response headers',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
       registers: [registry],
     }),
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** Serves a registry at /metrics on its own port (the worker has no HTTP API of its own). */
+export async function serveMetrics(registry: Registry, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
+}

@@ -1,7 +1,6 @@
 // The API process: Fastify on MongoDB and a Temporal client.
 import { buildApp } from './api/app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createMetrics } from './metrics';
 import { createStore } from './store';
 import { connectMongo, ensureIndexes } from './store/mongo';
 import { connectTemporal } from './temporal/client';
@@ -10,7 +9,7 @@ export async function startServer(config: Config) {
   const mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
-  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db, metrics: createMetrics() });
+  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db });
   app.addHook('onClose', async () => {
     await temporal.close();
     await mongo.close();

@@ -1,13 +1,13 @@
 // The worker process: runs delivery workflows and their activities. Scale it out horizontally.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { closeSharedDispatchers } from './delivery';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createMetrics, type Metrics } from './metrics';
+import { closeSharedDispatchers } from './delivery';
+import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics';
 import { createStore } from './store';
 import { connectMongo, ensureIndexes } from './store/mongo';
 
-export async function createWorker(config: Config, metrics: Metrics = createMetrics()) {
+export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics()) {
   const mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -30,14 +30,17 @@ export async function createWorker(config: Config, metrics: Metrics = createMetr
     await closeSharedDispatchers();
     await mongo.close();
   };
-  return { worker, close };
+  return { worker, metrics, close };
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { worker, close } = await createWorker(config);
+  const { worker, metrics, close } = await createWorker(config);
+  const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics.registry, config.workerMetricsPort, config.host) : undefined;
   console.log(`worker polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
+  if (metricsServer) console.log(`worker metrics on http://${config.host}:${config.workerMetricsPort}/metrics`);
   await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by shutting down
+  metricsServer?.close();
   await close();
 }
 

@@ -6,7 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../delivery/version';
-import type { Metrics } from '../metrics';
+import { createApiMetrics } from '../metrics';
+import { DELIVERY_STATUSES } from '../domain';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './errors';
 import { registerValidation } from './validation';
@@ -27,12 +28,12 @@ declare module 'fastify' {
 
 export interface BuildAppOptions extends AppDeps {
   db: Db;
-  metrics: Metrics;
   logger?: boolean | object;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const metrics = createApiMetrics(() => options.store.deliveries.countByStatus([...DELIVERY_STATUSES]));
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.maxBodyBytes,
@@ -81,11 +82,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await deliveryRoutes(v1, options);
     await notificationRoutes(v1, options);
   }, { prefix: '/v1' });
-  await operationRoutes(app, options);
+  await operationRoutes(app, { ...options, metrics });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === '/v1/workspaces/:ws/events' && reply.statusCode === 202) options.metrics.eventsIngested.inc();
+    if (request.routeOptions.url === '/v1/workspaces/:ws/events' && reply.statusCode === 202) metrics.eventsIngested.inc();
   });
   return app;
 }

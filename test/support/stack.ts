@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
-import { createMetrics } from '../../src/metrics';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
+import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -32,6 +32,7 @@ export interface HeraldStack {
   baseUrl: string;
   store: Store;
   temporal: TemporalDeps;
+  workerMetrics: WorkerMetrics;
   stop(): Promise<void>;
 }
 
@@ -51,9 +52,9 @@ export async function startHerald(overrides: Partial<Config> = {}): Promise<Hera
   const mongo: Mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
-  const { worker, close: closeWorker } = await createWorker(config);
+  const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config);
   const running = worker.run();
-  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db, metrics: createMetrics(), logger: false });
+  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db, logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
   return {
@@ -62,6 +63,7 @@ export async function startHerald(overrides: Partial<Config> = {}): Promise<Hera
     baseUrl: address,
     store: createStore(mongo.db),
     temporal,
+    workerMetrics,
     async stop() {
       await app.close();
       (worker as Worker).shutdown();

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       allowPrivateNetworks: false,
       maxBodyBytes: 1048576,
       logLevel: 'info',
+      workerMetricsPort: 9464,
     });
     expect(config.adminKey).toBeUndefined();
   });
@@ -30,6 +31,7 @@ describe('loadConfig', () => {
       HERALD_MAX_BODY_BYTES: '4096',
       LOG_LEVEL: 'debug',
       HERALD_RATE_LIMIT_PER_MINUTE: '100',
+      HERALD_WORKER_METRICS_PORT: '0',
     });
     expect(config).toEqual({
       port: 8080,
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
       maxBodyBytes: 4096,
       logLevel: 'debug',
       rateLimitPerMinute: 100,
+      workerMetricsPort: 0,
     });
   });
 

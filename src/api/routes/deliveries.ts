@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { DeliveryStatus } from '../../domain';
+import { DELIVERY_STATUSES } from '../../domain';
 import type { DeliveryDoc } from '../../store/deliveries';
 import { requireWorkspaceKey } from '../auth';
 import { cancelDelivery, retryDelivery } from '../deliveryControl';
 import type { AppDeps } from '../deps';
 import { envelope, notFound } from '../errors';
 import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
-
-const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
 
 const AttemptView = Type.Object({
   n: Type.Integer(),
@@ -75,7 +73,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
           {
             webhookId: Type.Optional(Type.String({ maxLength: 200 })),
             eventId: Type.Optional(Type.String({ maxLength: 200 })),
-            status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
+            status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 300 })),
           },

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
-import type { Metrics } from '../../metrics';
+import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../deps';
 
 /** /healthz: the process is up. /readyz: MongoDB and Temporal answer. /metrics: Prometheus text. */
-export async function operationRoutes(app: FastifyInstance, deps: AppDeps & { db: Db; metrics: Metrics }): Promise<void> {
+export async function operationRoutes(app: FastifyInstance, deps: AppDeps & { db: Db; metrics: ApiMetrics }): Promise<void> {
   const hide = { hide: true };
   app.get('/healthz', { schema: { ...hide } }, async () => ({ data: { status: 'ok' }, error: null }));
 

@@ -1,0 +1,57 @@
+// Operations endpoints: liveness, readiness, Prometheus metrics of API and worker, rate limits.
+import { api, createWorkspace, startHerald, waitForDelivery, ADMIN_KEY, type HeraldStack } from '../support/stack';
+import { startReceiver, type Receiver } from '../support/receiver';
+
+let stack: HeraldStack;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  stack = await startHerald({ rateLimitPerMinute: 40 });
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+const get = (path: string) => fetch(`${stack.baseUrl}${path}`);
+
+it('answers /healthz and /readyz when MongoDB and Temporal are reachable', async () => {
+  const health = await get('/healthz');
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({ data: { status: 'ok' }, error: null });
+  const ready = await get('/readyz');
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({ data: { mongodb: true, temporal: true }, error: null });
+});
+
+it('exposes ingest and delivery counts on the API, attempts and durations on the worker', async () => {
+  const ws = await createWorkspace(stack, ['order.status']);
+  const hook = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'm', url: receiver.url, events: ['order.status'] }, ws.key);
+  const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: {} }, ws.key);
+  expect(hook.status).toBe(201);
+  await waitForDelivery(stack, ws.id, ws.key, ingest.body.data.deliveries[0].id, ['succeeded']);
+
+  const response = await get('/metrics');
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  const text = await response.text();
+  expect(text).toMatch(/^herald_events_ingested_total 1$/m);
+  expect(text).toMatch(/^herald_deliveries\{status="succeeded"\} 1$/m);
+  expect(text).toMatch(/^herald_deliveries\{status="failed"\} 0$/m);
+
+  const worker = await stack.workerMetrics.registry.metrics();
+  expect(worker).toMatch(/^herald_attempts_total\{outcome="succeeded"\} 1$/m);
+  expect(worker).toMatch(/^herald_attempt_duration_seconds_count 1$/m);
+});
+
+it('limits requests per API key and answers 429 in the error envelope', async () => {
+  const ws = await createWorkspace(stack);
+  const statuses: number[] = [];
+  for (let i = 0; i < 45; i++) statuses.push((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).status);
+  expect(statuses).toContain(429);
+  const limited = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key);
+  expect(limited.status).toBe(429);
+  expect(limited.body).toEqual({ data: null, error: { code: 'rate_limited', message: expect.any(String) } });
+  // Another key has its own budget.
+  expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ADMIN_KEY)).status).toBe(200);
+});
