@@ -10,6 +10,8 @@ declare module 'fastify' {
   }
 }
 
+// Routes run these as `onRequest` hooks: a caller is authenticated before its body is read or
+// validated, so an anonymous request learns nothing about the schema and buffers no body.
 const unauthorized = () => new HttpError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
 
 function bearer(request: FastifyRequest): string | undefined {

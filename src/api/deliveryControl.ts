@@ -18,6 +18,25 @@ async function signal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | '
   }
 }
 
+// The run that made a delivery's last attempt closes a moment after its record says `failed`.
+const PREVIOUS_RUN_CLOSE_MS = 10_000;
+
+/** Waits for the delivery's latest run to close; false if it is still running at the deadline. */
+async function previousRunClosed(deps: AppDeps, delivery: DeliveryDoc): Promise<boolean> {
+  const handle = deps.temporal.client.workflow.getHandle(delivery._id);
+  const deadline = Date.now() + PREVIOUS_RUN_CLOSE_MS;
+  for (;;) {
+    try {
+      if ((await handle.describe()).status.name !== 'RUNNING') return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return true;
+      throw error;
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * A pending delivery is told to attempt now, keeping its schedule's remaining budget. A failed one
  * gets a new run that makes one fresh attempt with the same delivery id (so the same webhook-id
@@ -39,6 +58,9 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
   if (policy.maxAgeSeconds !== null && Date.now() >= event.receivedAt.getTime() + policy.maxAgeSeconds * 1000) {
     throw conflict('this delivery expired: its retry policy allows no attempt after its maximum age');
   }
+  // A new run can only start once the previous one has closed; starting earlier would be refused
+  // and leave the record `pending` with no run to make the attempt.
+  if (!(await previousRunClosed(deps, delivery))) throw conflict('the previous run of this delivery is still finishing; retry in a moment');
   await store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
   await startDelivery(
     deps.temporal,

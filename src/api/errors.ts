@@ -22,15 +22,54 @@ export function envelope<T>(data: T) {
 
 interface AjvIssue {
   instancePath?: string;
+  schemaPath?: string;
   keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
+  /** With Ajv's `verbose` option: the failing keyword's value (for anyOf, the branch schemas). */
+  schema?: unknown;
+}
+
+/** How one alternative of a union reads in a message: a literal as JSON, otherwise its type. */
+function alternative(branch: unknown): string {
+  const schema = (branch ?? {}) as { const?: unknown; type?: unknown };
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  return typeof schema.type === 'string' ? schema.type : 'valid';
+}
+
+/**
+ * Ajv reports a failed `anyOf` as one error per branch plus "must match a schema in anyOf". When
+ * some branch matched the value's type (an object with a bad member), its errors say what is
+ * wrong; otherwise one line lists what the value may be: `must be one of "POST", "PUT"`.
+ */
+function collapseUnions(issues: AjvIssue[]): AjvIssue[] {
+  let result: AjvIssue[] = [];
+  for (const issue of issues) {
+    if (issue.keyword !== 'anyOf' || issue.schemaPath === undefined) {
+      result.push(issue);
+      continue;
+    }
+    const prefix = `${issue.schemaPath}/`;
+    const branchIssues = result.filter((b) => b.schemaPath?.startsWith(prefix));
+    result = result.filter((b) => !b.schemaPath?.startsWith(prefix));
+    const specific = branchIssues.filter((b) => b.keyword !== 'type' && b.keyword !== 'const');
+    if (specific.length > 0) {
+      result.push(...specific);
+      continue;
+    }
+    const branches = Array.isArray(issue.schema) ? (issue.schema as unknown[]) : [];
+    const allLiterals = branches.length > 0 && branches.every((b) => (b as { const?: unknown })?.const !== undefined);
+    const names = [...new Set(branches.map(alternative))];
+    const message = branches.length === 0 ? issue.message : allLiterals ? `must be one of ${names.join(', ')}` : `must be ${names.join(' or ')}`;
+    result.push({ ...issue, keyword: 'union', message });
+  }
+  return result;
 }
 
 /** Turns a schema failure into a message that names the field, e.g. `body.retryPolicy.preset`. */
 export function describeValidation(context: string, issues: AjvIssue[]): { message: string; fields: string[] } {
   const fields: string[] = [];
-  const parts = issues.map((issue) => {
+  const parts = collapseUnions(issues).map((issue) => {
     const path = (issue.instancePath ?? '').split('/').filter(Boolean).join('.');
     let field = path ? `${context}.${path}` : context;
     let message = issue.message ?? 'is invalid';
@@ -43,11 +82,13 @@ export function describeValidation(context: string, issues: AjvIssue[]): { messa
     } else if (issue.keyword === 'enum' || issue.keyword === 'const') {
       const allowed = (issue.params?.allowedValues as unknown[] | undefined) ?? [issue.params?.allowedValue];
       message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (issue.keyword === 'minProperties' && !path) {
+      message = `must name at least ${String(issue.params?.limit)} field`;
     }
-    fields.push(field);
+    if (!fields.includes(field)) fields.push(field);
     return `${field} ${message}`;
   });
-  return { message: parts.join('; '), fields };
+  return { message: [...new Set(parts)].join('; '), fields };
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 // Bodies are validated strictly: unknown fields and wrong types are errors, never silently
 // dropped or coerced. Query strings and path parameters arrive as text, so they are coerced.
 export function registerValidation(app: FastifyInstance): void {
-  const strict = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false, strict: false });
-  const lenient = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: true, useDefaults: true, strict: false });
+  // `verbose` keeps each failing keyword's schema on the error, so a union can be described
+  // by its alternatives (errors.ts, describeValidation).
+  const strict = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false, strict: false, verbose: true });
+  const lenient = new Ajv({ allErrors: false, removeAdditional: false, coerceTypes: true, useDefaults: true, strict: false, verbose: true });
   addFormats(strict);
   addFormats(lenient);
 

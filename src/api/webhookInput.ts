@@ -1,6 +1,6 @@
 // Checks of webhook input that a JSON schema cannot express, each answering 400 naming the field.
 import type { Static } from '@sinclair/typebox';
-import { checkTargetUrl, isReservedHeader, normalizeSecret, generateSecret, TemplateError, validateTemplate } from '../delivery';
+import { checkTargetUrl, isReservedHeader, normalizeSecret, generateSecret, SecretError, TemplateError, validateTemplate } from '../delivery';
 import { validatePolicy } from '../policy/schema';
 import type { Store } from '../store';
 import type { WorkspaceDoc } from '../store/workspaces';
@@ -32,11 +32,19 @@ export async function checkWebhookInput(
   for (const name of Object.keys(input.headers ?? {})) {
     if (isReservedHeader(name)) throw badRequest(`body.headers.${name} is set by Herald and cannot be overridden`, { fields: [`body.headers.${name}`] });
   }
+  if (typeof input.secret === 'string') {
+    try {
+      normalizeSecret(input.secret);
+    } catch (error) {
+      if (error instanceof SecretError) throw badRequest(`body.secret is invalid: ${error.message}`, { fields: ['body.secret'] });
+      throw error;
+    }
+  }
   if (typeof input.payloadTemplate === 'string') {
     try {
       validateTemplate(input.payloadTemplate);
     } catch (error) {
-      if (error instanceof TemplateError) throw badRequest(`body.payloadTemplate ${error.message}`, { fields: ['body.payloadTemplate'] });
+      if (error instanceof TemplateError) throw badRequest(`body.${error.message}`, { fields: ['body.payloadTemplate'] });
       throw error;
     }
   }

@@ -11,6 +11,7 @@ import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
+import { startReceiver, type Receiver, type Reply } from './receiver';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -127,7 +128,7 @@ export async function createWebhook(stack: HeraldStack, ws: TestWorkspace, field
 }
 
 /** Ingests one event, expecting 202; returns the ingest answer's data ({eventId, deliveries}). */
-export async function postEvent(stack: HeraldStack, ws: TestWorkspace, event: { id?: string; type: string; data?: unknown }) {
+export async function postEvent(stack: HeraldStack, ws: TestWorkspace, event: { id?: string; type: string; family?: string; app?: string; data?: unknown }) {
   const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { data: {}, ...event }, ws.key);
   if (ingested.status !== 202) throw new Error(`ingesting an event answered ${ingested.status}: ${ingested.text}`);
   return ingested.body.data as { eventId: string; deliveries: Array<{ id: string; webhookId: string; status: string }> };
@@ -143,4 +144,30 @@ export async function waitForAttempts(stack: HeraldStack, ws: TestWorkspace, del
     if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} has ${attempts} attempts, expected ${count}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+export interface DeliveryCase {
+  ws: TestWorkspace;
+  receiver: Receiver;
+  webhookId: string;
+  deliveryId: string;
+}
+
+/**
+ * One webhook (`fields` add to or override its url and events) in a workspace of its own, so its
+ * events reach nothing else; its own receiver, scripted with `replies` then `fallback`; one event
+ * sent to it. The caller closes `receiver`.
+ */
+export async function startDeliveryCase(stack: HeraldStack, fields: Record<string, unknown>, replies: Reply[] = [], fallback: Reply = { status: 200, body: 'ok' }): Promise<DeliveryCase> {
+  const eventType = 'order.status';
+  const [ws, receiver] = await Promise.all([createWorkspace(stack, [eventType]), startReceiver()]);
+  receiver.script(replies, fallback);
+  const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [eventType], ...fields });
+  const { deliveries } = await postEvent(stack, ws, { type: eventType, data: { orderId: 'A-1' } });
+  return { ws, receiver, webhookId, deliveryId: deliveries[0]!.id };
+}
+
+/** What a test can predict of each attempt: its number, status code and error kind. */
+export function attemptOutcomes(delivery: { attempts: Array<{ n: number; statusCode?: number; error?: { kind: string } }> }) {
+  return delivery.attempts.map((attempt) => ({ n: attempt.n, statusCode: attempt.statusCode, kind: attempt.error?.kind }));
 }

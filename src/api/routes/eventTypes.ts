@@ -17,8 +17,15 @@ export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Pro
   app.get(
     '/workspaces/:ws/webhook-events',
     {
-      preHandler: requireWorkspaceKey(store, config.adminKey, 'webhooks:read'),
-      schema: { tags, summary: 'List the event types webhooks can subscribe to', params: WorkspaceParams, response: { 200: Envelope(Type.Array(EventTypeView)), ...errorResponses } },
+      onRequest: requireWorkspaceKey(store, config.adminKey, 'webhooks:read'),
+      schema: {
+        tags,
+        summary: 'List the event types webhooks can subscribe to',
+        params: WorkspaceParams,
+        // No filters yet; an unknown query field is refused rather than silently ignored.
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: Envelope(Type.Array(EventTypeView)), ...errorResponses },
+      },
     },
     async (request) => {
       const docs = await store.eventTypes.list(request.params.ws);
@@ -29,7 +36,7 @@ export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Pro
   app.post(
     '/workspaces/:ws/webhook-events',
     {
-      preHandler: requireWorkspaceKey(store, config.adminKey, 'webhooks:write'),
+      onRequest: requireWorkspaceKey(store, config.adminKey, 'webhooks:write'),
       schema: {
         tags,
         summary: 'Add or replace an event type; family defaults to the part before the first dot',

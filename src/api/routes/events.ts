@@ -29,7 +29,7 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps): Promise
   app.post(
     '/workspaces/:ws/events',
     {
-      preHandler: requireWorkspaceKey(deps.store, deps.config.adminKey, 'events:write'),
+      onRequest: requireWorkspaceKey(deps.store, deps.config.adminKey, 'events:write'),
       schema: {
         tags: ['events'],
         summary: 'Ingest an event: one delivery per matching active webhook. Posting the same id again delivers nothing twice.',

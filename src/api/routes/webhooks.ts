@@ -56,7 +56,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
   app.post(
     '/workspaces/:ws/webhooks',
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Create a webhook', params: WorkspaceParams, body: CreateWebhookBody, response: { 201: Envelope(WebhookView), ...errorResponses } },
     },
     async (request, reply) => {
@@ -90,7 +90,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
   app.get(
     '/workspaces/:ws/webhooks',
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'List webhooks, filtered by app, event and active flag',
@@ -116,7 +116,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
 
   app.get(
     '/workspaces/:ws/webhooks/:id',
-    { preHandler: read, schema: { tags, summary: 'Get a webhook', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } } },
+    { onRequest: read, schema: { tags, summary: 'Get a webhook', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } } },
     async (request) => {
       const doc = await store.webhooks.get(request.params.ws, request.params.id);
       if (!doc) throw notFound('webhook');
@@ -127,7 +127,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
   app.patch(
     '/workspaces/:ws/webhooks/:id',
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Update a webhook; null clears an optional field', params: ResourceParams, body: UpdateWebhookBody, response: { 200: Envelope(WebhookView), ...errorResponses } },
     },
     async (request) => {
@@ -161,7 +161,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
 
   app.delete(
     '/workspaces/:ws/webhooks/:id',
-    { preHandler: write, schema: { tags, summary: 'Delete a webhook and cancel its pending deliveries', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { onRequest: write, schema: { tags, summary: 'Delete a webhook and cancel its pending deliveries', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
       const { ws, id } = request.params;
       if (!(await store.webhooks.delete(ws, id))) throw notFound('webhook');

@@ -45,7 +45,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
   app.post(
     '/workspaces',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags,
         summary: 'Create a workspace (admin key)',
@@ -64,7 +64,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
   app.patch(
     '/workspaces/:ws',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags,
         summary: 'Change workspace settings (admin key)',
@@ -84,7 +84,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
   app.post(
     '/workspaces/:ws/api-keys',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags,
         summary: 'Create a workspace API key (admin key); the key is shown once',
@@ -109,7 +109,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
 
   app.get(
     '/workspaces/:ws/api-keys',
-    { preHandler: admin, schema: { tags, summary: 'List API keys (never the keys themselves)', params: WorkspaceParams, response: { 200: Envelope(Type.Array(ApiKeyView)), ...errorResponses } } },
+    { onRequest: admin, schema: { tags, summary: 'List API keys (never the keys themselves)', params: WorkspaceParams, response: { 200: Envelope(Type.Array(ApiKeyView)), ...errorResponses } } },
     async (request) => {
       if (!(await store.workspaces.get(request.params.ws))) throw notFound('workspace');
       const keys = await store.apiKeys.list(request.params.ws);
@@ -127,7 +127,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
 
   app.delete(
     '/workspaces/:ws/api-keys/:id',
-    { preHandler: admin, schema: { tags, summary: 'Revoke an API key', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { onRequest: admin, schema: { tags, summary: 'Revoke an API key', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
       if (!(await store.apiKeys.revoke(request.params.ws, request.params.id))) throw notFound('API key');
       reply.code(204).send(null);
