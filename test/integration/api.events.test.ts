@@ -1,0 +1,106 @@
+// Event ingest: which webhooks an event reaches (type, "*", app binding, active flag), the ingest
+// answer, and the requests a real receiver then gets.
+import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import { startReceiver, type Receiver } from '../support/receiver';
+
+jest.setTimeout(120_000);
+
+let stack: HeraldStack;
+let receiver: Receiver;
+let ws: TestWorkspace;
+/** Webhook name → id; each webhook delivers to the receiver path /hooks/<name>. */
+const ids: Record<string, string> = {};
+const nameOf = (webhookId: string) => Object.keys(ids).find((name) => ids[name] === webhookId);
+
+beforeAll(async () => {
+  [stack, receiver] = await Promise.all([startHerald(), startReceiver()]);
+  ws = await createWorkspace(stack, ['order.created', 'order.paid', 'user.signup']);
+  const specs: Record<string, Record<string, unknown>> = {
+    shop: { app: 'shop', events: ['order.created'] },
+    any: { events: ['order.created'] },
+    all: { events: ['*'] },
+    off: { events: ['*'], active: false },
+    paid: { events: ['order.paid'] },
+  };
+  for (const [name, fields] of Object.entries(specs)) {
+    ids[name] = await createWebhook(stack, ws, { name, url: `${receiver.url}/${name}`, ...fields });
+  }
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+/** Ingests an event and returns the names of the webhooks it was routed to. */
+async function routedTo(event: { type: string; app?: string; id?: string }): Promise<string[]> {
+  const { deliveries } = await postEvent(stack, ws, { data: { n: 1 }, ...event });
+  return deliveries.map((delivery) => nameOf(delivery.webhookId) ?? delivery.webhookId).sort();
+}
+
+/** Polls the receiver until `count` requests match. */
+async function received(count: number, match: (path: string, body: { id: string }) => boolean) {
+  const deadline = Date.now() + 60_000;
+  const matching = () => receiver.requests.filter((request) => match(request.path, JSON.parse(request.body)));
+  while (matching().length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  return matching();
+}
+
+describe('ingesting events', () => {
+  it('answers 202 with a generated evt_ id and one pending delivery per matching webhook', async () => {
+    const response = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.paid', data: { total: 5 } }, ws.key);
+    expect(response.status).toBe(202);
+    const eventId = response.body.data.eventId;
+    expect(eventId).toMatch(/^evt_[0-9a-z]+$/);
+    const deliveries = ['all', 'paid'].map((name) => ({ id: `delivery/${ws.id}/${eventId}/${ids[name]}`, webhookId: ids[name], status: 'pending' }));
+    expect(response.body).toEqual({ data: { eventId, deliveries: expect.arrayContaining(deliveries) }, error: null });
+    expect(response.body.data.deliveries).toHaveLength(2);
+
+    const another = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.paid', data: { total: 6 } }, ws.key);
+    expect(another.body.data.eventId).not.toBe(eventId);
+  });
+
+  it('keeps the caller\'s id', async () => {
+    const { eventId, deliveries } = await postEvent(stack, ws, { id: 'order-42:paid', type: 'order.paid', data: {} });
+    expect(eventId).toBe('order-42:paid');
+    expect(deliveries.map((delivery) => delivery.id)).toContain(`delivery/${ws.id}/order-42:paid/${ids.paid}`);
+  });
+
+  it.each([
+    [{ type: 'order.created', app: 'shop' }, ['all', 'any', 'shop']],
+    [{ type: 'order.created', app: 'crm' }, ['all', 'any']],
+    [{ type: 'order.created' }, ['all', 'any']],
+    [{ type: 'user.signup', app: 'shop' }, ['all']],
+    [{ type: 'not.in.catalog' }, ['all']],
+  ])('routes %j to %j: app-bound webhooks hear only their app, "*" hears every type, inactive ones nothing', async (event, expected) => {
+    expect(await routedTo(event)).toEqual(expected);
+  });
+
+  it('an event no webhook wants is accepted with no deliveries', async () => {
+    const quiet = await createWorkspace(stack, ['order.created']);
+    await createWebhook(stack, quiet, { url: `${receiver.url}/quiet`, events: ['order.created'], app: 'shop' });
+    const { deliveries } = await postEvent(stack, quiet, { type: 'order.created', app: 'crm', data: {} });
+    expect(deliveries).toEqual([]);
+  });
+
+  it('the receiver gets exactly the routed requests, and the inactive webhook none', async () => {
+    const routed = await routedTo({ id: 'evt-routing-check', type: 'order.created', app: 'shop' });
+    expect(routed).toEqual(['all', 'any', 'shop']);
+    const requests = await received(3, (_path, body) => body.id === 'evt-routing-check');
+    expect(requests.map((request) => request.path).sort()).toEqual(['/hooks/all', '/hooks/any', '/hooks/shop']);
+    for (const request of requests) {
+      expect(request.headers['webhook-event-type']).toBe('order.created');
+      expect(request.headers['webhook-id']).toBe(`delivery/${ws.id}/evt-routing-check/${ids[request.path.slice('/hooks/'.length)]}`);
+    }
+    // Every event so far (9 of them) reached the "*" webhook; none ever reached the inactive one.
+    const toAll = await received(9, (path) => path === '/hooks/all');
+    expect(new Set(toAll.map((request) => JSON.parse(request.body).id)).size).toBe(9);
+    expect(receiver.requests.filter((request) => request.path === '/hooks/off')).toEqual([]);
+  });
+
+  it('a webhook switched inactive stops receiving; switched back on it receives again', async () => {
+    await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: false }, ws.key);
+    expect(await routedTo({ type: 'order.paid' })).toEqual(['all']);
+    await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: true }, ws.key);
+    expect(await routedTo({ type: 'order.paid' })).toEqual(['all', 'paid']);
+  });
+});

@@ -1,0 +1,173 @@
+// Tenants and their API keys through the admin routes: keys are shown once and stored hashed,
+// revoked keys stop working, scopes limit what a key may do, and only the admin key administers.
+import { hashKey } from '../../src/store/apiKeys';
+import { api, createWorkspace, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+
+jest.setTimeout(120_000);
+
+let stack: HeraldStack;
+
+beforeAll(async () => {
+  stack = await startHerald();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const HOOK = { name: 'Hook', url: 'https://hooks.example.com/in', events: ['ticket.updated'] };
+
+/** Creates a key for the workspace with the admin key, expecting 201; returns the create answer's data. */
+async function createKey(ws: string, body: Record<string, unknown> = {}) {
+  const created = await api(stack, 'POST', `/workspaces/${ws}/api-keys`, body);
+  expect(created.status).toBe(201);
+  return created.body.data as { id: string; key: string; scopes: string[]; name?: string; createdAt: string };
+}
+
+describe('workspaces', () => {
+  it('creates a workspace with default settings (201)', async () => {
+    const created = await api(stack, 'POST', '/workspaces', { name: 'Acme' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      data: {
+        id: expect.stringMatching(/^ws_[0-9a-z]+$/),
+        name: 'Acme',
+        settings: { requireHttps: false, deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800 } },
+        createdAt: expect.any(String),
+      },
+      error: null,
+    });
+    expect(Date.parse(created.body.data.createdAt)).not.toBeNaN();
+  });
+
+  it('creates a workspace with settings given up front', async () => {
+    const settings = { notificationUrl: 'https://ops.example.com/herald', requireHttps: true, deactivation: { consecutiveFailures: 4, minFailingSeconds: 120 } };
+    const created = await api(stack, 'POST', '/workspaces', { name: 'Strict', ...settings });
+    expect(created.status).toBe(201);
+    expect(created.body.data.settings).toEqual(settings);
+  });
+
+  it('PATCH changes the given settings, keeps the others, and the settings take effect', async () => {
+    const ws = await createWorkspace(stack, ['ticket.updated']);
+    const patched = await api(stack, 'PATCH', `/workspaces/${ws.id}`, {
+      notificationUrl: 'https://ops.example.com/notify',
+      requireHttps: true,
+      deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toEqual({
+      data: {
+        id: ws.id,
+        name: 'Acme',
+        settings: { notificationUrl: 'https://ops.example.com/notify', requireHttps: true, deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 } },
+        createdAt: expect.any(String),
+      },
+      error: null,
+    });
+
+    const renamed = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { name: 'Acme Two' });
+    expect(renamed.body.data).toMatchObject({ name: 'Acme Two', settings: patched.body.data.settings });
+
+    // requireHttps now refuses plain-http targets; https still works.
+    const plain = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { ...HOOK, url: 'http://hooks.example.com/in' }, ws.key);
+    expect(plain.status).toBe(400);
+    expect(plain.body.error.message).toContain('body.url');
+    expect((await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, HOOK, ws.key)).status).toBe(201);
+  });
+});
+
+describe('API keys', () => {
+  let ws: TestWorkspace;
+
+  beforeAll(async () => {
+    ws = await createWorkspace(stack, ['ticket.updated']);
+  });
+
+  it('shows a new hk_ key once; the list shows neither keys nor hashes', async () => {
+    const created = await createKey(ws.id, { name: 'ci', scopes: ['webhooks:read', 'events:write'] });
+    expect(created).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci', scopes: ['webhooks:read', 'events:write'], createdAt: expect.any(String), key: expect.stringMatching(/^hk_[A-Za-z0-9_-]{20,}$/) });
+    const stored = await stack.store.apiKeys.findActiveByKey(created.key);
+    expect(stored).toMatchObject({ _id: created.id, hash: hashKey(created.key) });
+
+    const list = await api(stack, 'GET', `/workspaces/${ws.id}/api-keys`);
+    expect(list.status).toBe(200);
+    expect(list.body.data).toContainEqual({ id: created.id, name: 'ci', scopes: ['webhooks:read', 'events:write'], createdAt: created.createdAt });
+    expect(list.body.data.some((entry: Record<string, unknown>) => 'key' in entry || 'hash' in entry)).toBe(false);
+    expect(list.text).not.toContain(created.key);
+    expect(list.text).not.toContain(hashKey(created.key));
+    expect(list.text).not.toContain(hashKey(ws.key));
+  });
+
+  it('a key without scopes gets every scope', async () => {
+    const created = await createKey(ws.id);
+    expect(created.scopes).toEqual(['webhooks:read', 'webhooks:write', 'events:write', 'deliveries:read', 'deliveries:write']);
+  });
+
+  it('a revoked key answers 401 from then on', async () => {
+    const { id, key } = await createKey(ws.id);
+    const listWith = () => api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key);
+    expect((await listWith()).status).toBe(200);
+
+    const revoked = await api(stack, 'DELETE', `/workspaces/${ws.id}/api-keys/${id}`);
+    expect(revoked.status).toBe(204);
+    expect(revoked.text).toBe('');
+
+    const after = await listWith();
+    expect(after.status).toBe(401);
+    expect(after.body).toEqual({ data: null, error: { code: 'unauthorized', message: expect.any(String) } });
+    const list = await api(stack, 'GET', `/workspaces/${ws.id}/api-keys`);
+    expect(list.body.data.find((entry: { id: string }) => entry.id === id)).toMatchObject({ revokedAt: expect.any(String) });
+    // The workspace's other keys are untouched.
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).status).toBe(200);
+    expect((await api(stack, 'DELETE', `/workspaces/${ws.id}/api-keys/key_nope`)).status).toBe(404);
+  });
+
+  it('a webhooks:read key reads webhooks; anything outside its scope answers 403 forbidden', async () => {
+    const { key } = await createKey(ws.id, { scopes: ['webhooks:read'] });
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key)).status).toBe(200);
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhook-events`, undefined, key)).status).toBe(200);
+
+    const outOfScope: Array<[string, string, unknown]> = [
+      ['POST', `/workspaces/${ws.id}/webhooks`, HOOK],
+      ['POST', `/workspaces/${ws.id}/events`, { type: 'ticket.updated', data: {} }],
+      ['POST', `/workspaces/${ws.id}/webhook-events`, { name: 'ticket.closed' }],
+      ['GET', `/workspaces/${ws.id}/deliveries`, undefined],
+    ];
+    for (const [method, path, body] of outOfScope) {
+      const response = await api(stack, method, path, body, key);
+      expect({ method, path, status: response.status, body: response.body }).toEqual({ method, path, status: 403, body: { data: null, error: { code: 'forbidden', message: expect.any(String) } } });
+    }
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).body.data).toEqual([]);
+  });
+
+  it('an events:write key ingests but cannot read webhooks', async () => {
+    const { key } = await createKey(ws.id, { scopes: ['events:write'] });
+    expect((await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'ticket.updated', data: {} }, key)).status).toBe(202);
+    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key)).status).toBe(403);
+  });
+
+  it('admin routes refuse workspace keys and missing keys with 401', async () => {
+    const adminCalls: Array<[string, string, unknown]> = [
+      ['POST', '/workspaces', { name: 'Sneaky' }],
+      ['PATCH', `/workspaces/${ws.id}`, { requireHttps: true }],
+      ['POST', `/workspaces/${ws.id}/api-keys`, {}],
+      ['GET', `/workspaces/${ws.id}/api-keys`, undefined],
+      ['DELETE', `/workspaces/${ws.id}/api-keys/key_nope`, undefined],
+    ];
+    for (const key of [ws.key, null, 'hk_not-a-key']) {
+      for (const [method, path, body] of adminCalls) {
+        const response = await api(stack, method, path, body, key);
+        expect({ method, path, key, status: response.status, code: response.body?.error?.code }).toEqual({ method, path, key, status: 401, code: 'unauthorized' });
+      }
+    }
+    // Nothing changed: the workspace still accepts plain-http targets.
+    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { ...HOOK, url: 'http://hooks.example.com/in' }, ws.key);
+    expect(created.status).toBe(201);
+  });
+
+  it('keys of one workspace open nothing in another (404)', async () => {
+    const other = await createWorkspace(stack);
+    const response = await api(stack, 'GET', `/workspaces/${other.id}/webhooks`, undefined, ws.key);
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('not_found');
+  });
+});
