@@ -42,10 +42,16 @@ export class WorkspaceRepository {
     return this.collection.findOne({ _id: id });
   }
 
-  async update(id: string, changes: { name?: string; settings?: Partial<WorkspaceSettings> }): Promise<WorkspaceDoc | null> {
+  /** A setting given as null is removed (only `notificationUrl` is optional). */
+  async update(id: string, changes: { name?: string; settings?: { [K in keyof WorkspaceSettings]?: WorkspaceSettings[K] | null } }): Promise<WorkspaceDoc | null> {
     const set: Record<string, unknown> = { updatedAt: new Date() };
+    const unset: Record<string, ''> = {};
     if (changes.name !== undefined) set.name = changes.name;
-    for (const [key, value] of Object.entries(changes.settings ?? {})) set[`settings.${key}`] = value;
-    return this.collection.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' });
+    for (const [key, value] of Object.entries(changes.settings ?? {})) {
+      if (value === null) unset[`settings.${key}`] = '';
+      else if (value !== undefined) set[`settings.${key}`] = value;
+    }
+    const update = Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set };
+    return this.collection.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' });
   }
 }

@@ -143,3 +143,40 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 60_000): Pro
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+describe('switching and removing endpoints through the resource itself', () => {
+  it('PATCH active records and clears the deactivation like the action calls do', async () => {
+    const id = await createWebhook({ events: ['order.status'] });
+    const off = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${id}`, { active: false }, ws.key);
+    expect(off.body.data).toMatchObject({ active: false, deactivationReason: 'deactivated by update' });
+    const on = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${id}`, { active: true }, ws.key);
+    expect(on.body.data.active).toBe(true);
+    expect(on.body.data.deactivatedAt).toBeUndefined();
+    expect(on.body.data.deactivationReason).toBeUndefined();
+  });
+
+  it('DELETE cancels the webhook\'s pending deliveries', async () => {
+    receiver.script([], { status: 500 });
+    const id = await createWebhook({ events: ['order.created'], retryPolicy: { preset: 'fixed', intervalSeconds: 3600 } });
+    const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.created', data: {} }, ws.key);
+    const deliveryId = ingest.body.data.deliveries.find((d: { webhookId: string }) => d.webhookId === id).id;
+    await waitUntil(async () => (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, ws.key)).body.data.attempts.length === 1);
+    expect((await api(stack, 'DELETE', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).status).toBe(204);
+    await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['cancelled']);
+    const run = await stack.temporal.client.workflow.getHandle(deliveryId).result();
+    expect(run).toMatchObject({ status: 'cancelled', attemptsMade: 1 });
+  });
+});
+
+describe('the workspace notification URL', () => {
+  it('obeys requireHttps and can be cleared with null', async () => {
+    const refused = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { requireHttps: true, notificationUrl: 'http://127.0.0.1:9/x' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('body.notificationUrl');
+    const other = await createWorkspace(stack);
+    await api(stack, 'PATCH', `/workspaces/${other.id}`, { notificationUrl: notifications.url });
+    const cleared = await api(stack, 'PATCH', `/workspaces/${other.id}`, { notificationUrl: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.data.settings.notificationUrl).toBeUndefined();
+  });
+});

@@ -64,7 +64,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
   app.get(
     '/workspaces/:ws/deliveries',
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'List deliveries, oldest first, filtered by webhook, event and status',
@@ -100,14 +100,14 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
 
   app.get(
     '/workspaces/:ws/deliveries/:id',
-    { preHandler: read, schema: { tags, summary: 'A delivery: status, lane, every attempt, next attempt', params: DeliveryParams, response: { 200: Envelope(DeliveryView), ...errorResponses } } },
+    { onRequest: read, schema: { tags, summary: 'A delivery: status, lane, every attempt, next attempt', params: DeliveryParams, response: { 200: Envelope(DeliveryView), ...errorResponses } } },
     async (request) => envelope(deliveryView(await load(request.params.ws, request.params.id))),
   );
 
   app.post(
     '/workspaces/:ws/deliveries/:id/retry',
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Retry now (pending) or make one fresh attempt (failed); 409 when expired', params: DeliveryParams, response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] } },
     },
     async (request, reply) => {
@@ -120,7 +120,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
   app.post(
     '/workspaces/:ws/deliveries/:id/cancel',
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Cancel a pending delivery', params: DeliveryParams, response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] } },
     },
     async (request, reply) => {

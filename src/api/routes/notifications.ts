@@ -20,7 +20,7 @@ export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): 
   app.get(
     '/workspaces/:ws/notifications',
     {
-      preHandler: requireWorkspaceKey(deps.store, deps.config.adminKey, 'webhooks:read'),
+      onRequest: requireWorkspaceKey(deps.store, deps.config.adminKey, 'webhooks:read'),
       schema: {
         tags: ['notifications'],
         summary: 'System notifications, oldest first',

@@ -37,7 +37,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
   app.post(
     '/workspaces/:ws/webhooks/:id/test',
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Send test deliveries now; a failed test deactivates the webhook',
@@ -59,7 +59,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
   app.post(
     '/workspaces/:ws/webhooks/:id/activate',
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Reactivate; replayEvents re-delivers the buffered events in order, false discards them',
@@ -81,7 +81,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
   app.post(
     '/workspaces/:ws/webhooks/:id/deactivate',
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Deactivate manually', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } },
     },
     async (request) => {

@@ -153,6 +153,10 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
           (changes as Record<string, unknown>)[key] = value;
         }
       }
+      // Switching `active` here records it like /activate and /deactivate do; buffered deliveries
+      // wait for POST /activate, which decides between replaying and discarding them.
+      if (body.active === true) unset.push('deactivatedAt', 'deactivationReason');
+      if (body.active === false) Object.assign(changes, { deactivatedAt: new Date(), deactivationReason: 'deactivated by update' });
       const doc = await store.webhooks.update(ws, id, changes, unset);
       if (!doc) throw notFound('webhook');
       return envelope(webhookView(doc, reveal));

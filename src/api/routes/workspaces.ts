@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { checkTargetUrl } from '../../delivery';
 import { SCOPES, type Scope } from '../../store/apiKeys';
 import type { WorkspaceDoc } from '../../store/workspaces';
 import { requireAdmin } from '../auth';
 import type { AppDeps } from '../deps';
-import { envelope, notFound } from '../errors';
-import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { badRequest, envelope, notFound } from '../errors';
+import { Envelope, errorResponses, Nullable, ResourceParams, WorkspaceParams } from '../schemas/common';
 
 const Deactivation = Type.Object(
   { consecutiveFailures: Type.Integer({ minimum: 1, maximum: 10000 }), minFailingSeconds: Type.Integer({ minimum: 0, maximum: 30 * 86400 }) },
   { additionalProperties: false },
 );
+const NotificationUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 const Settings = {
-  notificationUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' })),
+  notificationUrl: Type.Optional(NotificationUrl),
   requireHttps: Type.Optional(Type.Boolean()),
   deactivation: Type.Optional(Deactivation),
 };
@@ -40,6 +42,13 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = deps;
   const admin = requireAdmin(deps.config.adminKey);
+
+  /** The notification webhook obeys the same outgoing-safety rules as every webhook. */
+  const checkNotificationUrl = async (url: string | null | undefined, requireHttps: boolean) => {
+    if (!url) return;
+    const verdict = await checkTargetUrl(url, { allowPrivateNetworks: deps.config.allowPrivateNetworks, requireHttps });
+    if (!verdict.ok) throw badRequest(`body.notificationUrl ${verdict.reason}`, { fields: ['body.notificationUrl'] });
+  };
   const tags = ['admin'];
 
   app.post(
@@ -55,6 +64,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const { name, ...settings } = request.body;
+      await checkNotificationUrl(settings.notificationUrl, settings.requireHttps ?? false);
       const doc = await store.workspaces.create(name, settings);
       reply.code(201);
       return envelope(workspaceView(doc));
@@ -69,12 +79,18 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
         tags,
         summary: 'Change workspace settings (admin key)',
         params: WorkspaceParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...Settings }, { additionalProperties: false, minProperties: 1 }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...Settings, notificationUrl: Type.Optional(Nullable(NotificationUrl)) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: Envelope(WorkspaceView), ...errorResponses },
       },
     },
     async (request) => {
       const { name, ...settings } = request.body;
+      const current = await store.workspaces.get(request.params.ws);
+      if (!current) throw notFound('workspace');
+      await checkNotificationUrl(settings.notificationUrl, settings.requireHttps ?? current.settings.requireHttps);
       const doc = await store.workspaces.update(request.params.ws, { ...(name !== undefined ? { name } : {}), settings });
       if (!doc) throw notFound('workspace');
       return envelope(workspaceView(doc));
