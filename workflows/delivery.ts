@@ -4,9 +4,9 @@ import {
   ActivityFailure,
   allHandlersFinished,
   condition,
-  continueAsNew,
   defineQuery,
   defineSignal,
+  makeContinueAsNewFunc,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -125,7 +125,9 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
 
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof deliveryWorkflow>({
+      // Without an explicit memo the next run gets the one the first run started with, losing the
+      // upserted lane (seen on the dev server and the test server): pass the current one on.
+      return makeContinueAsNewFunc<typeof deliveryWorkflow>({ memo: { ...workflowInfo().memo, lane } })({
         ...input,
         state: { attemptsMade, lane, nextAttemptAtMs },
       });

@@ -1,0 +1,179 @@
+// One time-skipping test server and one worker per test file, with recording doubles of the
+// delivery activities. Each delivery gets its own receiver script, so the tests in a file share
+// the worker. Times are the server's clock (the activities' scheduled timestamps), which is
+// simulated: a 24 h timer costs milliseconds.
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { HeraldActivities } from '../../activities';
+import { resolvePolicy, type RetryPolicyInput } from '../../src/policy';
+import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
+import type { deliveryWorkflow } from '../../workflows';
+import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/deliveryTypes';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+
+/** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
+export type Reply = number | 'webhook-missing' | 'webhook-inactive' | 'activity-throws';
+export type ReceiverScript = (attempt: AttemptInput, atMs: number) => Reply;
+
+export interface RecordedAttempt {
+  input: AttemptInput;
+  /** Server time at which the workflow scheduled the attempt. */
+  atMs: number;
+  runId: string;
+}
+
+export interface RecordedStatus {
+  update: StatusUpdate;
+  atMs: number;
+}
+
+export interface Delivery {
+  handle: WorkflowHandle<typeof deliveryWorkflow>;
+  input: DeliveryInput;
+  /** Server time at which the event was received (the workflow start, unless the test says otherwise). */
+  receivedAtMs: number;
+  attempts: RecordedAttempt[];
+  statuses: RecordedStatus[];
+}
+
+/** Reply n answers attempt number n; the last one repeats for every later attempt. */
+export function replies(...script: Reply[]): ReceiverScript {
+  return (attempt) => script[Math.min(attempt.attemptNumber, script.length) - 1];
+}
+
+export const SECOND = 1000;
+export const DAY = 24 * 60 * 60 * SECOND;
+
+/** Whole seconds between successive attempts. Server time runs for real between timers, so round. */
+export function intervalsSeconds(attempts: RecordedAttempt[]): number[] {
+  return attempts.slice(1).map((attempt, i) => Math.round((attempt.atMs - attempts[i].atMs) / SECOND));
+}
+
+/** Whole seconds of each attempt after the event was received: never early, late only by processing ms. */
+export function offsetsSeconds(delivery: Delivery): number[] {
+  return delivery.attempts.map((attempt) => Math.floor((attempt.atMs - delivery.receivedAtMs) / SECOND));
+}
+
+/** The status a person filtering in the Web UI would see (search attribute HeraldDeliveryStatus). */
+export async function searchStatus(delivery: Delivery): Promise<string | undefined> {
+  return (await delivery.handle.describe()).typedSearchAttributes.get(HERALD_DELIVERY_STATUS);
+}
+
+// The SDK's runtime is per process; keep the worker quiet (these tests break activities on purpose).
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
+  } catch {
+    // already installed in this process
+  }
+}
+
+/** Everything the doubles learn about one delivery, keyed by its workflow id. */
+interface Recorder {
+  script: ReceiverScript;
+  attempts: RecordedAttempt[];
+  statuses: RecordedStatus[];
+}
+
+export class DeliveryHarness {
+  private running?: Promise<void>;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    private readonly worker: Worker,
+    private readonly taskQueue: string,
+    private readonly recorders: Map<string, Recorder>,
+  ) {}
+
+  static async start(): Promise<DeliveryHarness> {
+    quietRuntime();
+    const env = await createTimeSkippingEnv();
+    const taskQueue = `delivery-test-${randomUUID()}`;
+    const recorders = new Map<string, Recorder>();
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createActivityDoubles(recorders),
+    }).catch(async (error: unknown) => {
+      await env.teardown();
+      throw error;
+    });
+    const harness = new DeliveryHarness(env, worker, taskQueue, recorders);
+    harness.running = worker.run();
+    // The worker's first workflow task loads the bundle (a few hundred ms under load), which would
+    // otherwise show up as a late first attempt in whichever test runs first.
+    await (await harness.start({ preset: 'fixed' }, replies(200))).handle.result();
+    return harness;
+  }
+
+  async stop(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.env.teardown();
+  }
+
+  /** Starts a delivery whose receiver follows `script`; the workflow id is the delivery id, as in production. */
+  async start(policy: RetryPolicyInput, script: ReceiverScript, extra: Partial<DeliveryInput> = {}): Promise<Delivery> {
+    const deliveryId = `delivery/ws1/evt_${randomUUID()}/wh1`;
+    const input: DeliveryInput = {
+      workspaceId: 'ws1',
+      webhookId: 'wh1',
+      eventId: deliveryId.split('/')[2],
+      eventType: 'order.paid',
+      deliveryId,
+      receivedAt: new Date(await this.env.currentTimeMs()).toISOString(),
+      policy: resolvePolicy(policy),
+      ...extra,
+    };
+    const recorder: Recorder = { script, attempts: [], statuses: [] };
+    this.recorders.set(deliveryId, recorder);
+    const handle = await this.env.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+      workflowId: deliveryId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      memo: { lane: extra.state?.lane ?? 'priority' },
+    });
+    return { handle, input, receivedAtMs: Date.parse(input.receivedAt), attempts: recorder.attempts, statuses: recorder.statuses };
+  }
+
+  /** Waits in real time (simulated time is not skipped) until the delivery has made `count` attempts. */
+  async attemptsMade(delivery: Delivery, count: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (delivery.attempts.length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${delivery.attempts.length} of ${count} attempts made`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** Doubles of the real activities, of the same type, that record every call with the server's time. */
+function createActivityDoubles(recorders: Map<string, Recorder>): HeraldActivities {
+  const current = () => {
+    const info = Context.current().info;
+    const workflowId = info.workflowExecution?.workflowId ?? '';
+    const recorder = recorders.get(workflowId);
+    if (!recorder || !info.workflowExecution) throw new Error(`no delivery registered for ${workflowId}`);
+    return { recorder, atMs: info.currentAttemptScheduledTimestampMs, runId: info.workflowExecution.runId };
+  };
+  return {
+    async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+      const { recorder, atMs, runId } = current();
+      recorder.attempts.push({ input, atMs, runId });
+      const reply = recorder.script(input, atMs);
+      if (reply === 'activity-throws') throw new Error('store unavailable');
+      if (typeof reply !== 'number') return { outcome: reply };
+      // The real activity's success rule: only the policy's success codes count.
+      return input.successCodes.includes(reply)
+        ? { outcome: 'succeeded', statusCode: reply }
+        : { outcome: 'failed', statusCode: reply, errorKind: 'status' };
+    },
+    async recordDeliveryStatus(update: StatusUpdate): Promise<void> {
+      const { recorder, atMs } = current();
+      recorder.statuses.push({ update, atMs });
+    },
+  };
+}
