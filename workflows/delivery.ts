@@ -41,6 +41,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     retry: { maximumAttempts: 1 },
   });
 
+  const deadlineMs = policy.maxAgeSeconds === null ? null : Date.parse(input.receivedAt) + policy.maxAgeSeconds * 1000;
   let status: DeliveryStatus = 'pending';
   let lane: Lane = input.state?.lane ?? 'priority';
   let attemptsMade = input.state?.attemptsMade ?? 0;
@@ -52,7 +53,10 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     status,
     lane,
     attemptsMade,
-    nextAttemptAt: status === 'pending' && nextAttemptAtMs !== null ? new Date(nextAttemptAtMs).toISOString() : null,
+    nextAttemptAt:
+      status === 'pending' && nextAttemptAtMs !== null && (deadlineMs === null || nextAttemptAtMs < deadlineMs)
+        ? new Date(nextAttemptAtMs).toISOString()
+        : null,
   });
   setHandler(statusQuery, view);
   setHandler(retryNowSignal, () => {
@@ -71,7 +75,6 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     return view();
   };
 
-  const deadlineMs = policy.maxAgeSeconds === null ? null : Date.parse(input.receivedAt) + policy.maxAgeSeconds * 1000;
   const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
 
   for (;;) {
@@ -86,7 +89,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     retryRequested = false;
 
     const attemptNumber = attemptsMade + 1;
-    const plan = planAfterFailure(input, attemptNumber, lane);
+    const plan = planAfterFailure(input, attemptNumber, lane, deadlineMs);
     let result: AttemptOutcome;
     try {
       result = await deliverAttempt({
@@ -143,6 +146,7 @@ function planAfterFailure(
   input: DeliveryInput,
   attemptNumber: number,
   currentLane: Lane,
+  deadlineMs: number | null,
 ): { failure: FailurePlan; nextAttemptAtMs: number | null } {
   if (input.mode === 'single-attempt') {
     return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
@@ -152,5 +156,7 @@ function planAfterFailure(
     return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
   }
   const at = Date.now() + step.delaySeconds * 1000;
-  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: new Date(at).toISOString() }, nextAttemptAtMs: at };
+  // Past the maximum age no attempt will happen: the delivery waits for its expiry, showing none.
+  const shown = deadlineMs !== null && at >= deadlineMs ? null : new Date(at).toISOString();
+  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: shown }, nextAttemptAtMs: at };
 }

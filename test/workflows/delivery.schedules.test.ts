@@ -72,6 +72,10 @@ describe('fixed preset', () => {
 
     expect(await delivery.handle.result()).toEqual({ status: 'expired', lane: 'priority', attemptsMade: 2, nextAttemptAt: null });
     expect(offsetsSeconds(delivery)).toEqual([0, 600]);
+    // The first failure plans an attempt at 600 s; the second would be at 1200 s, past the age
+    // limit, so the record shows no next attempt while it waits to expire.
+    expect(delivery.attempts[0]!.input.onFailure.nextAttemptAt).not.toBeNull();
+    expect(delivery.attempts[1]!.input.onFailure).toEqual({ status: 'pending', lane: 'priority', nextAttemptAt: null });
     expect(delivery.statuses.map((s) => s.update)).toEqual([
       { deliveryId: delivery.input.deliveryId, status: 'expired', lane: 'priority', nextAttemptAt: null },
     ]);
