@@ -2,6 +2,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { policyOf, type WebhookDoc } from '../store/webhooks';
 import type { DeliveryDoc } from '../store/deliveries';
+import type { EventDoc } from '../store/events';
 import { startDelivery } from '../temporal/client';
 import type { AppDeps } from './deps';
 import { conflict, notFound } from './errors';
@@ -61,7 +62,22 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
   // A new run can only start once the previous one has closed; starting earlier would be refused
   // and leave the record `pending` with no run to make the attempt.
   if (!(await previousRunClosed(deps, delivery))) throw conflict('the previous run of this delivery is still finishing; retry in a moment');
-  await store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
+  await restartDelivery(deps, delivery, webhook, event, 'single-attempt', 'manual retry');
+  const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
+  if (!updated) throw notFound('delivery');
+  return updated;
+}
+
+/** A new run for a delivery whose last run closed, carrying its attempt count and lane on. */
+async function restartDelivery(
+  deps: AppDeps,
+  delivery: DeliveryDoc,
+  webhook: WebhookDoc,
+  event: EventDoc,
+  mode: 'single-attempt' | 'schedule',
+  why: string,
+): Promise<void> {
+  await deps.store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
   await startDelivery(
     deps.temporal,
     {
@@ -71,15 +87,12 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
       eventType: delivery.eventType,
       deliveryId: delivery._id,
       receivedAt: event.receivedAt.toISOString(),
-      policy,
-      summary: `${delivery.eventType} → ${webhook.name} (manual retry)`,
+      policy: policyOf(webhook),
+      summary: `${delivery.eventType} → ${webhook.name} (${why})`,
     },
-    { mode: 'single-attempt', state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
+    { mode, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
     true,
   );
-  const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
-  if (!updated) throw notFound('delivery');
-  return updated;
 }
 
 export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<void> {
@@ -108,22 +121,7 @@ export async function replayBufferedDeliveries(deps: AppDeps, webhook: WebhookDo
     }
     const event = await store.events.get(delivery.workspaceId, delivery.eventId);
     if (!event) continue;
-    await store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
-    await startDelivery(
-      deps.temporal,
-      {
-        workspaceId: delivery.workspaceId,
-        webhookId: delivery.webhookId,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        deliveryId: delivery._id,
-        receivedAt: event.receivedAt.toISOString(),
-        policy: policyOf(webhook),
-        summary: `${delivery.eventType} → ${webhook.name} (replayed)`,
-      },
-      { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
-      true,
-    );
+    await restartDelivery(deps, delivery, webhook, event, 'schedule', 'replayed');
   }
   return buffered.length;
 }
