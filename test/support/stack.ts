@@ -37,7 +37,8 @@ export interface HeraldStack {
   stop(): Promise<void>;
 }
 
-export async function startHerald(overrides: Partial<Config> = {}): Promise<HeraldStack> {
+/** `logLines`: collect the API's JSON log lines (at trace level) instead of discarding them. */
+export async function startHerald(overrides: Partial<Config> = {}, options: { logLines?: string[] } = {}): Promise<HeraldStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   quietRuntime();
   const suffix = randomBytes(4).toString('hex');
@@ -55,7 +56,11 @@ export async function startHerald(overrides: Partial<Config> = {}): Promise<Hera
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
   const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config);
   const running = worker.run();
-  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db, logger: false });
+  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db,
+    logger: options.logLines
+      ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } }
+      : false,
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
   return {
