@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../delivery/version';
+import { hashKey } from '../store/apiKeys';
 import { createApiMetrics } from '../metrics';
 import { DELIVERY_STATUSES } from '../domain';
 import type { AppDeps } from './deps';
@@ -66,7 +67,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // Per API key, without keeping keys themselves in the limiter's memory.
+    keyGenerator: (request) => (request.headers.authorization ? hashKey(request.headers.authorization) : request.ip),
     allowList: (request) => !request.url.startsWith('/v1/'),
   });
 
