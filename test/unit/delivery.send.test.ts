@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { closeSharedDispatchers, sendRequest, type OutgoingRequest } from '../../src/delivery';
@@ -109,6 +112,28 @@ describe('sendRequest', () => {
     await receiver.close();
     const result = await sendRequest(post(receiver.url), local);
     expect(result.error).toMatchObject({ kind: 'connection', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('reports a certificate it cannot verify as a TLS error, without sending the body', async () => {
+    // A test-only self-signed certificate for 127.0.0.1 (test/fixtures/); seed 002: "sending to
+    // self signed certificates will not work".
+    const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name));
+    let received = 0;
+    const server = createHttpsServer({ key: fixture('self-signed.key'), cert: fixture('self-signed.crt') }, (_req, res) => {
+      received++;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const result = await sendRequest(post(url), local);
+      expect(result.statusCode).toBeUndefined();
+      expect(result.error).toMatchObject({ kind: 'tls', message: expect.stringMatching(/self[- ]signed/i) });
+      expect(received).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('does not follow redirects', async () => {
