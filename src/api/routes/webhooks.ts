@@ -28,7 +28,8 @@ export function webhookView(doc: WebhookDoc, revealSecret?: string) {
     ...(doc.headers?.length ? { headers: Object.fromEntries(doc.headers.map((h) => [h.name, h.value])) } : {}),
     ...(doc.payloadTemplate ? { payloadTemplate: doc.payloadTemplate } : {}),
     retryPolicy: doc.retryPolicy as unknown as Record<string, unknown>,
-    successCodes: policy.successCodes,
+    // Only an override is shown; the preset's own rule (fixed: any 2xx) is documented, not listed.
+    ...(doc.successCodes ? { successCodes: doc.successCodes } : {}),
     timeoutMs: policy.timeoutMs,
     ...(doc.deactivation ? { deactivation: doc.deactivation } : {}),
     ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt.toISOString() } : {}),

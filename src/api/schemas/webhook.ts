@@ -98,7 +98,11 @@ export const WebhookView = Type.Object({
   headers: Type.Optional(Type.Record(Type.String(), Type.String())),
   payloadTemplate: Type.Optional(Type.String()),
   retryPolicy: Type.Record(Type.String(), Type.Unknown()),
-  successCodes: Type.Array(Type.Integer()),
+  successCodes: Type.Optional(
+    Type.Array(Type.Integer(), {
+      description: 'Set only when overridden; otherwise the preset decides: fixed any 2xx, progressive 200/201/202/204, max-attempts exactly 200.',
+    }),
+  ),
   timeoutMs: Type.Integer(),
   deactivation: Type.Optional(Deactivation),
   deactivatedAt: Type.Optional(Type.String()),
