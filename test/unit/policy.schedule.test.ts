@@ -2,6 +2,7 @@
 // recomputed with the production formula), so any change to an interval, a count or a lane fails.
 
 import { nextStep, resolvePolicy, type NextStep, type ResolvedPolicy, type RetryPolicyInput } from '../../src/policy';
+import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
 /** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
 function seededRng(seed: number): () => number {
@@ -38,16 +39,6 @@ function schedule(policy: ResolvedPolicy, limit: number, rng: () => number = noR
 const delays = (steps: NextStep[]): number[] => steps.flatMap((s) => (s.kind === 'retry' ? [s.delaySeconds] : []));
 const lanes = (steps: NextStep[]): string[] => steps.map((s) => (s.kind === 'retry' ? s.lane : 'stop'));
 const policy = (input: RetryPolicyInput): ResolvedPolicy => resolvePolicy(input);
-
-const PROGRESSIVE_PRIORITY_LANE = [
-  5, 5, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 20, 22, 24, 27, 29, 32, 35, 39, 43, 47, 51, 56, 62, 68, 74, 82,
-  90, 99, 108, 119, 130, 143, 157, 172, 189, 208, 228, 250, 274, 301, 331, 363, 398, 437, 480,
-];
-
-const MAX_ATTEMPTS_LANE = [
-  30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600, 21600, 21600, 21600, 21600, 21600, 21600, 21600, 21600,
-  21600,
-];
 
 describe('fixed preset (seed 000)', () => {
   const fixed = policy({ preset: 'fixed' });
@@ -169,7 +160,7 @@ describe('max-attempts preset (seed 002)', () => {
 
   it('doubles from 30 s, caps at 6 h, and stops after the 20th retry', () => {
     const steps = schedule(maxAttempts, 100);
-    expect(delays(steps)).toEqual(MAX_ATTEMPTS_LANE);
+    expect(delays(steps)).toEqual(MAX_ATTEMPTS_INTERVALS);
     expect(lanes(steps)).toEqual([...Array(20).fill('priority'), 'stop']);
   });
 

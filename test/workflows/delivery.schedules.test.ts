@@ -11,15 +11,8 @@ import {
   SECOND,
   type RecordedAttempt,
 } from './deliveryHarness';
+import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
-const PROGRESSIVE_PRIORITY_LANE = [
-  5, 5, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 20, 22, 24, 27, 29, 32, 35, 39, 43, 47, 51, 56, 62, 68, 74, 82,
-  90, 99, 108, 119, 130, 143, 157, 172, 189, 208, 228, 250, 274, 301, 331, 363, 398, 437, 480,
-];
-const MAX_ATTEMPTS_INTERVALS = [
-  30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600, 21600, 21600, 21600, 21600, 21600, 21600, 21600, 21600,
-  21600,
-];
 const TWELVE_HOURS = 43200;
 const TWENTY_FOUR_HOURS = 86400;
 
