@@ -80,15 +80,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await eventTypeRoutes(v1, options);
     await webhookRoutes(v1, options);
     await webhookActionRoutes(v1, options);
-    await eventRoutes(v1, options);
+    await eventRoutes(v1, { ...options, metrics });
     await deliveryRoutes(v1, options);
     await notificationRoutes(v1, options);
   }, { prefix: '/v1' });
   await operationRoutes(app, { ...options, metrics });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === '/v1/workspaces/:ws/events' && reply.statusCode === 202) metrics.eventsIngested.inc();
-  });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Collection, Db, Filter } from 'mongodb';
 import type { Attempt, DeliveryStatus, Lane } from '../domain';
 import { newId } from './ids';
+import { isDuplicateKey } from './mongo';
 
 export interface DeliveryDoc {
   _id: string; // delivery/{ws}/{eventId}/{webhookId}, also the workflow id
@@ -64,7 +65,7 @@ export class DeliveryRepository {
       await this.collection.insertMany(docs, { ordered: false });
     } catch (error) {
       // A retried ingest finds some records already there; that is the point of idempotency.
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

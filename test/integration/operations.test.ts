@@ -42,6 +42,10 @@ it('exposes ingest and delivery counts on the API, attempts and durations on the
   const worker = await stack.workerMetrics.registry.metrics();
   expect(worker).toMatch(/^herald_attempts_total\{outcome="succeeded"\} 1$/m);
   expect(worker).toMatch(/^herald_attempt_duration_seconds_count 1$/m);
+
+  // A repeated event id is one event, counted once.
+  for (let i = 0; i < 2; i++) await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-metric', type: 'order.status', data: {} }, ws.key);
+  expect(await (await get('/metrics')).text()).toMatch(/^herald_events_ingested_total 2$/m);
 });
 
 it('limits requests per API key and answers 429 in the error envelope', async () => {

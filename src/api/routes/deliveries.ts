@@ -7,7 +7,7 @@ import { requireWorkspaceKey } from '../auth';
 import { cancelDelivery, retryDelivery } from '../deliveryControl';
 import type { AppDeps } from '../deps';
 import { envelope, notFound } from '../errors';
-import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
+import { Envelope, errorResponses, pageOf, WorkspaceParams } from '../schemas/common';
 
 const AttemptView = Type.Object({
   n: Type.Integer(),
@@ -92,9 +92,8 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
         ...(status !== undefined ? { status } : {}),
         ...(cursor !== undefined ? { after: cursor } : {}),
       });
-      const page = docs.slice(0, limit);
-      const last = page[page.length - 1];
-      return { data: page.map(deliveryView), error: null, nextCursor: docs.length > limit && last ? last.seq : null };
+      const page = pageOf(docs, limit, (doc) => doc.seq);
+      return { data: page.items.map(deliveryView), error: null, nextCursor: page.nextCursor };
     },
   );
 

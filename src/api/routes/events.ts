@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireWorkspaceKey } from '../auth';
+import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../deps';
 import { badRequest, envelope } from '../errors';
 import { ingestEvent } from '../ingest';
@@ -23,7 +24,7 @@ const IngestView = Type.Object({
   deliveries: Type.Array(Type.Object({ id: Type.String(), webhookId: Type.String(), status: Type.String() })),
 });
 
-export async function eventRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metrics: ApiMetrics }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
@@ -49,6 +50,7 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps): Promise
         ...(family !== undefined ? { family } : {}),
         ...(appName !== undefined ? { app: appName } : {}),
       });
+      if (!result.duplicate) deps.metrics.eventsIngested.inc();
       reply.code(202);
       return envelope({ eventId: result.eventId, deliveries: result.deliveries });
     },
