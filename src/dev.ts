@@ -1,5 +1,5 @@
 // `npm run dev`: all of Herald on one machine — the Temporal dev server (Web UI included) and
-// FerretDB from .tools/, then the worker and the API as child processes, with prefixed logs.
+// FerretDB on PostgreSQL from .tools/, then the worker and the API as child processes, with prefixed logs.
 // Data lives under HERALD_DATA_DIR (.data/), so a restart finds its deliveries again.
 // Ctrl-C stops the API and worker first, then the servers, and exits 0.
 import { mkdirSync } from 'node:fs';
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     HERALD_ADMIN_KEY: process.env.HERALD_ADMIN_KEY || DEFAULT_ADMIN_KEY,
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
-  assertToolsInstalled(['temporal', 'ferretdb']);
+  assertToolsInstalled(['temporal', 'ferretdb', 'postgresBin']);
   for (const [name, value] of Object.entries(options.ports)) {
     if (!(await isPortFree(value))) {
       throw new Error(`Port ${value} (${name}) is already in use. Is another \`npm run dev\` running? Set ${name} to use another port.`);
@@ -162,7 +162,8 @@ async function main(): Promise<void> {
     }),
     startFerretDB({ dataDir: path.join(options.dataDir, 'ferretdb'), port: options.ports.FERRETDB_PORT, log: prefixed('ferretdb'), detached: true }),
   ]);
-  for (const started of [temporal, ferretdb]) if (started.status === 'fulfilled') watch(started.value.process);
+  if (temporal.status === 'fulfilled') watch(temporal.value.process);
+  if (ferretdb.status === 'fulfilled') [ferretdb.value.process, ferretdb.value.postgres.process].forEach(watch);
   if (temporal.status === 'rejected') throw temporal.reason;
   if (ferretdb.status === 'rejected') throw ferretdb.reason;
   say(`Temporal ready on ${temporal.value.address}, FerretDB ready on ${ferretdb.value.url}`);

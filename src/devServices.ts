@@ -1,9 +1,8 @@
-// The embedded default servers of SPEC section 1 — the Temporal CLI dev server and FerretDB on
-// SQLite, installed into .tools/ by scripts/bootstrap.sh — run as child processes on free ports.
+// The embedded default servers — the Temporal CLI dev server, and FerretDB on an embedded
+// PostgreSQL, installed into .tools/ by scripts/bootstrap.sh — run as child processes on free ports.
 // Shared by `npm run dev` (src/dev.ts) and the jest global setup (test/support/), so no jest here.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { HERALD_SEARCH_ATTRIBUTES } from './temporal/searchAttributes';
@@ -19,6 +18,7 @@ export {
   type ProcessOptions,
 } from './devProcesses';
 import { freePort, ManagedProcess, startReady, type LineLogger } from './devProcesses';
+import { postgresBinDir, startPostgres, type PostgresServer } from './devPostgres';
 
 // ---------------------------------------------------------------- binaries
 
@@ -34,6 +34,8 @@ export interface ToolPaths {
   temporal: string;
   temporalTestServer: string;
   ferretdb: string;
+  /** The folder holding PostgreSQL's postgres, initdb and pg_isready. */
+  postgresBin: string;
 }
 
 export function toolPaths(root: string = repoRoot()): ToolPaths {
@@ -41,13 +43,15 @@ export function toolPaths(root: string = repoRoot()): ToolPaths {
     temporal: path.join(root, '.tools', 'venv', 'bin', 'temporal'),
     temporalTestServer: path.join(root, '.tools', 'venv', 'bin', 'temporal-test-server'),
     ferretdb: path.join(root, '.tools', 'bin', 'ferretdb'),
+    postgresBin: postgresBinDir(root),
   };
 }
 
 /** Throws, naming the missing files and the fix, unless the given tools are installed. */
-export function assertToolsInstalled(which: (keyof ToolPaths)[] = ['temporal', 'temporalTestServer', 'ferretdb']): void {
+export function assertToolsInstalled(which: (keyof ToolPaths)[] = ['temporal', 'temporalTestServer', 'ferretdb', 'postgresBin']): void {
   const tools = toolPaths();
-  const missing = which.map((name) => tools[name]).filter((file) => !existsSync(file));
+  const files = which.map((name) => (name === 'postgresBin' ? path.join(tools.postgresBin, 'postgres') : tools[name]));
+  const missing = files.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(`Missing ${missing.join(', ')}.\nRun \`bash scripts/bootstrap.sh\` (or \`npm run bootstrap\`) first.`);
   }
@@ -110,7 +114,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     const address = `127.0.0.1:${port}`;
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
     args.push(...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']));
-    args.push('--db-filename', path.join(options.dataDir, 'temporal.db'), '--sqlite-pragma', 'journal_mode=wal');
+    args.push('--db-filename', path.join(options.dataDir, 'temporal.db'), ...temporalTuning());
     args.push('--namespace', 'default', '--log-level', 'warn');
     for (const key of HERALD_SEARCH_ATTRIBUTES) {
       args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type] ?? key.type}`);
@@ -124,6 +128,23 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     const uiUrl = options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined;
     return { address, port, uiUrl, process: proc, stop: () => proc.stop() };
   });
+}
+
+/**
+ * SQLite in WAL mode; one task-queue partition, which on a single-process server cuts the
+ * p99 of a workflow's tasks about threefold at no durability cost (bench/README.md).
+ * `synchronous` stays FULL: NORMAL runs about a third faster and survives a crash of the server
+ * process, but its last commits can roll back on an OS crash or power loss, losing workflows of
+ * events already answered 202. HERALD_TEMPORAL_SQLITE_SYNC=normal opts in, knowingly.
+ */
+function temporalTuning(): string[] {
+  const sync = process.env.HERALD_TEMPORAL_SQLITE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
+  return [
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', `synchronous=${sync}`,
+    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+  ];
 }
 
 async function probeTemporal(address: string): Promise<void> {
@@ -141,7 +162,7 @@ async function probeTemporal(address: string): Promise<void> {
 // ---------------------------------------------------------------- FerretDB
 
 export interface FerretDBOptions {
-  /** Directory for the SQLite files and FerretDB's state; created if missing, reused if present. */
+  /** Directory for FerretDB's state and its PostgreSQL cluster (postgres/); created if missing, reused if present. */
   dataDir: string;
   /** Wire-protocol port; a free one by default. */
   port?: number;
@@ -154,19 +175,45 @@ export interface FerretDBServer {
   /** mongodb://127.0.0.1:PORT — append a database name for MONGODB_URL. */
   url: string;
   port: number;
+  /** FerretDB itself. */
   process: ManagedProcess;
+  /** Its backend; stopped after FerretDB. */
+  postgres: PostgresServer;
   stop(): Promise<void>;
 }
 
+/**
+ * FerretDB on PostgreSQL: measured against the SQLite backend it answers without lock errors
+ * under concurrent writes, and — with scripts/ferretdb-id-index.patch — finds a document by _id
+ * through an index, so a lookup costs the same at 1 000 documents as at 100 000.
+ */
 export async function startFerretDB(options: FerretDBOptions): Promise<FerretDBServer> {
-  assertToolsInstalled(['ferretdb']);
+  assertToolsInstalled(['ferretdb', 'postgresBin']);
   mkdirSync(options.dataDir, { recursive: true });
+  const postgres = await startPostgres(toolPaths().postgresBin, {
+    dataDir: path.join(options.dataDir, 'postgres'),
+    log: options.log,
+    detached: options.detached,
+  });
+  try {
+    const ferret = await startFerretDBOn(postgres, options);
+    return { ...ferret, postgres, stop: async () => {
+      await ferret.stop();
+      await postgres.stop();
+    } };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}
+
+async function startFerretDBOn(postgres: PostgresServer, options: FerretDBOptions) {
   return onFreePorts(options.port !== undefined, async () => {
     const port = options.port ?? (await freePort());
     const url = `mongodb://127.0.0.1:${port}`;
     const args = [
-      '--handler=sqlite',
-      `--sqlite-url=${pathToFileURL(options.dataDir).href.replace(/\/?$/, '/')}`,
+      '--handler=postgresql',
+      `--postgresql-url=${postgres.url}`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${options.dataDir}`,
       '--debug-addr=-', // its metrics/pprof listener defaults to :8088 and would clash between instances
