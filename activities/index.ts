@@ -2,9 +2,10 @@
 import type { Dispatcher } from 'undici';
 import type { Attempt } from '../src/domain';
 import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
+import { isSuccessStatus } from '../src/policy/success';
 import type { Store } from '../src/store';
 import { toEventRecord } from '../src/store/events';
-import { toTarget } from '../src/store/webhooks';
+import { policyOf, toTarget } from '../src/store/webhooks';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
 
 export interface ActivityDeps {
@@ -55,7 +56,8 @@ export function createActivities(deps: ActivityDeps) {
         // A request that cannot be built (a template that no longer renders) is a failed attempt.
         sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
       }
-      const succeeded = sent.statusCode !== undefined && sent.error === undefined && input.successCodes.includes(sent.statusCode);
+      // The webhook's success rule as it stands now, like its URL and secret.
+      const succeeded = sent.statusCode !== undefined && sent.error === undefined && isSuccessStatus(policyOf(webhook), sent.statusCode);
 
       const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
       if (sent.statusCode !== undefined) attempt.statusCode = sent.statusCode;
@@ -63,7 +65,7 @@ export function createActivities(deps: ActivityDeps) {
       if (sent.error) attempt.error = sent.error;
       else if (!succeeded) attempt.error = { kind: 'status', message: `status ${sent.statusCode} is not a success code` };
 
-      await store.deliveries.recordAttempt(
+      const recorded = await store.deliveries.recordAttempt(
         input.deliveryId,
         attempt,
         succeeded
@@ -75,6 +77,7 @@ export function createActivities(deps: ActivityDeps) {
             },
       );
       deps.onAttempt?.(attempt, succeeded);
+      if (!recorded) return { outcome: 'cancelled' };
 
       if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
       return {

@@ -15,9 +15,9 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { DeliveryStatus, Lane } from '../src/domain';
-import { nextStep } from '../src/policy/schedule';
 import { HERALD_DELIVERY_STATUS } from '../src/temporal/searchAttributes';
-import type { AttemptOutcome, DeliveryInput, DeliveryStatusView, FailurePlan } from './deliveryTypes';
+import { deadlineOf, planAfterFailure } from './attemptPlan';
+import type { AttemptOutcome, DeliveryInput, DeliveryStatusView } from './deliveryTypes';
 
 export const retryNowSignal = defineSignal('retryNow');
 export const cancelSignal = defineSignal('cancel');
@@ -41,7 +41,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     retry: { maximumAttempts: 1 },
   });
 
-  const deadlineMs = policy.maxAgeSeconds === null ? null : Date.parse(input.receivedAt) + policy.maxAgeSeconds * 1000;
+  const deadlineMs = deadlineOf(policy, input.receivedAt);
   let status: DeliveryStatus = 'pending';
   let lane: Lane = input.state?.lane ?? 'priority';
   let attemptsMade = input.state?.attemptsMade ?? 0;
@@ -89,7 +89,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     retryRequested = false;
 
     const attemptNumber = attemptsMade + 1;
-    const plan = planAfterFailure(input, attemptNumber, lane, deadlineMs);
+    const plan = planAfterFailure(policy, input.mode ?? 'schedule', attemptNumber, lane, deadlineMs);
     let result: AttemptOutcome;
     try {
       result = await deliverAttempt({
@@ -98,7 +98,6 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
         webhookId: input.webhookId,
         eventId: input.eventId,
         attemptNumber,
-        successCodes: policy.successCodes,
         timeoutMs: policy.timeoutMs,
         lane,
         onFailure: plan.failure,
@@ -113,6 +112,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
 
     if (result.outcome === 'succeeded') return finish('succeeded', true);
     if (result.outcome === 'webhook-missing') return finish('cancelled', false);
+    if (result.outcome === 'cancelled') return finish('cancelled', true);
     if (result.outcome === 'webhook-inactive') {
       // Endpoint health owns buffering; until then an inactive endpoint's delivery stops here.
       return finish('buffered', false);
@@ -136,27 +136,4 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
       });
     }
   }
-}
-
-/**
- * Decided before the attempt, so the attempt activity can store the outcome of a failure in the
- * same write as the attempt itself: one activity per attempt keeps the history short.
- */
-function planAfterFailure(
-  input: DeliveryInput,
-  attemptNumber: number,
-  currentLane: Lane,
-  deadlineMs: number | null,
-): { failure: FailurePlan; nextAttemptAtMs: number | null } {
-  if (input.mode === 'single-attempt') {
-    return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
-  }
-  const step = nextStep(input.policy, attemptNumber, Math.random);
-  if (step.kind === 'stop') {
-    return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
-  }
-  const at = Date.now() + step.delaySeconds * 1000;
-  // Past the maximum age no attempt will happen: the delivery waits for its expiry, showing none.
-  const shown = deadlineMs !== null && at >= deadlineMs ? null : new Date(at).toISOString();
-  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: shown }, nextAttemptAtMs: at };
 }

@@ -44,7 +44,6 @@ export interface AttemptInput {
   webhookId: string;
   eventId: string;
   attemptNumber: number;
-  successCodes: number[];
   timeoutMs: number;
   lane: Lane;
   onFailure: FailurePlan;
@@ -54,7 +53,9 @@ export type AttemptOutcome =
   | { outcome: 'succeeded'; statusCode: number }
   | { outcome: 'failed'; statusCode?: number; errorKind?: string }
   | { outcome: 'webhook-missing' }
-  | { outcome: 'webhook-inactive' };
+  | { outcome: 'webhook-inactive' }
+  /** The record stopped being pending while the attempt ran (cancelled through the API): the attempt is kept, the status too. */
+  | { outcome: 'cancelled' };
 
 export interface StatusUpdate {
   deliveryId: string;

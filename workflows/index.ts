@@ -1,2 +1,3 @@
 // Everything the worker registers; deterministic workflow code only.
 export { deliveryWorkflow } from './delivery';
+export { eventWorkflow } from './event';

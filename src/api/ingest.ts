@@ -1,10 +1,11 @@
-// Event ingest: store the event once, then one delivery workflow per matching active webhook.
+// Event ingest: store the event and its pending deliveries once, then start the event's one
+// workflow, which attempts every delivery (workflows/event.ts). Four round trips whatever the fan-out.
 import { deliveryId } from '../store/deliveries';
 import type { DeliveryRef } from '../store/events';
 import { familyOf } from '../store/eventTypes';
 import { newId } from '../store/ids';
 import { policyOf } from '../store/webhooks';
-import { startDelivery } from '../temporal/client';
+import { startEvent } from '../temporal/client';
 import type { AppDeps } from './deps';
 
 export interface IncomingEvent {
@@ -48,20 +49,22 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
   const byId = new Map(webhooks.map((webhook) => [webhook._id, webhook]));
   const toStart = event.deliveries.filter((ref) => byId.has(ref.webhookId));
   await store.deliveries.createPending(workspaceId, event.eventId, event.type, toStart.map((ref) => ref.webhookId));
-  await Promise.all(
-    toStart.map((ref) => {
+  if (toStart.length > 0) {
+    const targets = toStart.map((ref) => {
       const webhook = byId.get(ref.webhookId)!;
-      return startDelivery(deps.temporal, {
-        workspaceId,
-        webhookId: webhook._id,
-        eventId: event.eventId,
-        eventType: event.type,
+      return {
         deliveryId: ref.id,
-        receivedAt: event.receivedAt.toISOString(),
+        webhookId: webhook._id,
         policy: policyOf(webhook),
         summary: `${event.type} event ${event.eventId} → ${webhook.name} <${new URL(webhook.url).host}>`,
-      });
-    }),
-  );
+      };
+    });
+    const where = targets.length === 1 ? byId.get(targets[0]!.webhookId)!.name : `${targets.length} webhooks`;
+    await startEvent(
+      deps.temporal,
+      { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets },
+      `${event.type} event ${event.eventId} → ${where}`,
+    );
+  }
   return { eventId: event.eventId, duplicate, deliveries: event.deliveries };
 }

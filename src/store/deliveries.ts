@@ -86,12 +86,20 @@ export class DeliveryRepository {
     return this.collection.find(query).sort({ seq: 1 }).limit(filter.limit).toArray();
   }
 
-  /** Appends one attempt and the state that follows from it, in one write. */
-  async recordAttempt(id: string, attempt: Attempt, progress: DeliveryProgress): Promise<void> {
-    await this.collection.updateOne(
-      { _id: id },
-      { $push: { attempts: attempt }, $set: { ...progress, updatedAt: new Date() } },
+  /**
+   * Appends one attempt and the state that follows from it, in one write, while the record is
+   * pending. A record that stopped being pending meanwhile (cancelled through the API) keeps its
+   * status and still gets the attempt; then the answer is false.
+   */
+  async recordAttempt(id: string, attempt: Attempt, progress: DeliveryProgress): Promise<boolean> {
+    const updatedAt = new Date();
+    const result = await this.collection.updateOne(
+      { _id: id, status: 'pending' },
+      { $push: { attempts: attempt }, $set: { ...progress, updatedAt } },
     );
+    if (result.matchedCount === 1) return true;
+    await this.collection.updateOne({ _id: id }, { $push: { attempts: attempt }, $set: { updatedAt } });
+    return false;
   }
 
   async setProgress(id: string, progress: DeliveryProgress): Promise<void> {

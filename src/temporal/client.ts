@@ -1,7 +1,8 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ResolvedPolicy } from '../policy/types';
 import type { DeliveryInput } from '../../workflows/deliveryTypes';
-import { HERALD_DELIVERY_STATUS, HERALD_EVENT_TYPE, HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from './searchAttributes';
+import type { EventInput, eventWorkflow } from '../../workflows/event';
+import { deliverySearchAttributes, eventSearchAttributes } from './searchAttributes';
 
 export interface TemporalDeps {
   client: Client;
@@ -54,14 +55,36 @@ export async function startDelivery(
       taskQueue: temporal.taskQueue,
       args: [input],
       memo: { summary: start.summary, lane: extra.state?.lane ?? 'priority' },
-      typedSearchAttributes: [
-        { key: HERALD_WORKSPACE, value: start.workspaceId },
-        { key: HERALD_WEBHOOK_ID, value: start.webhookId },
-        { key: HERALD_EVENT_TYPE, value: start.eventType },
-        { key: HERALD_DELIVERY_STATUS, value: 'pending' },
-      ],
+      typedSearchAttributes: deliverySearchAttributes(start.workspaceId, start.webhookId, start.eventType, 'pending'),
       workflowIdReusePolicy: restart ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
       ...(restart ? {} : { workflowIdConflictPolicy: 'USE_EXISTING' as const }),
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw error;
+  }
+}
+
+export function eventWorkflowId(workspaceId: string, eventId: string): string {
+  return `event/${workspaceId}/${eventId}`;
+}
+
+/**
+ * Starts the event's workflow, which makes every first attempt and hands retries to delivery
+ * workflows: one Temporal call per event, whatever its fan-out. A run with the same id, running
+ * or closed, means the event was started before; then nothing starts again.
+ */
+export async function startEvent(temporal: TemporalDeps, input: EventInput, summary: string): Promise<boolean> {
+  try {
+    await temporal.client.workflow.start<typeof eventWorkflow>('eventWorkflow', {
+      workflowId: eventWorkflowId(input.workspaceId, input.eventId),
+      taskQueue: temporal.taskQueue,
+      args: [input],
+      memo: { summary },
+      typedSearchAttributes: eventSearchAttributes(input.workspaceId, input.eventType, input.targets.map((target) => target.webhookId)),
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
     });
     return true;
   } catch (error) {

@@ -70,9 +70,11 @@ describe('happy path through the public API', () => {
     expect(delivery.attempts[0].durationMs).toBeGreaterThanOrEqual(0);
     expect(delivery.nextAttemptAt).toBeNull();
 
-    const handle = stack.temporal.client.workflow.getHandle(deliveryId);
-    await handle.result();
-    const query = `HeraldWebhookId = '${webhook.id}' AND HeraldDeliveryStatus = 'succeeded'`;
+    // The first attempt ran in the event's workflow, found in the Web UI by the webhook's id.
+    const eventWorkflowId = `event/${ws.id}/evt-happy-1`;
+    const handle = stack.temporal.client.workflow.getHandle(eventWorkflowId);
+    expect(await handle.result()).toEqual({ deliveries: [{ deliveryId, result: 'succeeded' }] });
+    const query = `HeraldWebhookIds = '${webhook.id}' AND HeraldEventType = 'order.status'`;
     const deadline = Date.now() + 30_000;
     let found: string[] = [];
     while (found.length === 0 && Date.now() < deadline) {
@@ -80,9 +82,14 @@ describe('happy path through the public API', () => {
       for await (const execution of stack.temporal.client.workflow.list({ query })) found.push(execution.workflowId);
       if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    expect(found).toEqual([deliveryId]);
+    expect(found).toEqual([eventWorkflowId]);
     const description = await handle.describe();
     expect(await description.memo).toMatchObject({ summary: expect.stringContaining('order.status') });
+    // A first-try success is cheap for the engine: one workflow, one task, one local activity.
+    const history = await handle.fetchHistory();
+    expect(history.events!.length).toBeLessThanOrEqual(12);
+    // No delivery workflow was needed.
+    await expect(stack.temporal.client.workflow.getHandle(deliveryId).describe()).rejects.toThrow(/not found/);
   });
 
   it('delivers nothing twice when the same event id is posted again', async () => {

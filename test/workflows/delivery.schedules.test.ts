@@ -135,7 +135,6 @@ describe('progressive preset', () => {
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 4, nextAttemptAt: null });
     expect(intervalsSeconds(delivery.attempts)).toEqual([5, 5, 6]);
-    expect(delivery.attempts[0].input.successCodes).toEqual([200, 201, 202, 204]);
   });
 });
 
@@ -147,7 +146,6 @@ describe('max-attempts preset', () => {
     expect(numbersOf(delivery.attempts)).toEqual(oneTo(21));
     expect(intervalsSeconds(delivery.attempts)).toEqual(MAX_ATTEMPTS_INTERVALS);
     expectAttemptsOnPlan(delivery.attempts);
-    for (const attempt of delivery.attempts) expect(attempt.input.successCodes).toEqual([200]);
     expect(delivery.attempts[20].input.onFailure).toEqual({ status: 'failed', lane: 'priority', nextAttemptAt: null });
     expect(await searchStatus(delivery)).toBe('failed');
   });

@@ -9,6 +9,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { HeraldActivities } from '../../activities';
 import { resolvePolicy, type RetryPolicyInput } from '../../src/policy';
+import { isSuccessStatus } from '../../src/policy/success';
+import type { ResolvedPolicy } from '../../src/policy/types';
 import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
 import type { deliveryWorkflow } from '../../workflows';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/deliveryTypes';
@@ -74,6 +76,8 @@ function quietRuntime(): void {
 /** Everything the doubles learn about one delivery, keyed by its workflow id. */
 interface Recorder {
   script: ReceiverScript;
+  /** The webhook's policy; the real activity reads its success rule from the webhook. */
+  policy: ResolvedPolicy;
   attempts: RecordedAttempt[];
   statuses: RecordedStatus[];
 }
@@ -129,7 +133,7 @@ export class DeliveryHarness {
       policy: resolvePolicy(policy),
       ...extra,
     };
-    const recorder: Recorder = { script, attempts: [], statuses: [] };
+    const recorder: Recorder = { script, policy: input.policy, attempts: [], statuses: [] };
     this.recorders.set(deliveryId, recorder);
     const handle = await this.env.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
       workflowId: deliveryId,
@@ -166,8 +170,8 @@ function createActivityDoubles(recorders: Map<string, Recorder>): HeraldActiviti
       const reply = recorder.script(input, atMs);
       if (reply === 'activity-throws') throw new Error('store unavailable');
       if (typeof reply !== 'number') return { outcome: reply };
-      // The real activity's success rule: only the policy's success codes count.
-      return input.successCodes.includes(reply)
+      // The real activity's success rule, the one production uses.
+      return isSuccessStatus(recorder.policy, reply)
         ? { outcome: 'succeeded', statusCode: reply }
         : { outcome: 'failed', statusCode: reply, errorKind: 'status' };
     },
