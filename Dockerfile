@@ -17,7 +17,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-# The worker bundles dist/workflows with webpack at start-up, so the compiled sources ship too.
+# dist/workflow-bundle.js is the prebuilt workflow bundle: the worker starts without webpack.
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

@@ -1,6 +1,6 @@
 // Activities are thin: they call the store and HTTP, and leave every decision to the workflows.
 import type { Dispatcher } from 'undici';
-import type { Attempt } from '../src/domain';
+import type { Attempt, DeliveryStatus } from '../src/domain';
 import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
 import { isSuccessStatus } from '../src/policy/success';
 import type { Store } from '../src/store';
@@ -13,6 +13,8 @@ export interface ActivityDeps {
   allowPrivateNetworks: boolean;
   dispatcher?: Dispatcher;
   onAttempt?: (attempt: Attempt, succeeded: boolean) => void;
+  /** A delivery reached an end state, or was buffered. */
+  onDeliveryEnded?: (status: DeliveryStatus) => void;
 }
 
 /** Workspace settings change rarely; reading them on every attempt would double the reads. */
@@ -78,6 +80,8 @@ export function createActivities(deps: ActivityDeps) {
       );
       deps.onAttempt?.(attempt, succeeded);
       if (!recorded) return { outcome: 'cancelled' };
+      const ended = succeeded ? 'succeeded' : input.onFailure.status;
+      if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
 
       if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
       return {
@@ -93,6 +97,7 @@ export function createActivities(deps: ActivityDeps) {
         lane: update.lane,
         nextAttemptAt: update.nextAttemptAt ? new Date(update.nextAttemptAt) : null,
       });
+      if (update.status !== 'pending') deps.onDeliveryEnded?.(update.status);
     },
   };
 }

@@ -1,22 +1,14 @@
 import http from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DeliveryStatus } from './domain';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Metrics of the API process: ingest rate, and deliveries by status read from the store at scrape time. */
-export function createApiMetrics(countByStatus: () => Promise<Partial<Record<DeliveryStatus, number>>>) {
+/**
+ * Metrics of the API process. Counters only: a scrape reads no database (counting deliveries by
+ * status at scrape time would scan the largest collection every 15 s).
+ */
+export function createApiMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'herald_api_' });
   const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [registry] });
-  new Gauge({
-    name: 'herald_deliveries',
-    help: 'Deliveries by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const [status, count] of Object.entries(await countByStatus())) this.set({ status }, count);
-    },
-  });
   return { registry, eventsIngested };
 }
 
@@ -27,6 +19,12 @@ export function createWorkerMetrics() {
   return {
     registry,
     attempts: new Counter({ name: 'herald_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    deliveriesEnded: new Counter({
+      name: 'herald_deliveries_ended_total',
+      help: 'Deliveries that reached an end state (succeeded, failed, expired, cancelled) or were buffered, by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     attemptDuration: new Histogram({
       name: 'herald_attempt_duration_seconds',
       help: 'Duration of delivery attempts, up to the response headers',

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { closeSharedDispatchers } from './delivery';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics';
 import { createStore } from './store';
+import { workflowSource } from './workflowBundle';
 import { connectMongo, ensureIndexes } from './store/mongo';
 
 export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics()) {
@@ -15,7 +16,7 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowSource(),
     activities: createActivities({
       store: createStore(mongo.db),
       allowPrivateNetworks: config.allowPrivateNetworks,
@@ -23,6 +24,7 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
         metrics.attemptDuration.observe(attempt.durationMs / 1000);
       },
+      onDeliveryEnded: (status) => metrics.deliveriesEnded.inc({ status }),
     }),
   });
   const close = async () => {

@@ -8,7 +8,6 @@ import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../delivery/version';
 import { hashKey } from '../store/apiKeys';
 import { createApiMetrics } from '../metrics';
-import { DELIVERY_STATUSES } from '../domain';
 import type { AppDeps } from './deps';
 import { registerErrorHandling } from './errors';
 import { registerValidation } from './validation';
@@ -34,7 +33,7 @@ export interface BuildAppOptions extends AppDeps {
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const metrics = createApiMetrics(() => options.store.deliveries.countByStatus([...DELIVERY_STATUSES]));
+  const metrics = createApiMetrics();
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.maxBodyBytes,

@@ -106,12 +106,6 @@ export class DeliveryRepository {
     await this.collection.updateOne({ _id: id }, { $set: { ...progress, updatedAt: new Date() } });
   }
 
-  /** Counts by status across all workspaces, for the metrics endpoint (one query per status). */
-  async countByStatus(statuses: DeliveryStatus[]): Promise<Partial<Record<DeliveryStatus, number>>> {
-    const counts = await Promise.all(statuses.map((status) => this.collection.countDocuments({ status })));
-    return Object.fromEntries(statuses.map((status, i) => [status, counts[i]]));
-  }
-
   /** Buffered deliveries of one webhook in their original order, for replay or discard. */
   bufferedOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
     return this.collection.find({ workspaceId, webhookId, status: 'buffered' }).sort({ seq: 1 }).toArray();

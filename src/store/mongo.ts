@@ -22,9 +22,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     db.collection('apiKeys').createIndex({ hash: 1 }),
     db.collection('webhooks').createIndex({ workspaceId: 1, _id: 1 }),
+    db.collection('webhooks').createIndex({ workspaceId: 1, events: 1 }), // ingest's match
     db.collection('deliveries').createIndex({ workspaceId: 1, seq: 1 }),
     db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, seq: 1 }),
-    db.collection('deliveries').createIndex({ status: 1 }), // /metrics counts deliveries by status
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
   ]);
 }

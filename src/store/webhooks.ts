@@ -84,12 +84,14 @@ export class WebhookRepository {
 
   /** Active webhooks subscribed to the event (exact type or "*"); a webhook bound to an app hears only that app. */
   matching(workspaceId: string, eventType: string, app?: string): Promise<WebhookDoc[]> {
-    const query: Filter<WebhookDoc> = { workspaceId, active: true, events: { $in: [eventType, '*'] } };
-    return this.collection
-      .find(query)
-      .sort({ _id: 1 })
-      .toArray()
-      .then((docs) => docs.filter((doc) => doc.app === undefined || doc.app === app));
+    // `app: null` matches webhooks without an app.
+    const query: Filter<WebhookDoc> = {
+      workspaceId,
+      active: true,
+      events: { $in: [eventType, '*'] },
+      app: app === undefined ? null : { $in: [null, app] },
+    } as Filter<WebhookDoc>;
+    return this.collection.find(query).sort({ _id: 1 }).toArray();
   }
 
   async update(workspaceId: string, id: string, changes: WebhookChanges, unset: string[] = []): Promise<WebhookDoc | null> {

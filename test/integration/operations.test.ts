@@ -36,12 +36,11 @@ it('exposes ingest and delivery counts on the API, attempts and durations on the
   expect(response.headers.get('content-type')).toContain('text/plain');
   const text = await response.text();
   expect(text).toMatch(/^herald_events_ingested_total 1$/m);
-  expect(text).toMatch(/^herald_deliveries\{status="succeeded"\} 1$/m);
-  expect(text).toMatch(/^herald_deliveries\{status="failed"\} 0$/m);
 
   const worker = await stack.workerMetrics.registry.metrics();
   expect(worker).toMatch(/^herald_attempts_total\{outcome="succeeded"\} 1$/m);
   expect(worker).toMatch(/^herald_attempt_duration_seconds_count 1$/m);
+  expect(worker).toMatch(/^herald_deliveries_ended_total\{status="succeeded"\} 1$/m);
 
   // A repeated event id is one event, counted once.
   for (let i = 0; i < 2; i++) await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-metric', type: 'order.status', data: {} }, ws.key);
