@@ -4,12 +4,12 @@
 // child that carries on the schedule. An event delivered at the first try costs the engine one
 // workflow and one workflow task, whatever its fan-out; its history shows every first attempt.
 import {
-  ActivityFailure,
+  isCancellation,
   ParentClosePolicy,
   proxyLocalActivities,
   startChild,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { DeliveryStatus } from '../src/domain';
 import type { ResolvedPolicy } from '../src/policy/types';
@@ -91,8 +91,9 @@ async function firstAttempt(event: EventInput, target: EventTarget): Promise<Fir
       onFailure: plan.failure,
     });
   } catch (error) {
-    // The activity itself broke (store down): a failed attempt, retried on the schedule.
-    if (!(error instanceof ActivityFailure)) throw error;
+    // The activity itself broke (store down): a failed attempt, retried on the schedule. A local
+    // activity's failure arrives as the failure itself (application error, timeout), not wrapped.
+    if (!(error instanceof TemporalFailure) || isCancellation(error)) throw error;
     outcome = { outcome: 'failed', errorKind: 'other' };
     await recordDeliveryStatus({ deliveryId: target.deliveryId, ...plan.failure });
   }

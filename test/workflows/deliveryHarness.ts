@@ -12,18 +12,21 @@ import { resolvePolicy, type RetryPolicyInput } from '../../src/policy';
 import { isSuccessStatus } from '../../src/policy/success';
 import type { ResolvedPolicy } from '../../src/policy/types';
 import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
-import type { deliveryWorkflow } from '../../workflows';
+import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
+import type { EventInput } from '../../workflows/event';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/deliveryTypes';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 /** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
-export type Reply = number | 'webhook-missing' | 'webhook-inactive' | 'activity-throws';
+export type Reply = number | 'webhook-missing' | 'webhook-inactive' | 'cancelled' | 'activity-throws';
 export type ReceiverScript = (attempt: AttemptInput, atMs: number) => Reply;
 
 export interface RecordedAttempt {
   input: AttemptInput;
-  /** Server time at which the workflow scheduled the attempt. */
+  /** Server time at which the workflow scheduled the attempt (a local activity has only the worker's clock: NaN). */
   atMs: number;
+  /** Made as a local activity, by an event workflow. */
+  local: boolean;
   runId: string;
 }
 
@@ -60,7 +63,7 @@ export function offsetsSeconds(delivery: Delivery): number[] {
 }
 
 /** The status a person filtering in the Web UI would see (search attribute HeraldDeliveryStatus). */
-export async function searchStatus(delivery: Delivery): Promise<string | undefined> {
+export async function searchStatus(delivery: Pick<Delivery, 'handle'>): Promise<string | undefined> {
   return (await delivery.handle.describe()).typedSearchAttributes.get(HERALD_DELIVERY_STATUS);
 }
 
@@ -73,7 +76,7 @@ function quietRuntime(): void {
   }
 }
 
-/** Everything the doubles learn about one delivery, keyed by its workflow id. */
+/** Everything the doubles learn about one delivery, keyed by its delivery id (its workflow's id too). */
 interface Recorder {
   script: ReceiverScript;
   /** The webhook's policy; the real activity reads its success rule from the webhook. */
@@ -144,6 +147,43 @@ export class DeliveryHarness {
     return { handle, input, receivedAtMs: Date.parse(input.receivedAt), attempts: recorder.attempts, statuses: recorder.statuses };
   }
 
+  /**
+   * Starts an event workflow for one event going to each of `targets` (webhooks wh1, wh2, ...),
+   * as ingest does. Each delivery gets its own recorder, which its delivery workflow shares if
+   * the event workflow hands it one.
+   */
+  async startEvent(targets: Array<{ policy: RetryPolicyInput; script: ReceiverScript }>) {
+    const eventId = `evt_${randomUUID()}`;
+    const input: EventInput = {
+      workspaceId: 'ws1',
+      eventId,
+      eventType: 'order.paid',
+      receivedAt: new Date(await this.env.currentTimeMs()).toISOString(),
+      targets: targets.map((target, i) => ({
+        deliveryId: `delivery/ws1/${eventId}/wh${i + 1}`,
+        webhookId: `wh${i + 1}`,
+        policy: resolvePolicy(target.policy),
+        summary: `order.paid → wh${i + 1}`,
+      })),
+    };
+    const deliveries = input.targets.map((target, i) => {
+      const recorder: Recorder = { script: targets[i]!.script, policy: target.policy, attempts: [], statuses: [] };
+      this.recorders.set(target.deliveryId, recorder);
+      return { deliveryId: target.deliveryId, attempts: recorder.attempts, statuses: recorder.statuses };
+    });
+    const handle = await this.env.client.workflow.start<typeof eventWorkflow>('eventWorkflow', {
+      workflowId: `event/ws1/${eventId}`,
+      taskQueue: this.taskQueue,
+      args: [input],
+    });
+    return { handle, input, receivedAtMs: Date.parse(input.receivedAt), deliveries };
+  }
+
+  /** The delivery workflow an event workflow handed a delivery to. */
+  deliveryHandle(deliveryId: string): WorkflowHandle<typeof deliveryWorkflow> {
+    return this.env.client.workflow.getHandle<typeof deliveryWorkflow>(deliveryId);
+  }
+
   /** Waits in real time (simulated time is not skipped) until the delivery has made `count` attempts. */
   async attemptsMade(delivery: Delivery, count: number): Promise<void> {
     const deadline = Date.now() + 10_000;
@@ -156,17 +196,17 @@ export class DeliveryHarness {
 
 /** Doubles of the real activities, of the same type, that record every call with the server's time. */
 function createActivityDoubles(recorders: Map<string, Recorder>): HeraldActivities {
-  const current = () => {
+  const current = (deliveryId: string) => {
     const info = Context.current().info;
-    const workflowId = info.workflowExecution?.workflowId ?? '';
-    const recorder = recorders.get(workflowId);
-    if (!recorder || !info.workflowExecution) throw new Error(`no delivery registered for ${workflowId}`);
-    return { recorder, atMs: info.currentAttemptScheduledTimestampMs, runId: info.workflowExecution.runId };
+    const recorder = recorders.get(deliveryId);
+    if (!recorder || !info.workflowExecution) throw new Error(`no delivery registered for ${deliveryId}`);
+    const atMs = info.isLocal ? Number.NaN : info.currentAttemptScheduledTimestampMs;
+    return { recorder, atMs, local: info.isLocal, runId: info.workflowExecution.runId };
   };
   return {
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const { recorder, atMs, runId } = current();
-      recorder.attempts.push({ input, atMs, runId });
+      const { recorder, atMs, local, runId } = current(input.deliveryId);
+      recorder.attempts.push({ input, atMs, local, runId });
       const reply = recorder.script(input, atMs);
       if (reply === 'activity-throws') throw new Error('store unavailable');
       if (typeof reply !== 'number') return { outcome: reply };
@@ -176,7 +216,7 @@ function createActivityDoubles(recorders: Map<string, Recorder>): HeraldActiviti
         : { outcome: 'failed', statusCode: reply, errorKind: 'status' };
     },
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {
-      const { recorder, atMs } = current();
+      const { recorder, atMs } = current(update.deliveryId);
       recorder.statuses.push({ update, atMs });
     },
   };
