@@ -17,14 +17,23 @@ export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
 
-/** Indexes use only what FerretDB v1 and MongoDB 7 share: plain ascending compound indexes. */
+/**
+ * One index per query shape, for MongoDB (FerretDB v1 keeps them but plans only `_id` lookups
+ * with an index, which is why the hot path addresses documents by `_id`). Only what FerretDB v1
+ * and MongoDB 7 share: plain ascending compound indexes.
+ */
 export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     db.collection('apiKeys').createIndex({ hash: 1 }),
+    db.collection('apiKeys').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('webhooks').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('webhooks').createIndex({ workspaceId: 1, events: 1 }), // ingest's match
     db.collection('deliveries').createIndex({ workspaceId: 1, seq: 1 }),
     db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, seq: 1 }),
+    db.collection('deliveries').createIndex({ workspaceId: 1, status: 1, seq: 1 }), // the queue by status
+    db.collection('deliveries').createIndex({ workspaceId: 1, eventId: 1, seq: 1 }), // the queue by event
+    db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, status: 1, seq: 1 }), // a webhook's buffer
+    db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
   ]);
 }
