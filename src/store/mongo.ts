@@ -17,12 +17,20 @@ export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
 
+/** FerretDB answers buildInfo with its own version beside the MongoDB one it emulates. */
+export async function isFerretDB(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}
+
 /**
- * One index per query shape, for MongoDB (FerretDB v1 keeps them but plans only `_id` lookups
- * with an index, which is why the hot path addresses documents by `_id`). Only what FerretDB v1
- * and MongoDB 7 share: plain ascending compound indexes.
+ * One index per query shape, for MongoDB. FerretDB v1 would build them but plans only `_id`
+ * lookups with an index (which is why the hot path addresses documents by `_id`), so there they
+ * would only slow every write: on FerretDB only the `_id` indexes exist. Only what FerretDB v1 and
+ * MongoDB 7 share: plain ascending compound indexes.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
+  if (await isFerretDB(db)) return;
   await Promise.all([
     db.collection('apiKeys').createIndex({ hash: 1 }),
     db.collection('apiKeys').createIndex({ workspaceId: 1, _id: 1 }),
