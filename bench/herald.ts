@@ -1,0 +1,153 @@
+// One measured Herald phase: a fresh workspace with `fanout` webhooks, events posted closed- or
+// open-loop, then a bounded wait until every delivery Herald promised (202 answers) has reached
+// the receiver. Ingest time is when the POST was sent; receipt is the receiver's first arrival
+// of that webhook-id; both on the same monotonic clock of this process.
+import { HeraldApi } from './api';
+import type { BenchContext } from './context';
+import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load';
+import { mib } from './memory';
+import { trackedBar } from './progress';
+import { cdf, distribution, perSecond, ratePerSecond, type Distribution } from './stats';
+import { sleep, waitUntil } from './util';
+import { createBenchWorkspace } from './workspace';
+
+export interface HeraldPhaseSpec {
+  label: string;
+  /** Receiver channel and event-id prefix; unique per phase. */
+  channel: string;
+  fanout: number;
+  events: number;
+  concurrency: number;
+  /** Set: open loop at this many events per second; unset: closed loop. */
+  rate?: number;
+}
+
+export interface HeraldPhaseResult {
+  label: string;
+  mode: 'closed loop' | 'open loop';
+  concurrency: number;
+  rate: number | null;
+  fanout: number;
+  events: number;
+  sent: number;
+  accepted: number;
+  errors: Record<string, number>;
+  errorCount: number;
+  expectedDeliveries: number;
+  delivered: number;
+  /** Arrivals of a webhook-id already received (all answered 200, so each is a duplicate). */
+  duplicates: number;
+  /** Accepted deliveries that had not arrived when the bounded wait ended. */
+  lost: number;
+  ingestsPerSecond: number;
+  deliveriesPerSecond: number;
+  sendSeconds: number;
+  endToEndSeconds: number;
+  latencyMs: Distribution;
+  ingestMs: Distribution;
+  /** Deliveries per 1 s bucket from the first ingest. */
+  perSecond: number[];
+  latencyCdf: Array<{ ms: number; fraction: number }>;
+  peakRssMiB: Record<string, number>;
+  lateSends: number;
+  stoppedByDuration: boolean;
+}
+
+export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): Promise<HeraldPhaseResult> {
+  const { options, stack, receiver, sampler } = ctx;
+  const api = new HeraldApi(stack.apiUrl, spec.concurrency);
+  try {
+    const workspace = await createBenchWorkspace(api, stack.adminKey, receiver, { channel: spec.channel, fanout: spec.fanout });
+    const channel = receiver.channel(spec.channel);
+    const window = sampler?.beginWindow();
+    const bar = trackedBar(spec.label, spec.events * spec.fanout, 'deliveries');
+    let load: LoadResult | undefined;
+    const tick = setInterval(() => {
+      const errors = load ? Object.values(load.errors).reduce((a, b) => a + b, 0) : 0;
+      bar.update(channel.first.size, load ? `sent ${load.sent}, 202 ${load.accepted}, errors ${errors}` : 'sending');
+    }, 200);
+    try {
+      const loadSpec: LoadSpec = {
+        api,
+        workspace,
+        prefix: spec.channel,
+        count: spec.events,
+        durationMs: options.duration * 1000,
+        onAnswer: (result) => {
+          load = result;
+        },
+      };
+      load = spec.rate === undefined ? await closedLoop(loadSpec, spec.concurrency) : await openLoop(loadSpec, spec.rate, Math.max(1024, spec.concurrency));
+      const sent = load;
+      bar.setTotal(Math.max(1, sent.expectedDeliveries));
+      await waitUntil(() => channel.first.size >= sent.expectedDeliveries, options.drainTimeout * 1000, 100, stack.assertAlive);
+      await sleep(500); // late duplicates, if any
+    } finally {
+      clearInterval(tick);
+      bar.update(channel.first.size, 'done');
+      bar.stop();
+    }
+    const peak = window && sampler ? sampler.endWindow(window) : {};
+    return summarise(spec, load, channel, peak);
+  } finally {
+    await api.close();
+  }
+}
+
+function summarise(
+  spec: HeraldPhaseSpec,
+  load: LoadResult,
+  channel: ReturnType<BenchContext['receiver']['channel']>,
+  peakKb: Record<string, number>,
+): HeraldPhaseResult {
+  const latencies: number[] = [];
+  const arrivals: number[] = [];
+  for (const [id, at] of channel.first) {
+    arrivals.push(at);
+    const key = channel.keys.get(id);
+    const sentAt = key === undefined ? undefined : load.sentAt.get(key);
+    if (sentAt !== undefined) latencies.push(at - sentAt);
+  }
+  const lastArrival = arrivals.reduce((max, at) => Math.max(max, at), load.firstSendAt);
+  const errorCount = Object.values(load.errors).reduce((a, b) => a + b, 0);
+  return {
+    label: spec.label,
+    mode: spec.rate === undefined ? 'closed loop' : 'open loop',
+    concurrency: spec.concurrency,
+    rate: spec.rate ?? null,
+    fanout: spec.fanout,
+    events: spec.events,
+    sent: load.sent,
+    accepted: load.accepted,
+    errors: load.errors,
+    errorCount,
+    expectedDeliveries: load.expectedDeliveries,
+    delivered: channel.first.size,
+    duplicates: channel.repeats,
+    lost: Math.max(0, load.expectedDeliveries - channel.first.size),
+    ingestsPerSecond: ratePerSecond(load.accepted, load.firstSendAt, load.lastAnswerAt),
+    deliveriesPerSecond: ratePerSecond(channel.first.size, load.firstSendAt, lastArrival),
+    sendSeconds: Math.round(load.lastAnswerAt - load.firstSendAt) / 1000,
+    endToEndSeconds: Math.round(lastArrival - load.firstSendAt) / 1000,
+    latencyMs: distribution(latencies),
+    ingestMs: distribution(load.ingestMs),
+    perSecond: perSecond(arrivals, load.firstSendAt),
+    latencyCdf: cdf(latencies),
+    peakRssMiB: Object.fromEntries(Object.entries(peakKb).map(([role, kb]) => [role, mib(kb)])),
+    lateSends: load.late,
+    stoppedByDuration: load.stoppedByDuration,
+  };
+}
+
+/** Sends a few unmeasured events so JIT, connection pools and caches are warm. */
+export async function warmUp(ctx: BenchContext, events: number): Promise<void> {
+  await runHeraldPhase(ctx, { label: 'warm-up', channel: 'warmup', fanout: 1, events, concurrency: Math.min(8, ctx.options.concurrency) });
+}
+
+export function phaseLine(result: HeraldPhaseResult): string {
+  return (
+    `${result.label}: ${result.deliveriesPerSecond} deliveries/s, ${result.ingestsPerSecond} ingests/s, ` +
+    `latency p50 ${result.latencyMs.p50} / p95 ${result.latencyMs.p95} / p99 ${result.latencyMs.p99} ms, ` +
+    `errors ${result.errorCount}, lost ${result.lost}, duplicates ${result.duplicates}`
+  );
+}

@@ -1,0 +1,209 @@
+// The run's results: one JSON document, a Markdown table of every figure, the ratios to the two
+// ceilings, and a PASS/FAIL/SKIP verdict per target.
+import type { CeilingBResult, CeilingResult } from './ceilings';
+import type { HeraldPhaseResult } from './herald';
+import type { HistoryResult } from './history';
+import type { SeedResult } from './seed';
+import { round } from './util';
+import type { WaitingResult } from './waiting';
+
+export type Verdict = 'PASS' | 'FAIL' | 'SKIP';
+
+export interface Target {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  options: Record<string, unknown>;
+  machine: { cpus: number; memoryGiB: number; node: string; platform: string };
+  stack: { embedded: boolean; apiUrl: string };
+  ceilingA?: CeilingResult;
+  ceilingB?: CeilingBResult;
+  phases: {
+    full?: HeraldPhaseResult;
+    high?: HeraldPhaseResult;
+    half?: HeraldPhaseResult;
+    fanout?: HeraldPhaseResult;
+    seeded?: HeraldPhaseResult;
+  };
+  seed?: SeedResult;
+  /** seeded deliveries/s ÷ empty-store deliveries/s (fan-out 1, full rate). */
+  seededRatio?: number;
+  history?: HistoryResult;
+  waiting?: WaitingResult;
+  memory: { peakRssMiB: Record<string, number>; highWaterMiB: Record<string, number>; peakPssMiB: Record<string, number> };
+  ratios: { heraldOverCeilingA?: number; heraldOverCeilingB?: number };
+  targets: Target[];
+  /** Phases that failed, with why. */
+  failures: Array<{ phase: string; error: string }>;
+}
+
+const fmt = (value: number | undefined | null, digits = 1): string =>
+  value === undefined || value === null || Number.isNaN(value) ? '–' : String(round(value, digits));
+
+const errorsText = (errors: Record<string, number>): string => {
+  const entries = Object.entries(errors);
+  return entries.length === 0 ? '0' : entries.map(([status, count]) => `${count}× ${status}`).join(', ');
+};
+
+export function evaluateTargets(results: BenchResults): Target[] {
+  const { full, high, half } = results.phases;
+  const targets: Target[] = [];
+  const errorsLost = (name: string, phase: HeraldPhaseResult | undefined) => {
+    if (!phase) return targets.push({ name, verdict: 'SKIP', detail: 'phase not run' });
+    const ok = phase.errorCount === 0 && phase.lost === 0;
+    targets.push({ name, verdict: ok ? 'PASS' : 'FAIL', detail: `errors ${errorsText(phase.errors)}, lost ${phase.lost} of ${phase.expectedDeliveries}` });
+  };
+  errorsLost(`0 errors and 0 lost at ${full?.concurrency ?? 32} clients`, full);
+  errorsLost(`0 errors and 0 lost at ${high?.concurrency ?? 256} clients`, high);
+
+  const ceilingB = results.ceilingB?.localActivity.perSecond;
+  if (full && ceilingB) {
+    const ratio = full.deliveriesPerSecond / ceilingB;
+    targets.push({
+      name: 'deliveries/s ≥ 70 % of ceiling B',
+      verdict: ratio >= 0.7 ? 'PASS' : 'FAIL',
+      detail: `${fmt(full.deliveriesPerSecond)} / ${fmt(ceilingB)} = ${fmt(ratio * 100)} %`,
+    });
+  } else targets.push({ name: 'deliveries/s ≥ 70 % of ceiling B', verdict: 'SKIP', detail: 'full-rate phase or ceiling B not run' });
+
+  if (half) {
+    targets.push({
+      name: 'p99 ingest-to-receipt ≤ 250 ms at half rate',
+      verdict: half.latencyMs.p99 <= 250 && half.lost === 0 ? 'PASS' : 'FAIL',
+      detail: `p99 ${fmt(half.latencyMs.p99)} ms at ${fmt(half.rate)} events/s${half.lost ? `, ${half.lost} lost` : ''}`,
+    });
+  } else targets.push({ name: 'p99 ingest-to-receipt ≤ 250 ms at half rate', verdict: 'SKIP', detail: 'phase not run' });
+
+  if (results.seededRatio !== undefined && results.phases.seeded) {
+    targets.push({
+      name: `deliveries/s after ${results.seed?.deliveries ?? '?'} stored within 10 % of empty`,
+      verdict: results.seededRatio >= 0.9 ? 'PASS' : 'FAIL',
+      detail: `${fmt(results.phases.seeded.deliveriesPerSecond)} vs ${fmt(full?.deliveriesPerSecond)} = ${fmt(results.seededRatio * 100)} %`,
+    });
+  } else targets.push({ name: 'deliveries/s after the seed within 10 % of empty', verdict: 'SKIP', detail: 'phase not run' });
+
+  const waiting = results.waiting;
+  if (waiting && waiting.growth.worker !== undefined && waiting.growth.api !== undefined) {
+    const worst = Math.max(waiting.growth.worker, waiting.growth.api);
+    const complete = waiting.completed === waiting.retried && waiting.retried >= waiting.large.waiting;
+    targets.push({
+      name: `worker and API memory within 20 % from ${waiting.small.waiting} to ${waiting.large.waiting} waiting`,
+      verdict: worst <= 1.2 && complete ? 'PASS' : 'FAIL',
+      detail:
+        `worker ${fmt(waiting.small.rssMiB.worker)} → ${fmt(waiting.large.rssMiB.worker)} MiB (×${fmt(waiting.growth.worker, 2)}), ` +
+        `API ${fmt(waiting.small.rssMiB.api)} → ${fmt(waiting.large.rssMiB.api)} MiB (×${fmt(waiting.growth.api, 2)}); ` +
+        `retried ${waiting.completed}/${waiting.retried} delivered`,
+    });
+  } else targets.push({ name: 'worker and API memory within 20 % (waiting deliveries)', verdict: 'SKIP', detail: waiting ? 'no process handles' : 'phase not run' });
+  return targets;
+}
+
+function phaseRows(phases: HeraldPhaseResult[]): string[] {
+  const rows = [
+    '| phase | loop | clients / rate | fan-out | events sent / 202 | ingests/s | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | ingest p99 ms | errors | lost | duplicates | seconds |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const p of phases) {
+    rows.push(
+      `| ${p.label} | ${p.mode} | ${p.rate === null ? `${p.concurrency} clients` : `${fmt(p.rate)} events/s`} | ${p.fanout} | ${p.sent} / ${p.accepted} | ` +
+        `${fmt(p.ingestsPerSecond)} | **${fmt(p.deliveriesPerSecond)}** | ${fmt(p.latencyMs.p50)} | ${fmt(p.latencyMs.p95)} | ${fmt(p.latencyMs.p99)} | ${fmt(p.latencyMs.max)} | ` +
+        `${fmt(p.ingestMs.p99)} | ${errorsText(p.errors)} | ${p.lost} | ${p.duplicates} | ${fmt(p.endToEndSeconds)} |`,
+    );
+  }
+  return rows;
+}
+
+function memoryRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
+  const roles = [...new Set([...Object.keys(results.memory.peakRssMiB), ...phases.flatMap((p) => Object.keys(p.peakRssMiB))])];
+  if (roles.length === 0) return ['(no process handles: memory not measured)'];
+  const rows = [`| peak RSS, MiB | ${roles.join(' | ')} |`, `|---|${roles.map(() => '---').join('|')}|`];
+  for (const p of phases) rows.push(`| ${p.label} | ${roles.map((r) => fmt(p.peakRssMiB[r])).join(' | ')} |`);
+  if (results.waiting) rows.push(`| waiting deliveries phase | ${roles.map((r) => fmt(results.waiting?.peakRssMiB[r])).join(' | ')} |`);
+  rows.push(`| **whole run (250 ms samples)** | ${roles.map((r) => `**${fmt(results.memory.peakRssMiB[r])}**`).join(' | ')} |`);
+  rows.push(`| whole run (VmHWM at the end) | ${roles.map((r) => fmt(results.memory.highWaterMiB[r])).join(' | ')} |`);
+  rows.push(`| whole run, PSS (1 s samples) | ${roles.map((r) => fmt(results.memory.peakPssMiB[r])).join(' | ')} |`);
+  return rows;
+}
+
+export function markdownReport(results: BenchResults): string {
+  const phases = Object.values(results.phases).filter((p): p is HeraldPhaseResult => p !== undefined);
+  const out: string[] = [];
+  out.push(`# Herald benchmark, ${results.startedAt}`, '');
+  out.push(`\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? 'embedded stack' : `existing stack at ${results.stack.apiUrl}`}.`, '');
+  out.push('## Targets', '', '| target | verdict | figures |', '|---|---|---|');
+  for (const t of results.targets) out.push(`| ${t.name} | **${t.verdict}** | ${t.detail} |`);
+  out.push('');
+  if (results.failures.length > 0) {
+    out.push('## Phases that failed', '');
+    for (const f of results.failures) out.push(`- **${f.phase}**: ${f.error.split('\n')[0]}`);
+    out.push('');
+  }
+
+  out.push('## Ceilings', '', '| ceiling | count | completed | per second | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|');
+  const ceilings = [results.ceilingA, results.ceilingB?.localActivity, results.ceilingB?.regularActivity].filter((c): c is CeilingResult => c !== undefined);
+  for (const c of ceilings) out.push(`| ${c.label} | ${c.count} | ${c.completed} | **${fmt(c.perSecond)}** | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${errorsText(c.errors)} |`);
+  out.push('');
+  out.push(`Herald deliveries/s (fan-out 1, full rate) ÷ ceiling A: **${fmt((results.ratios.heraldOverCeilingA ?? Number.NaN) * 100)} %**; ÷ ceiling B: **${fmt((results.ratios.heraldOverCeilingB ?? Number.NaN) * 100)} %**.`, '');
+
+  out.push('## Herald phases', '', ...phaseRows(phases), '');
+  out.push('Latency: from sending the ingest POST to the receiver getting the delivery. Deliveries/s: deliveries received ÷ (last receipt − first ingest sent).', '');
+
+  if (results.seed) {
+    out.push('## Stored deliveries', '');
+    out.push(`${results.seed.deliveries} deliveries and their events inserted in ${fmt(results.seed.seconds)} s (${results.seed.documentsPerSecond} documents/s); ${results.seed.deliveriesInDatabase} delivery documents in the database afterwards.`);
+    out.push(`Fan-out 1 full rate after the seed ÷ before: **${fmt((results.seededRatio ?? Number.NaN) * 100)} %**.`, '');
+  }
+  if (results.history) {
+    const h = results.history;
+    out.push('## Temporal history per delivery', '');
+    out.push(`${h.events} events → ${h.deliveries} deliveries (${h.retried} retried), ${h.workflowExecutions} workflow executions (${fmt(h.workflowExecutionsPerEvent, 2)} per event, ${h.stillRunning} still running), ${h.historyEvents} history events: **${fmt(h.historyEventsPerDelivery, 2)} per first-try delivery**.`, '');
+    out.push('| history event type | count | per delivery |', '|---|---|---|');
+    for (const [type, count] of Object.entries(h.eventTypes)) out.push(`| ${type} | ${count} | ${fmt(count / Math.max(1, h.deliveries), 2)} |`);
+    out.push('');
+  }
+  if (results.waiting) {
+    const w = results.waiting;
+    const roles = [...new Set([...Object.keys(w.small.rssMiB), ...Object.keys(w.large.rssMiB)])];
+    out.push('## Deliveries waiting in retry timers', '');
+    out.push(`| waiting | ${roles.map((r) => `${r} MiB`).join(' | ')} | seconds to first attempts | ingest errors |`, `|---|${roles.map(() => '---').join('|')}|---|---|`);
+    for (const s of [w.small, w.large]) out.push(`| ${s.waiting} (${s.confirmedPending} confirmed) | ${roles.map((r) => fmt(s.rssMiB[r])).join(' | ')} | ${fmt(s.secondsToFirstAttempts)} | ${errorsText(s.ingestErrors)} |`);
+    out.push(`| growth | ${roles.map((r) => `×${fmt(w.growth[r], 3)}`).join(' | ')} | | |`, '');
+    out.push(`Then every waiting delivery was retried through the API: answers ${errorsText(w.retryAnswers)}; ${w.completed} of ${w.retried} delivered successfully in ${fmt(w.retrySeconds)} s (${fmt(w.retriesPerSecond)}/s).`, '');
+  }
+  out.push('## Memory', '', ...memoryRows(results, phases), '');
+  out.push(
+    'Tree sums: a role counts its process and all its children (PostgreSQL: the postmaster and every backend). ' +
+      'VmRSS sums count shared memory (PostgreSQL shared buffers) once per process that touched it; the PSS row splits it instead. ' +
+      'VmHWM at the end covers only processes still alive then.',
+    '',
+  );
+  return out.join('\n');
+}
+
+export function consoleSummary(results: BenchResults): string {
+  const lines: string[] = [''];
+  const full = results.phases.full;
+  if (results.ceilingA) lines.push(`ceiling A (undici POST)             ${fmt(results.ceilingA.perSecond)} requests/s`);
+  if (results.ceilingB) {
+    lines.push(`ceiling B (1 local activity)        ${fmt(results.ceilingB.localActivity.perSecond)} workflows/s`);
+    lines.push(`  (1 regular activity, not ceiling) ${fmt(results.ceilingB.regularActivity.perSecond)} workflows/s`);
+  }
+  for (const p of Object.values(results.phases)) {
+    if (!p) continue;
+    lines.push(`${`${p.label} `.padEnd(36)}${fmt(p.deliveriesPerSecond)} deliveries/s, p99 ${fmt(p.latencyMs.p99)} ms, errors ${p.errorCount}, lost ${p.lost}`);
+  }
+  if (full) {
+    lines.push(`Herald / ceiling A                  ${fmt((results.ratios.heraldOverCeilingA ?? Number.NaN) * 100)} %`);
+    lines.push(`Herald / ceiling B                  ${fmt((results.ratios.heraldOverCeilingB ?? Number.NaN) * 100)} %`);
+  }
+  lines.push('');
+  for (const t of results.targets) lines.push(`${t.verdict.padEnd(5)} ${t.name} — ${t.detail}`);
+  for (const f of results.failures) lines.push(`ERROR in ${f.phase}: ${f.error.split('\n')[0]}`);
+  return lines.join('\n');
+}
