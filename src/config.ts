@@ -15,6 +15,13 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Where a worker serves its /metrics; 0 turns it off. */
   workerMetricsPort: number;
+  /**
+   * Workflows a worker keeps in memory between their tasks. Deliveries mostly wait on timers for
+   * minutes or hours, so the SDK's default (about 2 300 with a 4 GiB heap) let the worker grow with
+   * every waiting delivery; past this bound an evicted one is replayed from its short history when
+   * its timer fires.
+   */
+  workerCachedWorkflows: number;
 }
 
 export class ConfigError extends Error {
@@ -70,5 +77,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: text(env, 'LOG_LEVEL', 'info', LOG_LEVELS, 'one of fatal, error, warn, info, debug, trace, silent'),
     rateLimitPerMinute: integer(env, 'HERALD_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     workerMetricsPort: integer(env, 'HERALD_WORKER_METRICS_PORT', 9464, 0, 65535),
+    workerCachedWorkflows: integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000),
   };
 }

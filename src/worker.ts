@@ -17,6 +17,7 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     ...workflowSource(),
+    maxCachedWorkflows: config.workerCachedWorkflows,
     activities: createActivities({
       store: createStore(mongo.db),
       allowPrivateNetworks: config.allowPrivateNetworks,

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       maxBodyBytes: 1048576,
       logLevel: 'info',
       workerMetricsPort: 9464,
+      workerCachedWorkflows: 250,
     });
     expect(config.adminKey).toBeUndefined();
   });
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       HERALD_RATE_LIMIT_PER_MINUTE: '100',
       HERALD_WORKER_METRICS_PORT: '0',
+      HERALD_WORKER_CACHED_WORKFLOWS: '1000',
     });
     expect(config).toEqual({
       port: 8080,
@@ -46,6 +48,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       rateLimitPerMinute: 100,
       workerMetricsPort: 0,
+      workerCachedWorkflows: 1000,
     });
   });
 
@@ -58,6 +61,7 @@ describe('loadConfig', () => {
     ['HERALD_MAX_BODY_BYTES', '10', /HERALD_MAX_BODY_BYTES must be between/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['HERALD_ADMIN_KEY', 'short', /HERALD_ADMIN_KEY must be at least 16 characters/],
+    ['HERALD_WORKER_CACHED_WORKFLOWS', '1', /HERALD_WORKER_CACHED_WORKFLOWS must be between 2 and 100000/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
