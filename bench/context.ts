@@ -1,4 +1,4 @@
-// What every phase gets: the options, the stack under test, the receiver and the memory sampler.
+// What every phase gets: the options, the stack under test, the receiver and the process sampler (memory, CPU).
 import type { RssSampler } from './memory';
 import type { BenchOptions } from './options';
 import type { BenchReceiver } from './receiver';

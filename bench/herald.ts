@@ -4,8 +4,9 @@
 // of that webhook-id; both on the same monotonic clock of this process.
 import { HeraldApi } from './api';
 import type { BenchContext } from './context';
+import { cpuUse, type CpuUse } from './cpu';
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load';
-import { mib } from './memory';
+import { mib, type WindowResult } from './memory';
 import { trackedBar } from './progress';
 import { cdf, distribution, perSecond, ratePerSecond, type Distribution } from './stats';
 import { sleep, waitUntil } from './util';
@@ -49,6 +50,8 @@ export interface HeraldPhaseResult {
   perSecond: number[];
   latencyCdf: Array<{ ms: number; fraction: number }>;
   peakRssMiB: Record<string, number>;
+  /** CPU per role over the same window as peakRssMiB; only with the embedded stack. */
+  cpu?: CpuUse;
   lateSends: number;
   stoppedByDuration: boolean;
 }
@@ -87,8 +90,8 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
       bar.update(channel.first.size, 'done');
       bar.stop();
     }
-    const peak = window && sampler ? sampler.endWindow(window) : {};
-    return summarise(spec, load, channel, peak);
+    const measured = window && sampler ? sampler.endWindow(window) : undefined;
+    return summarise(spec, load, channel, measured);
   } finally {
     await api.close();
   }
@@ -98,7 +101,7 @@ function summarise(
   spec: HeraldPhaseSpec,
   load: LoadResult,
   channel: ReturnType<BenchContext['receiver']['channel']>,
-  peakKb: Record<string, number>,
+  measured: WindowResult | undefined,
 ): HeraldPhaseResult {
   const latencies: number[] = [];
   const arrivals: number[] = [];
@@ -133,7 +136,8 @@ function summarise(
     ingestMs: distribution(load.ingestMs),
     perSecond: perSecond(arrivals, load.firstSendAt),
     latencyCdf: cdf(latencies),
-    peakRssMiB: Object.fromEntries(Object.entries(peakKb).map(([role, kb]) => [role, mib(kb)])),
+    peakRssMiB: Object.fromEntries(Object.entries(measured?.peakKb ?? {}).map(([role, kb]) => [role, mib(kb)])),
+    ...(measured ? { cpu: cpuUse(measured.cpuStart, measured.cpuEnd, channel.first.size) } : {}),
     lateSends: load.late,
     stoppedByDuration: load.stoppedByDuration,
   };

@@ -1,7 +1,10 @@
 // Resident memory of every process of the stack: every 250 ms, VmRSS summed over each role's
 // process tree (a server and all its children, e.g. PostgreSQL's backends), keeping the peak
 // overall and per measurement window; VmHWM (the kernel's own peak per process) on request.
+// Each window also reads the CPU clock ticks of the same trees when it opens and closes (cpu.ts).
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CpuReading, RoleTicks } from './cpu';
+import { now } from './util';
 
 /** A role is one process tree, rooted at `pid`; or, for `comm`, every descendant of ours with that name. */
 export interface RoleRoot {
@@ -18,6 +21,10 @@ interface ProcInfo {
   pid: number;
   ppid: number;
   comm: string;
+  /** utime+stime (stat fields 14, 15), in clock ticks. */
+  ticks: number;
+  /** cutime+cstime (fields 16, 17): children it has waited for, e.g. PostgreSQL backends that exited. */
+  childTicks: number;
 }
 
 function readProcs(): Map<number, ProcInfo> {
@@ -29,8 +36,10 @@ function readProcs(): Map<number, ProcInfo> {
       // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split at the last ')'.
       const close = stat.lastIndexOf(')');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      procs.set(Number(name), { pid: Number(name), ppid, comm });
+      // After it: field 3 (state) at index 0, so field n at index n - 3.
+      const fields = stat.slice(close + 2).split(' ');
+      const field = (n: number): number => Number(fields[n - 3]);
+      procs.set(Number(name), { pid: Number(name), ppid: field(4), comm, ticks: field(14) + field(15), childTicks: field(16) + field(17) });
     } catch {
       // exited between readdir and read
     }
@@ -76,6 +85,13 @@ function descendants(root: number, procs: Map<number, ProcInfo>): number[] {
 
 export interface MemoryWindow {
   peakKb: RoleKb;
+  cpuStart: CpuReading;
+}
+
+export interface WindowResult {
+  peakKb: RoleKb;
+  cpuStart: CpuReading;
+  cpuEnd: CpuReading;
 }
 
 export class RssSampler {
@@ -100,22 +116,41 @@ export class RssSampler {
     this.timer = undefined;
   }
 
-  /** Starts collecting a peak for one phase; close it with endWindow(). */
+  /** Starts collecting a peak and the CPU time for one phase; close it with endWindow(). */
   beginWindow(): MemoryWindow {
-    const window: MemoryWindow = { peakKb: { ...this.latestKb } };
+    const window: MemoryWindow = { peakKb: { ...this.latestKb }, cpuStart: this.cpuReading() };
     this.windows.add(window);
     return window;
   }
 
-  endWindow(window: MemoryWindow): RoleKb {
+  endWindow(window: MemoryWindow): WindowResult {
     this.sample();
     this.windows.delete(window);
-    return window.peakKb;
+    return { peakKb: window.peakKb, cpuStart: window.cpuStart, cpuEnd: this.cpuReading() };
+  }
+
+  /**
+   * CPU clock ticks each role has used so far, over the same pids as the memory sums. A process
+   * that exits takes its ticks out of the sum, but they reappear in the cutime+cstime of whoever
+   * reaps it, so every process of a tree adds those too (the root reaps PostgreSQL's short-lived
+   * backends; a dead process is in the cutime of one live process only, so nothing counts twice).
+   * Not for a role that is its process only: its children are other roles.
+   */
+  cpuReading(): CpuReading {
+    const procs = readProcs();
+    const selfOnly = new Set(this.roots().filter((root) => root.tree === false).map((root) => root.role));
+    const ticks: RoleTicks = {};
+    for (const [role, pids] of Object.entries(this.pidsByRole(procs))) {
+      ticks[role] = pids.reduce((sum, pid) => {
+        const proc = procs.get(pid);
+        return proc ? sum + proc.ticks + (selfOnly.has(role) ? 0 : proc.childTicks) : sum;
+      }, 0);
+    }
+    return { atMs: now(), ticks };
   }
 
   /** Pids of each role now. */
-  pidsByRole(): Record<string, number[]> {
-    const procs = readProcs();
+  pidsByRole(procs = readProcs()): Record<string, number[]> {
     const out: Record<string, number[]> = {};
     const claimed = new Set<number>();
     const roots = this.roots();

@@ -1,6 +1,7 @@
 // The run's results: one JSON document, a Markdown table of every figure, the ratios to the two
 // ceilings, and a PASS/FAIL/SKIP verdict per target.
 import type { CeilingBResult, CeilingResult } from './ceilings';
+import type { CpuFigures, CpuUse } from './cpu';
 import type { HeraldPhaseResult } from './herald';
 import type { HistoryResult } from './history';
 import type { SeedResult } from './seed';
@@ -131,6 +132,26 @@ function memoryRows(results: BenchResults, phases: HeraldPhaseResult[]): string[
   return rows;
 }
 
+function cpuRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
+  const windows = [...phases.map((p) => ({ label: p.label, cpu: p.cpu })), { label: 'waiting deliveries phase', cpu: results.waiting?.cpu }].filter(
+    (w): w is { label: string; cpu: CpuUse } => w.cpu !== undefined,
+  );
+  if (windows.length === 0) return ['(no process handles: CPU not measured)'];
+  const roles = [...new Set(windows.flatMap((w) => Object.keys(w.cpu.byRole)))];
+  const cells = (f: CpuFigures | undefined, bold = false): string => {
+    const [cores, ms] = [fmt(f?.coresBusy, 2), fmt(f?.cpuMsPerDelivery, 2)];
+    return bold ? `**${cores}** | **${ms}**` : `${cores} | ${ms}`;
+  };
+  const rows = [
+    `| CPU by process | ${roles.map((r) => `${r} cores | ${r} ms/delivery`).join(' | ')} | total cores | total ms/delivery | seconds | deliveries |`,
+    `|---|${[...roles, 'total'].map(() => '---|---').join('|')}|---|---|`,
+  ];
+  for (const w of windows) {
+    rows.push(`| ${w.label} | ${roles.map((r) => cells(w.cpu.byRole[r])).join(' | ')} | ${cells(w.cpu.total, true)} | ${fmt(w.cpu.wallSeconds)} | ${w.cpu.deliveries ?? '–'} |`);
+  }
+  return rows;
+}
+
 export function markdownReport(results: BenchResults): string {
   const phases = Object.values(results.phases).filter((p): p is HeraldPhaseResult => p !== undefined);
   const out: string[] = [];
@@ -181,6 +202,14 @@ export function markdownReport(results: BenchResults): string {
     'Tree sums: a role counts its process and all its children (PostgreSQL: the postmaster and every backend). ' +
       'VmRSS sums count shared memory (PostgreSQL shared buffers) once per process that touched it; the PSS row splits it instead. ' +
       'VmHWM at the end covers only processes still alive then.',
+    '',
+  );
+  out.push('## CPU by process', '', ...cpuRows(results, phases), '');
+  out.push(
+    'Over the same windows as the memory peaks (a Herald phase: from just before its first send until its drain ends, plus 0.5 s). CPU: utime+stime of every process of the role\'s tree, ' +
+      'plus the cutime+cstime of those processes, so processes that exited in the window (short-lived PostgreSQL backends) still count. ' +
+      `Cores: CPU seconds ÷ wall-clock seconds (this machine has ${results.machine.cpus}). ms/delivery: CPU milliseconds ÷ deliveries received in the window. ` +
+      'bench is the benchmark process alone: load generator, receiver, progress bars and this sampler.',
     '',
   );
   return out.join('\n');

@@ -5,6 +5,7 @@
 // concurrency), and the benchmark counts that all of them arrive successfully.
 import { HeraldApi } from './api';
 import type { BenchContext } from './context';
+import { cpuUse, type CpuUse } from './cpu';
 import { closedLoop, type LoadResult } from './load';
 import { mib } from './memory';
 import { trackedBar } from './progress';
@@ -33,6 +34,11 @@ export interface WaitingResult {
   retrySeconds: number;
   retriesPerSecond: number;
   peakRssMiB: Record<string, number>;
+  /**
+   * CPU per role over the whole phase. No figure per delivery: half the receipts are failed first
+   * attempts, and the phase also lists deliveries and idles while memory is read.
+   */
+  cpu?: CpuUse;
 }
 
 const CHANNEL = 'waiting';
@@ -130,7 +136,7 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
       bar.stop();
     }
     const lastSuccess = Math.max(start, channel.lastAt);
-    const peak = window && sampler ? sampler.endWindow(window) : {};
+    const measured = window && sampler ? sampler.endWindow(window) : undefined;
     return {
       small,
       large,
@@ -140,7 +146,8 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
       completed: channel.succeeded.size,
       retrySeconds: Math.round(lastSuccess - start) / 1000,
       retriesPerSecond: ratePerSecond(channel.succeeded.size, start, lastSuccess),
-      peakRssMiB: Object.fromEntries(Object.entries(peak).map(([role, kb]) => [role, mib(kb)])),
+      peakRssMiB: Object.fromEntries(Object.entries(measured?.peakKb ?? {}).map(([role, kb]) => [role, mib(kb)])),
+      ...(measured ? { cpu: cpuUse(measured.cpuStart, measured.cpuEnd) } : {}),
     };
   } finally {
     receiver.setFailing(CHANNEL, false);
