@@ -1,21 +1,51 @@
 // Manual control of deliveries from the "webhook queue" (seed 000): retry and cancel.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { policyOf, type WebhookDoc } from '../store/webhooks';
+import type { DeliveryStatus } from '../domain';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
-import { startDelivery } from '../temporal/client';
+import { eventWorkflowId, startDelivery } from '../temporal/client';
 import type { AppDeps } from './deps';
 import { conflict, notFound } from './errors';
 
-const RUNNING_STATUSES = ['pending', 'buffered'];
+const RUNNING_STATUSES: DeliveryStatus[] = ['pending', 'buffered'];
 
-async function signal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
+/** How long a control call waits for the event workflow to hand a delivery to its own workflow. */
+const HANDOVER_MS = 10_000;
+
+async function trySignal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
   try {
     await deps.temporal.client.workflow.getHandle(delivery._id).signal(name);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
+  }
+}
+
+async function isRunning(deps: AppDeps, workflowId: string): Promise<boolean> {
+  try {
+    return (await deps.temporal.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Signals the delivery's own workflow. A delivery's first attempt runs in its event's workflow,
+ * which records a failed attempt as `pending` and only then starts the delivery's workflow: a
+ * call in that moment waits for the hand-over. False when no workflow runs the delivery.
+ */
+async function signal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
+  const eventWorkflow = eventWorkflowId(delivery.workspaceId, delivery.eventId);
+  const deadline = Date.now() + HANDOVER_MS;
+  for (;;) {
+    if (await trySignal(deps, delivery, name)) return true;
+    // The event workflow closes only after the hand-over, so once it is closed one more try decides.
+    if (!(await isRunning(deps, eventWorkflow))) return trySignal(deps, delivery, name);
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -98,7 +128,8 @@ async function restartDelivery(
 export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<void> {
   if (!RUNNING_STATUSES.includes(delivery.status)) throw conflict(`a ${delivery.status} delivery cannot be cancelled`);
   if (!(await signal(deps, delivery, 'cancel'))) {
-    await deps.store.deliveries.setProgress(delivery._id, { status: 'cancelled', nextAttemptAt: null });
+    // No workflow runs it: cancel the record, unless it ended meanwhile (then the end stands).
+    await deps.store.deliveries.setProgressFrom(delivery._id, RUNNING_STATUSES, { status: 'cancelled', nextAttemptAt: null });
   }
 }
 

@@ -106,6 +106,12 @@ export class DeliveryRepository {
     await this.collection.updateOne({ _id: id }, { $set: { ...progress, updatedAt: new Date() } });
   }
 
+  /** Like setProgress, only while the record's status is one of `from`; false when it was not. */
+  async setProgressFrom(id: string, from: DeliveryStatus[], progress: DeliveryProgress): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: id, status: { $in: from } }, { $set: { ...progress, updatedAt: new Date() } });
+    return result.matchedCount === 1;
+  }
+
   /** Buffered deliveries of one webhook in their original order, for replay or discard. */
   bufferedOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
     return this.collection.find({ workspaceId, webhookId, status: 'buffered' }).sort({ seq: 1 }).toArray();
