@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
-import { freePort, liveProcesses, ManagedProcess, startFerretDB, startTemporalDevServer, waitUntilReady } from '../src/devServices';
+import { freePort, liveProcesses, startFerretDB, startHeraldProcess, startTemporalDevServer, waitUntilReady, type ManagedProcess } from '../src/devServices';
 import type { RoleRoot } from './memory';
 
 export interface Stack {
@@ -56,12 +56,6 @@ async function apiReady(apiUrl: string): Promise<void> {
   if (response.status !== 200) throw new Error(`GET /readyz answered ${response.status}`);
 }
 
-/** The FerretDB result may carry its PostgreSQL server (newer src/devServices.ts) or not. */
-function postgresProcess(ferret: object): ManagedProcess | undefined {
-  const postgres = (ferret as { postgres?: { process?: unknown } }).postgres;
-  return postgres?.process instanceof ManagedProcess ? postgres.process : undefined;
-}
-
 /**
  * `register` gets the stop and kill functions at once, before anything starts, so an interrupt
  * during start-up also stops what has started and removes the directory.
@@ -105,8 +99,7 @@ export async function startEmbeddedStack(
     if (ferret.status === 'fulfilled') {
       stoppers.push(() => ferret.value.stop());
       processes.push(ferret.value.process);
-      const postgres = postgresProcess(ferret.value);
-      if (postgres) processes.push(postgres);
+      processes.push(ferret.value.postgres.process);
     }
     if (temporal.status === 'rejected') throw temporal.reason;
     if (ferret.status === 'rejected') throw ferret.reason;
@@ -129,16 +122,7 @@ export async function startEmbeddedStack(
     };
     const config = loadConfig(env);
     const child = (name: 'worker' | 'api', entry: string) => {
-      const proc = new ManagedProcess({
-        name,
-        command: process.execPath,
-        args: ['--import', 'tsx', entry],
-        cwd: root,
-        env,
-        log: logTo(name),
-        detached: true,
-        stopTimeoutMs: 20_000,
-      });
+      const proc = startHeraldProcess(name, entry, { root, env, log: logTo(name) });
       stoppers.push(() => proc.stop());
       processes.push(proc);
       return proc;
@@ -152,7 +136,7 @@ export async function startEmbeddedStack(
     ]);
     say(`worker pid ${worker.pid}, API pid ${api.pid} on ${apiUrl}`);
 
-    const postgres = ferret.status === 'fulfilled' ? postgresProcess(ferret.value) : undefined;
+    const postgres = ferret.status === 'fulfilled' ? ferret.value.postgres.process : undefined;
     return {
       apiUrl,
       adminKey,

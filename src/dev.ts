@@ -13,6 +13,7 @@ import {
   ManagedProcess,
   repoRoot,
   startFerretDB,
+  startHeraldProcess,
   startTemporalDevServer,
   waitUntilReady,
   type LineLogger,
@@ -98,17 +99,7 @@ function watch(proc: ManagedProcess): ManagedProcess {
 }
 
 function startNodeChild(name: 'worker' | 'api', entry: string, root: string, env: NodeJS.ProcessEnv): ManagedProcess {
-  // `node --import tsx` is `tsx` without its wrapper process, so signals reach Herald directly.
-  const proc = new ManagedProcess({
-    name,
-    command: process.execPath,
-    args: ['--import', 'tsx', entry],
-    cwd: root,
-    env,
-    log: prefixed(name),
-    detached: true,
-    stopTimeoutMs: 20_000,
-  });
+  const proc = startHeraldProcess(name, entry, { root, env, log: prefixed(name) });
   children.push(proc);
   return watch(proc);
 }

@@ -147,6 +147,28 @@ export class ManagedProcess {
   }
 }
 
+/**
+ * Herald's worker or API run from source (`entry`: src/worker.ts or src/server.ts), in a process
+ * group of its own, with 20 s to drain on stop. `node --import tsx` is `tsx` without its wrapper
+ * process, so signals reach Herald directly.
+ */
+export function startHeraldProcess(
+  name: 'worker' | 'api',
+  entry: string,
+  options: { root: string; env: NodeJS.ProcessEnv; log?: LineLogger },
+): ManagedProcess {
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', entry],
+    cwd: options.root,
+    env: options.env,
+    log: options.log,
+    detached: true,
+    stopTimeoutMs: 20_000,
+  });
+}
+
 /** Every ManagedProcess that has not exited yet, in start order. */
 export function liveProcesses(): ManagedProcess[] {
   return [...live];

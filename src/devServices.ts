@@ -12,6 +12,7 @@ export {
   isPortFree,
   liveProcesses,
   ManagedProcess,
+  startHeraldProcess,
   waitUntilReady,
   type ExitInfo,
   type LineLogger,
