@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     HERALD_ADMIN_KEY: process.env.HERALD_ADMIN_KEY || DEFAULT_ADMIN_KEY,
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
-  assertToolsInstalled(['temporal', 'ferretdb', 'postgresBin']);
+  assertToolsInstalled(['temporal', 'ferretdb', 'postgres']);
   for (const [name, value] of Object.entries(options.ports)) {
     if (!(await isPortFree(value))) {
       throw new Error(`Port ${value} (${name}) is already in use. Is another \`npm run dev\` running? Set ${name} to use another port.`);

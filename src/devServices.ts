@@ -35,8 +35,8 @@ export interface ToolPaths {
   temporal: string;
   temporalTestServer: string;
   ferretdb: string;
-  /** The folder holding PostgreSQL's postgres, initdb and pg_isready. */
-  postgresBin: string;
+  /** PostgreSQL's server binary; initdb and pg_isready sit beside it. */
+  postgres: string;
 }
 
 export function toolPaths(root: string = repoRoot()): ToolPaths {
@@ -44,15 +44,14 @@ export function toolPaths(root: string = repoRoot()): ToolPaths {
     temporal: path.join(root, '.tools', 'venv', 'bin', 'temporal'),
     temporalTestServer: path.join(root, '.tools', 'venv', 'bin', 'temporal-test-server'),
     ferretdb: path.join(root, '.tools', 'bin', 'ferretdb'),
-    postgresBin: postgresBinDir(root),
+    postgres: path.join(postgresBinDir(root), 'postgres'),
   };
 }
 
 /** Throws, naming the missing files and the fix, unless the given tools are installed. */
-export function assertToolsInstalled(which: (keyof ToolPaths)[] = ['temporal', 'temporalTestServer', 'ferretdb', 'postgresBin']): void {
+export function assertToolsInstalled(which: (keyof ToolPaths)[] = ['temporal', 'temporalTestServer', 'ferretdb', 'postgres']): void {
   const tools = toolPaths();
-  const files = which.map((name) => (name === 'postgresBin' ? path.join(tools.postgresBin, 'postgres') : tools[name]));
-  const missing = files.filter((file) => !existsSync(file));
+  const missing = which.map((name) => tools[name]).filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(`Missing ${missing.join(', ')}.\nRun \`bash scripts/bootstrap.sh\` (or \`npm run bootstrap\`) first.`);
   }
@@ -189,9 +188,9 @@ export interface FerretDBServer {
  * through an index, so a lookup costs the same at 1 000 documents as at 100 000.
  */
 export async function startFerretDB(options: FerretDBOptions): Promise<FerretDBServer> {
-  assertToolsInstalled(['ferretdb', 'postgresBin']);
+  assertToolsInstalled(['ferretdb', 'postgres']);
   mkdirSync(options.dataDir, { recursive: true });
-  const postgres = await startPostgres(toolPaths().postgresBin, {
+  const postgres = await startPostgres(path.dirname(toolPaths().postgres), {
     dataDir: path.join(options.dataDir, 'postgres'),
     log: options.log,
     detached: options.detached,

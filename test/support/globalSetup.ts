@@ -24,7 +24,7 @@ const log = (name: string) =>
 
 export default async function globalSetup(): Promise<void> {
   try {
-    assertToolsInstalled(['temporal', 'ferretdb', 'postgresBin']);
+    assertToolsInstalled(['temporal', 'ferretdb', 'postgres']);
   } catch (error) {
     throw new Error(`Cannot start the test servers. ${(error as Error).message}`);
   }
