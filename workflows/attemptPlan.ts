@@ -5,7 +5,7 @@ import type { Lane } from '../src/domain';
 import { expiresAtMs } from '../src/policy/expiry';
 import { nextStep } from '../src/policy/schedule';
 import type { ResolvedPolicy } from '../src/policy/types';
-import type { FailurePlan } from './deliveryTypes';
+import type { AttemptInput, DeliveryInput, FailurePlan } from './deliveryTypes';
 
 export interface AttemptPlan {
   failure: FailurePlan;
@@ -37,4 +37,18 @@ export function planAfterFailure(
   // Past the maximum age no attempt will happen: the delivery waits for its expiry, showing none.
   const shown = deadlineMs !== null && at >= deadlineMs ? null : new Date(at).toISOString();
   return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: shown }, nextAttemptAtMs: at };
+}
+
+/** The attempt activity's input for attempt `attemptNumber` of a delivery, with its failure plan. */
+export function attemptInput(delivery: DeliveryInput, attemptNumber: number, lane: Lane, onFailure: FailurePlan): AttemptInput {
+  return {
+    deliveryId: delivery.deliveryId,
+    workspaceId: delivery.workspaceId,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    attemptNumber,
+    timeoutMs: delivery.policy.timeoutMs,
+    lane,
+    onFailure,
+  };
 }

@@ -16,7 +16,7 @@ import {
 import type { createActivities } from '../activities';
 import type { DeliveryStatus, Lane } from '../src/domain';
 import { HERALD_DELIVERY_STATUS } from '../src/temporal/searchAttributes';
-import { deadlineOf, planAfterFailure } from './attemptPlan';
+import { attemptInput, deadlineOf, planAfterFailure } from './attemptPlan';
 import type { AttemptOutcome, DeliveryInput, DeliveryStatusView } from './deliveryTypes';
 
 export const retryNowSignal = defineSignal('retryNow');
@@ -92,16 +92,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     const plan = planAfterFailure(policy, input.mode ?? 'schedule', attemptNumber, lane, deadlineMs);
     let result: AttemptOutcome;
     try {
-      result = await deliverAttempt({
-        deliveryId: input.deliveryId,
-        workspaceId: input.workspaceId,
-        webhookId: input.webhookId,
-        eventId: input.eventId,
-        attemptNumber,
-        timeoutMs: policy.timeoutMs,
-        lane,
-        onFailure: plan.failure,
-      });
+      result = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure));
     } catch (error) {
       // The activity itself broke (worker lost, store down): count it as a failed attempt.
       if (!(error instanceof ActivityFailure)) throw error;

@@ -14,7 +14,7 @@ import type { createActivities } from '../activities';
 import type { DeliveryStatus } from '../src/domain';
 import type { ResolvedPolicy } from '../src/policy/types';
 import { deliverySearchAttributes } from '../src/temporal/searchAttributes';
-import { deadlineOf, planAfterFailure } from './attemptPlan';
+import { attemptInput, deadlineOf, planAfterFailure } from './attemptPlan';
 import { deliveryWorkflow } from './delivery';
 import type { AttemptOutcome, DeliveryInput } from './deliveryTypes';
 
@@ -80,16 +80,7 @@ async function firstAttempt(event: EventInput, target: EventTarget): Promise<Fir
   });
   let outcome: AttemptOutcome;
   try {
-    outcome = await deliverAttempt({
-      deliveryId: target.deliveryId,
-      workspaceId: event.workspaceId,
-      webhookId: target.webhookId,
-      eventId: event.eventId,
-      attemptNumber: 1,
-      timeoutMs: policy.timeoutMs,
-      lane: 'priority',
-      onFailure: plan.failure,
-    });
+    outcome = await deliverAttempt(attemptInput(deliveryInput, 1, 'priority', plan.failure));
   } catch (error) {
     // The activity itself broke (store down): a failed attempt, retried on the schedule. A local
     // activity's failure arrives as the failure itself (application error, timeout), not wrapped.
