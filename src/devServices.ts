@@ -167,6 +167,8 @@ export interface FerretDBOptions {
   /** Wire-protocol port; a free one by default. */
   port?: number;
   log?: LineLogger;
+  /** PostgreSQL's lines; `log` when not given. */
+  postgresLog?: LineLogger;
   detached?: boolean;
   readyTimeoutMs?: number;
 }
@@ -192,7 +194,7 @@ export async function startFerretDB(options: FerretDBOptions): Promise<FerretDBS
   mkdirSync(options.dataDir, { recursive: true });
   const postgres = await startPostgres(path.dirname(toolPaths().postgres), {
     dataDir: path.join(options.dataDir, 'postgres'),
-    log: options.log,
+    log: options.postgresLog ?? options.log,
     detached: options.detached,
   });
   try {
