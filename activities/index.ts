@@ -1,12 +1,17 @@
 // Activities are thin: they call the store and HTTP, and leave every decision to the workflows.
+import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import type { Attempt, DeliveryStatus } from '../src/domain';
 import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
+import { effectiveRule, GONE_STATUS, streakCrossesThreshold } from '../src/policy/health';
 import { isSuccessStatus } from '../src/policy/success';
 import type { Store } from '../src/store';
 import { toEventRecord } from '../src/store/events';
-import { policyOf, toTarget } from '../src/store/webhooks';
+import { policyOf, toTarget, type WebhookDoc } from '../src/store/webhooks';
+import type { WorkspaceSettings } from '../src/store/workspaces';
+import { reportFailing } from '../src/temporal/health';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
+import { createHealthActivities } from './health';
 
 export interface ActivityDeps {
   store: Store;
@@ -22,24 +27,53 @@ const SETTINGS_CACHE_MS = 10_000;
 
 export function createActivities(deps: ActivityDeps) {
   const { store } = deps;
-  const requireHttpsCache = new Map<string, { value: boolean; at: number }>();
+  const settingsCache = new Map<string, { value: WorkspaceSettings | undefined; at: number }>();
 
-  async function requireHttps(workspaceId: string): Promise<boolean> {
-    const cached = requireHttpsCache.get(workspaceId);
+  async function settingsOf(workspaceId: string): Promise<WorkspaceSettings | undefined> {
+    const cached = settingsCache.get(workspaceId);
     if (cached && Date.now() - cached.at < SETTINGS_CACHE_MS) return cached.value;
-    const workspace = await store.workspaces.get(workspaceId);
-    const value = workspace?.settings.requireHttps ?? false;
-    requireHttpsCache.set(workspaceId, { value, at: Date.now() });
+    const value = (await store.workspaces.get(workspaceId))?.settings;
+    settingsCache.set(workspaceId, { value, at: Date.now() });
     return value;
   }
 
+  /**
+   * The failure rule, kept with the attempts: a success ends a streak (a write only when there is
+   * one, so a healthy endpoint costs nothing), a failure extends it, and the health workflow hears
+   * only when the streak crosses the threshold, or at once on 410 Gone.
+   */
+  async function trackHealth(webhook: WebhookDoc, succeeded: boolean, statusCode: number | undefined, at: Date): Promise<void> {
+    if (webhook.kind === 'notification') return;
+    // Temporal unreachable: the next failed attempt reports again, as the streak only grows.
+    const report = (reason: string) =>
+      reportFailing(workerClient(), webhook, reason).catch((error: unknown) => Context.current().log.warn('could not report a failing endpoint', { error: String(error) }));
+    if (succeeded) {
+      if (webhook.failureStreak) await store.webhooks.resetStreak(webhook._id);
+      return;
+    }
+    if (statusCode === GONE_STATUS) {
+      if (webhook.active) await report('the endpoint answered 410 Gone');
+      return;
+    }
+    const streak = await store.webhooks.recordFailure(webhook._id, at);
+    if (!streak || !webhook.active) return;
+    const rule = effectiveRule(webhook.deactivation, (await settingsOf(webhook.workspaceId))?.deactivation);
+    const now = Date.now();
+    if (streakCrossesThreshold({ count: streak.count, sinceMs: streak.since.getTime() }, rule, now)) {
+      const minutes = Math.floor((now - streak.since.getTime()) / 60_000);
+      await report(`${streak.count} consecutive failed attempts over ${minutes} minutes`);
+    }
+  }
+
   return {
+    ...createHealthActivities(store),
+
     /** Sends one attempt of a delivery and records it with the state the workflow planned for its outcome. */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const [webhook, event, httpsOnly] = await Promise.all([
-        store.webhooks.get(input.workspaceId, input.webhookId),
+      const [webhook, event, settings] = await Promise.all([
+        store.webhooks.target(input.workspaceId, input.webhookId),
         store.events.get(input.workspaceId, input.eventId),
-        requireHttps(input.workspaceId),
+        settingsOf(input.workspaceId),
       ]);
       if (!webhook || !event) return { outcome: 'webhook-missing' };
       if (!webhook.active) return { outcome: 'webhook-inactive' };
@@ -51,7 +85,7 @@ export function createActivities(deps: ActivityDeps) {
         sent = await sendRequest(request, {
           timeoutMs: input.timeoutMs,
           allowPrivateNetworks: deps.allowPrivateNetworks,
-          requireHttps: httpsOnly,
+          requireHttps: settings?.requireHttps ?? false,
           ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
         });
       } catch (error) {
@@ -79,6 +113,7 @@ export function createActivities(deps: ActivityDeps) {
             },
       );
       deps.onAttempt?.(attempt, succeeded);
+      await trackHealth(webhook, succeeded, sent.statusCode, startedAt);
       if (!recorded) return { outcome: 'cancelled' };
       const ended = succeeded ? 'succeeded' : input.onFailure.status;
       if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
@@ -100,6 +135,12 @@ export function createActivities(deps: ActivityDeps) {
       if (update.status !== 'pending') deps.onDeliveryEnded?.(update.status);
     },
   };
+}
+
+/** The worker's own client, which an activity reaches through its context. */
+function workerClient() {
+  const context = Context.current();
+  return { client: context.client, taskQueue: context.info.taskQueue };
 }
 
 export type HeraldActivities = ReturnType<typeof createActivities>;

@@ -1,3 +1,4 @@
 // Everything the worker registers; deterministic workflow code only.
 export { deliveryWorkflow } from './delivery';
 export { eventWorkflow } from './event';
+export { endpointHealthWorkflow } from './health';

@@ -137,22 +137,3 @@ export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string
   const pending = await deps.store.deliveries.pendingOfWebhook(workspaceId, webhookId);
   await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
 }
-
-/**
- * After reactivation: buffered deliveries get a new run in their original order (`replay`), or
- * are discarded. Each keeps its attempt count, so its schedule goes on where it stopped.
- */
-export async function replayBufferedDeliveries(deps: AppDeps, webhook: WebhookDoc, replay: boolean): Promise<number> {
-  const { store } = deps;
-  const buffered = await store.deliveries.bufferedOfWebhook(webhook.workspaceId, webhook._id);
-  for (const delivery of buffered) {
-    if (!replay) {
-      await store.deliveries.setProgress(delivery._id, { status: 'discarded', nextAttemptAt: null });
-      continue;
-    }
-    const event = await store.events.get(delivery.workspaceId, delivery.eventId);
-    if (!event) continue;
-    await restartDelivery(deps, delivery, webhook, event, 'schedule', 'replayed');
-  }
-  return buffered.length;
-}

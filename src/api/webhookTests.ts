@@ -1,11 +1,12 @@
-// Test deliveries (seed 003's test endpoint, seed 002's ping): sent at once, outside the retry
-// machinery, and a failure switches the webhook off through the one deactivation path.
+// Test deliveries (the test endpoint, the ping): sent at once, outside the retry machinery, and a
+// failure switches the webhook off through its endpoint-health workflow.
 import { randomBytes } from 'node:crypto';
 import type { EventRecord } from '../domain';
 import { buildPingRequest, buildRequest, PING_EVENT_TYPE, sendRequest, type OutgoingRequest } from '../delivery';
-import { deactivateWebhook } from '../health/deactivation';
 import { familyOf } from '../store/eventTypes';
+import { isSuccessStatus } from '../policy/success';
 import { policyOf, toTarget, type WebhookDoc } from '../store/webhooks';
+import { deactivate } from '../temporal/health';
 import type { AppDeps } from './deps';
 
 export interface TestResult {
@@ -52,7 +53,7 @@ export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?
     const request: OutgoingRequest =
       type === PING_EVENT_TYPE ? buildPingRequest(target, testId, now) : buildRequest(target, sampleEvent(type, now), testId, now);
     const sent = await sendRequest(request, { timeoutMs: policy.timeoutMs, allowPrivateNetworks: deps.config.allowPrivateNetworks });
-    const succeeded = sent.error === undefined && sent.statusCode !== undefined && policy.successCodes.includes(sent.statusCode);
+    const succeeded = sent.error === undefined && sent.statusCode !== undefined && isSuccessStatus(policy, sent.statusCode);
     tests.push({
       event: type,
       statusCode: sent.statusCode ?? null,
@@ -63,13 +64,7 @@ export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?
   const failed = tests.filter((test) => test.error !== null);
   if (failed.length > 0) {
     const first = failed[0]!;
-    await deactivateWebhook(
-      { store: deps.store, allowPrivateNetworks: deps.config.allowPrivateNetworks },
-      webhook.workspaceId,
-      webhook._id,
-      `test of ${first.event} failed (${first.error})`,
-      'webhook.test_failed',
-    );
+    await deactivate(deps.temporal, webhook, `test of ${first.event} failed (${first.error})`);
   }
   return {
     startedAt: started.toISOString(),

@@ -43,21 +43,24 @@ export class DeliveryRepository {
     this.collection = db.collection<DeliveryDoc>('deliveries');
   }
 
-  /** Creates the pending records of a newly ingested event; ones that exist already are kept. */
-  async createPending(workspaceId: string, eventId: string, eventType: string, webhookIds: string[]): Promise<void> {
-    if (webhookIds.length === 0) return;
+  /**
+   * Creates the records of a newly ingested event: `pending` for a webhook that takes it now,
+   * `buffered` or `dropped` for one that is switched off. Ones that exist already are kept.
+   */
+  async createRecords(workspaceId: string, eventId: string, eventType: string, records: Array<{ webhookId: string; status: DeliveryStatus }>): Promise<void> {
+    if (records.length === 0) return;
     const now = new Date();
-    const docs: DeliveryDoc[] = webhookIds.map((webhookId) => ({
+    const docs: DeliveryDoc[] = records.map(({ webhookId, status }) => ({
       _id: deliveryId(workspaceId, eventId, webhookId),
       seq: newId('d'),
       workspaceId,
       eventId,
       eventType,
       webhookId,
-      status: 'pending',
+      status,
       lane: 'priority',
       attempts: [],
-      nextAttemptAt: now,
+      nextAttemptAt: status === 'pending' ? now : null,
       createdAt: now,
       updatedAt: now,
     }));
@@ -112,9 +115,26 @@ export class DeliveryRepository {
     return result.matchedCount === 1;
   }
 
-  /** Buffered deliveries of one webhook in their original order, for replay or discard. */
-  bufferedOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
-    return this.collection.find({ workspaceId, webhookId, status: 'buffered' }).sort({ seq: 1 }).toArray();
+  /** The next page of a webhook's buffered deliveries in their original order, for a replay. */
+  bufferedPage(workspaceId: string, webhookId: string, afterSeq: string | null, limit: number): Promise<DeliveryDoc[]> {
+    const query: Filter<DeliveryDoc> = { workspaceId, webhookId, status: 'buffered' };
+    if (afterSeq !== null) query.seq = { $gt: afterSeq };
+    return this.collection.find(query).sort({ seq: 1 }).limit(limit).toArray();
+  }
+
+  countBuffered(workspaceId: string, webhookId: string): Promise<number> {
+    return this.collection.countDocuments({ workspaceId, webhookId, status: 'buffered' });
+  }
+
+  /** Marks up to `limit` buffered deliveries of the webhook `discarded`; how many it marked. */
+  async discardBuffered(workspaceId: string, webhookId: string, limit: number): Promise<number> {
+    const ids = (await this.bufferedPage(workspaceId, webhookId, null, limit)).map((doc) => doc._id);
+    if (ids.length === 0) return 0;
+    const result = await this.collection.updateMany(
+      { _id: { $in: ids }, status: 'buffered' },
+      { $set: { status: 'discarded', nextAttemptAt: null, updatedAt: new Date() } },
+    );
+    return result.modifiedCount;
   }
 
   /** Pending deliveries of one webhook, for cancelling them when the webhook is deleted. */

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { timeOrderedId } from '../idFormat';
 
-// Ids sort by creation time (ms timestamp, base36, fixed width) so cursor pagination is a
-// plain `_id > cursor` range scan that MongoDB and FerretDB both serve from the _id index.
 export function newId(prefix: string): string {
-  const time = Date.now().toString(36).padStart(9, '0');
-  return `${prefix}_${time}${randomBytes(8).toString('hex')}`;
+  return timeOrderedId(prefix, Date.now(), randomBytes(8).toString('hex'));
 }
 
 export function newSecretToken(bytes = 24): string {

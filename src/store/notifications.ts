@@ -1,7 +1,7 @@
 import { Collection, Db } from 'mongodb';
-import { newId } from './ids';
+import { isDuplicateKey } from './mongo';
 
-export type NotificationType = 'webhook.deactivated' | 'webhook.test_failed';
+export type NotificationType = 'webhook.deactivated' | 'webhook.reactivated';
 
 export interface NotificationDoc {
   _id: string;
@@ -12,8 +12,8 @@ export interface NotificationDoc {
   /** The REST call that undoes it, e.g. the activation path of a deactivated webhook (seed 004). */
   activationPath?: string;
   createdAt: Date;
-  /** Outcome of sending it to the workspace's notification webhook, when one is set. */
-  delivery?: { statusCode?: number; error?: string; at: Date };
+  /** Its delivery to the workspace's notification URL, when one is set: GET /deliveries/{id} shows it. */
+  deliveryId?: string;
 }
 
 export class NotificationRepository {
@@ -23,14 +23,15 @@ export class NotificationRepository {
     this.collection = db.collection<NotificationDoc>('notifications');
   }
 
-  async create(input: Omit<NotificationDoc, '_id' | 'createdAt'>): Promise<NotificationDoc> {
-    const doc: NotificationDoc = { ...input, _id: newId('ntf'), createdAt: new Date() };
-    await this.collection.insertOne(doc);
-    return doc;
-  }
-
-  async recordDelivery(id: string, delivery: NonNullable<NotificationDoc['delivery']>): Promise<void> {
-    await this.collection.updateOne({ _id: id }, { $set: { delivery } });
+  /** Stores the notification under the id its workflow chose; a repeat (a retried activity) keeps the first. */
+  async createOnce(doc: NotificationDoc): Promise<NotificationDoc> {
+    try {
+      await this.collection.insertOne(doc);
+      return doc;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.collection.findOne({ _id: doc._id })) ?? doc;
+    }
   }
 
   list(workspaceId: string, limit: number, after?: string): Promise<NotificationDoc[]> {

@@ -1,10 +1,15 @@
 import { Collection, Db } from 'mongodb';
+import { DEFAULT_DEACTIVATION } from '../policy/health';
 import { newId } from './ids';
+import type { WebhookDeactivation } from './webhooks';
 
 export interface WorkspaceSettings {
   notificationUrl?: string;
+  /** Signs the notifications sent to notificationUrl; write-only. */
+  notificationSecret?: string;
   requireHttps: boolean;
-  deactivation: { consecutiveFailures: number; minFailingSeconds: number };
+  /** The workspace's deactivation rule and buffer window; a webhook may override each. */
+  deactivation: WebhookDeactivation;
 }
 
 export interface WorkspaceDoc {
@@ -14,9 +19,6 @@ export interface WorkspaceDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-
-// SPEC section 6: a webhook is deactivated after 10 consecutive failures spanning 30 minutes.
-export const DEFAULT_DEACTIVATION = { consecutiveFailures: 10, minFailingSeconds: 30 * 60 };
 
 export class WorkspaceRepository {
   private readonly collection: Collection<WorkspaceDoc>;
@@ -30,7 +32,7 @@ export class WorkspaceRepository {
     const doc: WorkspaceDoc = {
       _id: newId('ws'),
       name,
-      settings: { requireHttps: false, deactivation: DEFAULT_DEACTIVATION, ...settings },
+      settings: { requireHttps: false, deactivation: { ...DEFAULT_DEACTIVATION }, ...settings },
       createdAt: now,
       updatedAt: now,
     };

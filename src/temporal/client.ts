@@ -2,7 +2,10 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@tempo
 import type { ResolvedPolicy } from '../policy/types';
 import type { DeliveryInput } from '../../workflows/deliveryTypes';
 import type { EventInput, eventWorkflow } from '../../workflows/event';
+import { eventWorkflowId } from './ids';
 import { deliverySearchAttributes, eventSearchAttributes } from './searchAttributes';
+
+export { eventWorkflowId, healthWorkflowId } from './ids';
 
 export interface TemporalDeps {
   client: Client;
@@ -64,10 +67,6 @@ export async function startDelivery(
     if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw error;
   }
-}
-
-export function eventWorkflowId(workspaceId: string, eventId: string): string {
-  return `event/${workspaceId}/${eventId}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Event ingest: which webhooks an event reaches (type, "*", app binding, active flag), the ingest
-// answer, and the requests a real receiver then gets.
+// answer, and the requests a real receiver then gets. An inactive webhook is not attempted, but
+// the event is recorded for it as `buffered`, for a replay on activation.
 import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
 
@@ -31,10 +32,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Ingests an event and returns the names of the webhooks it was routed to. */
+/** Ingests an event and returns the names of the webhooks it was routed to, with each delivery's first status. */
 async function routedTo(event: { type: string; app?: string; id?: string }): Promise<string[]> {
   const { deliveries } = await postEvent(stack, ws, { data: { n: 1 }, ...event });
-  return deliveries.map((delivery) => nameOf(delivery.webhookId) ?? delivery.webhookId).sort();
+  return deliveries.map((delivery) => `${nameOf(delivery.webhookId) ?? delivery.webhookId}:${delivery.status}`).sort();
 }
 
 /** Polls the receiver until `count` requests match. */
@@ -51,9 +52,13 @@ describe('ingesting events', () => {
     expect(response.status).toBe(202);
     const eventId = response.body.data.eventId;
     expect(eventId).toMatch(/^evt_[0-9a-z]+$/);
-    const deliveries = ['all', 'paid'].map((name) => ({ id: `delivery/${ws.id}/${eventId}/${ids[name]}`, webhookId: ids[name], status: 'pending' }));
+    const deliveries = [
+      ['all', 'pending'],
+      ['off', 'buffered'],
+      ['paid', 'pending'],
+    ].map(([name, status]) => ({ id: `delivery/${ws.id}/${eventId}/${ids[name!]}`, webhookId: ids[name!], status }));
     expect(response.body).toEqual({ data: { eventId, deliveries: expect.arrayContaining(deliveries) }, error: null });
-    expect(response.body.data.deliveries).toHaveLength(2);
+    expect(response.body.data.deliveries).toHaveLength(3);
 
     const another = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.paid', data: { total: 6 } }, ws.key);
     expect(another.body.data.eventId).not.toBe(eventId);
@@ -66,12 +71,12 @@ describe('ingesting events', () => {
   });
 
   it.each([
-    [{ type: 'order.created', app: 'shop' }, ['all', 'any', 'shop']],
-    [{ type: 'order.created', app: 'crm' }, ['all', 'any']],
-    [{ type: 'order.created' }, ['all', 'any']],
-    [{ type: 'user.signup', app: 'shop' }, ['all']],
-    [{ type: 'not.in.catalog' }, ['all']],
-  ])('routes %j to %j: app-bound webhooks hear only their app, "*" hears every type, inactive ones nothing', async (event, expected) => {
+    [{ type: 'order.created', app: 'shop' }, ['all:pending', 'any:pending', 'off:buffered', 'shop:pending']],
+    [{ type: 'order.created', app: 'crm' }, ['all:pending', 'any:pending', 'off:buffered']],
+    [{ type: 'order.created' }, ['all:pending', 'any:pending', 'off:buffered']],
+    [{ type: 'user.signup', app: 'shop' }, ['all:pending', 'off:buffered']],
+    [{ type: 'not.in.catalog' }, ['all:pending', 'off:buffered']],
+  ])('routes %j to %j: app-bound webhooks hear only their app, "*" hears every type, the inactive one buffers', async (event, expected) => {
     expect(await routedTo(event)).toEqual(expected);
   });
 
@@ -84,7 +89,7 @@ describe('ingesting events', () => {
 
   it('the receiver gets exactly the routed requests, and the inactive webhook none', async () => {
     const routed = await routedTo({ id: 'evt-routing-check', type: 'order.created', app: 'shop' });
-    expect(routed).toEqual(['all', 'any', 'shop']);
+    expect(routed).toEqual(['all:pending', 'any:pending', 'off:buffered', 'shop:pending']);
     const requests = await received(3, (_path, body) => body.id === 'evt-routing-check');
     expect(requests.map((request) => request.path).sort()).toEqual(['/hooks/all', '/hooks/any', '/hooks/shop']);
     for (const request of requests) {
@@ -97,10 +102,14 @@ describe('ingesting events', () => {
     expect(receiver.requests.filter((request) => request.path === '/hooks/off')).toEqual([]);
   });
 
-  it('a webhook switched inactive stops receiving; switched back on it receives again', async () => {
-    await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: false }, ws.key);
-    expect(await routedTo({ type: 'order.paid' })).toEqual(['all']);
-    await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: true }, ws.key);
-    expect(await routedTo({ type: 'order.paid' })).toEqual(['all', 'paid']);
+  it('a webhook switched inactive by PATCH buffers; switched back on it gets the buffered event, then new ones', async () => {
+    const off = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: false }, ws.key);
+    expect(off.body.data).toMatchObject({ active: false, deactivationReason: 'deactivated by update' });
+    expect(await routedTo({ id: 'evt-while-paused', type: 'order.paid' })).toEqual(['all:pending', 'off:buffered', 'paid:buffered']);
+    const on = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: true }, ws.key);
+    expect(on.body.data.active).toBe(true);
+    expect(await routedTo({ id: 'evt-after-resume', type: 'order.paid' })).toEqual(expect.arrayContaining(['all:pending', 'off:buffered']));
+    const [first, second] = await received(2, (path, body) => path === '/hooks/paid' && body.id.startsWith('evt-'));
+    expect([first, second].map((request) => JSON.parse(request!.body).id)).toEqual(['evt-while-paused', 'evt-after-resume']);
   });
 });

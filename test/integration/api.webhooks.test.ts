@@ -51,6 +51,10 @@ describe('creating and reading a webhook', () => {
     id: expect.stringMatching(/^wh_[0-9a-z]+$/),
     auth: { username: 'herald' },
     hasSecret: true,
+    // Created switched off: a pause from the start, keeping events for the workspace's buffer window.
+    deactivatedAt: expect.any(String),
+    deactivationReason: 'created inactive',
+    bufferUntil: expect.any(String),
     createdAt: expect.any(String),
     updatedAt: expect.any(String),
   };
@@ -62,12 +66,15 @@ describe('creating and reading a webhook', () => {
     expect(created.body).toEqual({ data: expected, error: null });
     expectNoSecrets(created.text);
     id = created.body.data.id;
+    const { deactivatedAt, bufferUntil } = created.body.data;
+    expect(Date.parse(bufferUntil) - Date.parse(deactivatedAt)).toBe(432_000_000);
   });
 
   it('GET shows the same, still without the secret or the password', async () => {
     const fetched = await call('GET', `/webhooks/${id}`);
     expect(fetched.status).toBe(200);
-    expect(fetched.body).toEqual({ data: expected, error: null });
+    // One webhook's view also counts its buffer.
+    expect(fetched.body).toEqual({ data: { ...expected, bufferedDeliveries: 0 }, error: null });
     expectNoSecrets(fetched.text);
     const list = await call('GET', '/webhooks');
     expect(list.body.data).toEqual([expected]);

@@ -31,7 +31,7 @@ describe('workspaces', () => {
       data: {
         id: expect.stringMatching(/^ws_[0-9a-z]+$/),
         name: 'Acme',
-        settings: { requireHttps: false, deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800 } },
+        settings: { requireHttps: false, hasNotificationSecret: false, deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800, bufferSeconds: 432000 } },
         createdAt: expect.any(String),
       },
       error: null,
@@ -43,7 +43,28 @@ describe('workspaces', () => {
     const settings = { notificationUrl: 'https://ops.example.com/herald', requireHttps: true, deactivation: { consecutiveFailures: 4, minFailingSeconds: 120 } };
     const created = await api(stack, 'POST', '/workspaces', { name: 'Strict', ...settings });
     expect(created.status).toBe(201);
-    expect(created.body.data.settings).toEqual(settings);
+    // The notification secret is generated with the URL and shown this once.
+    expect(created.body.data.settings).toEqual({
+      ...settings,
+      deactivation: { ...settings.deactivation, bufferSeconds: 432000 },
+      hasNotificationSecret: true,
+      notificationSecret: expect.stringMatching(/^whsec_/),
+    });
+    const again = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { name: 'Strict 2' });
+    expect(again.body.data.settings).toMatchObject({ hasNotificationSecret: true });
+    expect(again.text).not.toContain(created.body.data.settings.notificationSecret);
+  });
+
+  it('a given notification secret is kept and never shown; null removes it', async () => {
+    const created = await api(stack, 'POST', '/workspaces', { name: 'Own secret', notificationUrl: 'https://ops.example.com/h', notificationSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    expect(created.status).toBe(201);
+    expect(created.body.data.settings.hasNotificationSecret).toBe(true);
+    expect(created.text).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    const bad = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { notificationSecret: 'whsec_not base64!' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('body.notificationSecret');
+    const cleared = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { notificationSecret: null });
+    expect(cleared.body.data.settings.hasNotificationSecret).toBe(false);
   });
 
   it('PATCH changes the given settings, keeps the others, and the settings take effect', async () => {
@@ -58,14 +79,21 @@ describe('workspaces', () => {
       data: {
         id: ws.id,
         name: 'Acme',
-        settings: { notificationUrl: 'https://ops.example.com/notify', requireHttps: true, deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 } },
+        settings: {
+          notificationUrl: 'https://ops.example.com/notify',
+          hasNotificationSecret: true,
+          notificationSecret: expect.stringMatching(/^whsec_/),
+          requireHttps: true,
+          deactivation: { consecutiveFailures: 3, minFailingSeconds: 60, bufferSeconds: 432000 },
+        },
         createdAt: expect.any(String),
       },
       error: null,
     });
 
     const renamed = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { name: 'Acme Two' });
-    expect(renamed.body.data).toMatchObject({ name: 'Acme Two', settings: patched.body.data.settings });
+    const { notificationSecret: _shownOnce, ...kept } = patched.body.data.settings;
+    expect(renamed.body.data).toEqual(expect.objectContaining({ name: 'Acme Two', settings: kept }));
 
     // requireHttps now refuses plain-http targets; https still works.
     const plain = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { ...HOOK, url: 'http://hooks.example.com/in' }, ws.key);

@@ -1,5 +1,5 @@
-// The test endpoint (seeds 002, 003), deactivation with its notification (seed 004), and
-// reactivation that replays or discards what was buffered while the endpoint was off.
+// The test endpoint and the ping, deactivation with its notification, and reactivation that
+// replays or discards what was buffered while the endpoint was off.
 import { createHash } from 'node:crypto';
 import { api, createWorkspace, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -89,13 +89,13 @@ describe('POST /webhooks/{id}/test', () => {
 
     const activationPath = `/v1/workspaces/${ws.id}/webhooks/${id}/activate`;
     const listed = await api(stack, 'GET', `/workspaces/${ws.id}/notifications`, undefined, ws.key);
-    expect(listed.body.data).toContainEqual(expect.objectContaining({ type: 'webhook.test_failed', webhookId: id, activationPath }));
-    const [sent] = (await notifications.waitFor(1)).filter((r) => JSON.parse(r.body).webhookId === id);
-    expect(JSON.parse(sent!.body)).toMatchObject({ type: 'webhook.test_failed', activationPath, message: expect.stringContaining(activationPath) });
+    expect(listed.body.data).toContainEqual(expect.objectContaining({ type: 'webhook.deactivated', webhookId: id, activationPath }));
+    const [sent] = (await notifications.waitFor(1)).filter((r) => JSON.parse(r.body).data?.webhookId === id);
+    expect(JSON.parse(sent!.body).data).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
 
-    // An inactive webhook receives no new deliveries.
+    // An inactive webhook is not attempted: the event waits in its buffer.
     const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: {} }, ws.key);
-    expect(ingest.body.data.deliveries.map((d: { webhookId: string }) => d.webhookId)).not.toContain(id);
+    expect(ingest.body.data.deliveries).toContainEqual(expect.objectContaining({ webhookId: id, status: 'buffered' }));
   });
 });
 

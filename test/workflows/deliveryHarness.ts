@@ -194,8 +194,8 @@ export class DeliveryHarness {
   }
 }
 
-/** Doubles of the real activities, of the same type, that record every call with the server's time. */
-function createActivityDoubles(recorders: Map<string, Recorder>): HeraldActivities {
+/** Doubles of the real delivery activities, of the same type, that record every call with the server's time. */
+function createActivityDoubles(recorders: Map<string, Recorder>): Pick<HeraldActivities, 'deliverAttempt' | 'recordDeliveryStatus'> {
   const current = (deliveryId: string) => {
     const info = Context.current().info;
     const recorder = recorders.get(deliveryId);

@@ -11,10 +11,11 @@ const NotificationView = Type.Object({
   webhookId: Type.String(),
   message: Type.String(),
   activationPath: Type.Optional(Type.String()),
+  deliveryId: Type.Optional(Type.String({ description: 'Its delivery to the workspace notification URL, when one is set: GET /deliveries/{id}.' })),
   createdAt: Type.String(),
 });
 
-/** System notifications of the workspace (seed 004): deactivations and failed tests. */
+/** System notifications of the workspace: webhooks deactivated (with the call that reactivates them) and reactivated. */
 export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
@@ -43,6 +44,7 @@ export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): 
           webhookId: doc.webhookId,
           message: doc.message,
           ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
+          ...(doc.deliveryId ? { deliveryId: doc.deliveryId } : {}),
           createdAt: doc.createdAt.toISOString(),
         })),
         error: null,

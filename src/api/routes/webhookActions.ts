@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { activateWebhook, deactivateWebhook } from '../../health/deactivation';
+import { ReplayConcurrencySchema } from '../../policy/schema';
+import { activate, deactivate } from '../../temporal/health';
 import { requireWorkspaceKey } from '../auth';
-import { replayBufferedDeliveries } from '../deliveryControl';
 import type { AppDeps } from '../deps';
 import { badRequest, envelope, notFound } from '../errors';
 import { Envelope, errorResponses, ResourceParams } from '../schemas/common';
 import { WebhookView } from '../schemas/webhook';
 import { runWebhookTests } from '../webhookTests';
-import { webhookView } from './webhooks';
+import { webhookDetail } from './webhooks';
 
 const TestRunView = Type.Object({
   startedAt: Type.String(),
@@ -21,10 +21,13 @@ const TestRunView = Type.Object({
   ),
 });
 
-/** Test, activate and deactivate: the calls that change whether an endpoint receives deliveries. */
+/**
+ * Test, activate and deactivate: the calls that change whether an endpoint receives deliveries.
+ * Each change goes through the webhook's endpoint-health workflow, and answers once it is made.
+ */
 export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const { store, config } = deps;
+  const { store, config, temporal } = deps;
   const write = requireWorkspaceKey(store, config.adminKey, 'webhooks:write');
   const tags = ['webhooks'];
 
@@ -63,18 +66,18 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
       schema: {
         tags,
         summary: 'Reactivate; replayEvents re-delivers the buffered events in order, false discards them',
+        description:
+          'Answers at once; the replay runs in the webhook\'s endpoint-health workflow, and GET /webhooks/{id} shows its progress (`replay`). Events that arrive during the replay are delivered after it.',
         params: ResourceParams,
-        body: Type.Object({ replayEvents: Type.Boolean() }, { additionalProperties: false }),
+        body: Type.Object({ replayEvents: Type.Boolean(), replayConcurrency: Type.Optional(ReplayConcurrencySchema) }, { additionalProperties: false }),
         response: { 200: Envelope(WebhookView), ...errorResponses },
       },
     },
     async (request) => {
       const { ws, id } = request.params;
-      await load(ws, id);
-      const webhook = await activateWebhook(store, ws, id);
-      if (!webhook) throw notFound('webhook');
-      await replayBufferedDeliveries(deps, webhook, request.body.replayEvents);
-      return envelope(webhookView(webhook));
+      const { replayEvents, replayConcurrency } = request.body;
+      await activate(temporal, await load(ws, id), { replayEvents, ...(replayConcurrency !== undefined ? { replayConcurrency } : {}) });
+      return envelope(await webhookDetail(store, await load(ws, id)));
     },
   );
 
@@ -82,14 +85,17 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     '/workspaces/:ws/webhooks/:id/deactivate',
     {
       onRequest: write,
-      schema: { tags, summary: 'Deactivate manually', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Deactivate manually: a pause; new events are buffered until activation',
+        params: ResourceParams,
+        response: { 200: Envelope(WebhookView), ...errorResponses },
+      },
     },
     async (request) => {
       const { ws, id } = request.params;
-      await load(ws, id);
-      const webhook = await deactivateWebhook({ store, allowPrivateNetworks: config.allowPrivateNetworks }, ws, id, 'deactivated manually');
-      if (!webhook) throw notFound('webhook');
-      return envelope(webhookView(webhook));
+      await deactivate(temporal, await load(ws, id), 'deactivated manually');
+      return envelope(await webhookDetail(store, await load(ws, id)));
     },
   );
 }

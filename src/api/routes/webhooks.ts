@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { effectiveBufferSeconds } from '../../policy/health';
 import { DEFAULT_PRESET } from '../../policy/presets';
+import type { Store } from '../../store';
 import { policyOf, type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
+import { activate, deactivate, endHealth, startHealth } from '../../temporal/health';
 import { requireWorkspaceKey } from '../auth';
 import type { AppDeps } from '../deps';
 import { envelope, notFound } from '../errors';
@@ -34,16 +37,23 @@ export function webhookView(doc: WebhookDoc, revealSecret?: string) {
     ...(doc.deactivation ? { deactivation: doc.deactivation } : {}),
     ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt.toISOString() } : {}),
     ...(doc.deactivationReason ? { deactivationReason: doc.deactivationReason } : {}),
+    ...(doc.bufferUntil && !doc.active ? { bufferUntil: doc.bufferUntil.toISOString() } : {}),
+    ...(doc.replay ? { replay: { total: doc.replay.total, done: doc.replay.done, startedAt: doc.replay.startedAt.toISOString() } } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };
+}
+
+/** One webhook as GET /webhooks/{id} shows it: with the number of deliveries in its buffer. */
+export async function webhookDetail(store: Store, doc: WebhookDoc, revealSecret?: string) {
+  return { ...webhookView(doc, revealSecret), bufferedDeliveries: await store.deliveries.countBuffered(doc.workspaceId, doc._id) };
 }
 
 const headerPairs = (headers: Record<string, string>) => Object.entries(headers).map(([name, value]) => ({ name, value }));
 
 export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const { store, config } = deps;
+  const { store, config, temporal } = deps;
   const read = requireWorkspaceKey(store, config.adminKey, 'webhooks:read');
   const write = requireWorkspaceKey(store, config.adminKey, 'webhooks:write');
   const tags = ['webhooks'];
@@ -82,7 +92,16 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (body.successCodes) input.successCodes = body.successCodes;
       if (body.timeoutMs !== undefined) input.timeoutMs = body.timeoutMs;
       if (body.deactivation) input.deactivation = body.deactivation;
+      if (!input.active) {
+        // Created switched off: a pause from the start, with its buffer window.
+        const now = new Date();
+        const bufferSeconds = effectiveBufferSeconds(body.deactivation, workspace.settings.deactivation);
+        Object.assign(input, { deactivatedAt: now, deactivationReason: 'created inactive', bufferUntil: new Date(now.getTime() + bufferSeconds * 1000) });
+      }
       const doc = await store.webhooks.create(workspace._id, input);
+      // Its health workflow, visible in the Web UI from the start. Every change of state starts it
+      // too if it is missing, so a failure here loses nothing.
+      await startHealth(temporal, doc).catch((error: unknown) => request.log.warn({ err: error }, 'could not start the health workflow'));
       reply.code(201);
       return envelope(webhookView(doc, secret?.reveal));
     },
@@ -121,7 +140,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     async (request) => {
       const doc = await store.webhooks.get(request.params.ws, request.params.id);
       if (!doc) throw notFound('webhook');
-      return envelope(webhookView(doc));
+      return envelope(await webhookDetail(store, doc));
     },
   );
 
@@ -141,7 +160,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       const changes: WebhookChanges = {};
       const unset: string[] = [];
       let reveal: string | undefined;
-      for (const [key, value] of Object.entries(body)) {
+      const { active, ...fields } = body;
+      for (const [key, value] of Object.entries(fields)) {
         if (value === null) {
           unset.push(key);
         } else if (key === 'secret') {
@@ -154,13 +174,14 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
           (changes as Record<string, unknown>)[key] = value;
         }
       }
-      // Switching `active` here records it like /activate and /deactivate do; buffered deliveries
-      // wait for POST /activate, which decides between replaying and discarding them.
-      if (body.active === true) unset.push('deactivatedAt', 'deactivationReason');
-      if (body.active === false) Object.assign(changes, { deactivatedAt: new Date(), deactivationReason: 'deactivated by update' });
-      const doc = await store.webhooks.update(ws, id, changes, unset);
+      let doc = await store.webhooks.update(ws, id, changes, unset);
       if (!doc) throw notFound('webhook');
-      return envelope(webhookView(doc, reveal));
+      // `active` is the health workflow's to change: switching on here is /activate with a replay
+      // of the buffer (nothing kept is lost), switching off is /deactivate.
+      if (active === true) await activate(temporal, doc, { replayEvents: true });
+      if (active === false) await deactivate(temporal, doc, 'deactivated by update');
+      if (active !== undefined) doc = (await store.webhooks.get(ws, id)) ?? doc;
+      return envelope(await webhookDetail(store, doc, reveal));
     },
   );
 
@@ -170,6 +191,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     async (request, reply) => {
       const { ws, id } = request.params;
       if (!(await store.webhooks.delete(ws, id))) throw notFound('webhook');
+      await endHealth(temporal, ws, id);
       await cancelPendingDeliveries(deps, ws, id);
       reply.code(204).send(null);
     },

@@ -1,28 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { checkTargetUrl } from '../../delivery';
+import { checkTargetUrl, SecretError } from '../../delivery';
+import { DEFAULT_BUFFER_SECONDS, effectiveRule } from '../../policy/health';
+import { DeactivationSchema } from '../../policy/schema';
 import { SCOPES, type Scope } from '../../store/apiKeys';
-import type { WorkspaceDoc } from '../../store/workspaces';
+import type { WorkspaceDoc, WorkspaceSettings } from '../../store/workspaces';
 import { requireAdmin } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, envelope, notFound } from '../errors';
 import { Envelope, errorResponses, Nullable, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { resolveSecret } from '../webhookInput';
 
-const Deactivation = Type.Object(
-  { consecutiveFailures: Type.Integer({ minimum: 1, maximum: 10000 }), minFailingSeconds: Type.Integer({ minimum: 0, maximum: 30 * 86400 }) },
-  { additionalProperties: false },
-);
 const NotificationUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+// Like a webhook's secret: `true` generates one, shown once; without one Herald generates it when
+// the notification URL is first set.
+const NotificationSecret = Type.Union([Type.Literal(true), Type.String({ minLength: 8, maxLength: 300 })], {
+  description: 'Signs the notifications sent to notificationUrl (Standard Webhooks). Write-only.',
+});
 const Settings = {
   notificationUrl: Type.Optional(NotificationUrl),
+  notificationSecret: Type.Optional(NotificationSecret),
   requireHttps: Type.Optional(Type.Boolean()),
-  deactivation: Type.Optional(Deactivation),
+  deactivation: Type.Optional(DeactivationSchema),
 };
 const WorkspaceView = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  settings: Type.Object({ notificationUrl: Type.Optional(Type.String()), requireHttps: Type.Boolean(), deactivation: Deactivation }),
+  settings: Type.Object({
+    notificationUrl: Type.Optional(Type.String()),
+    hasNotificationSecret: Type.Boolean(),
+    notificationSecret: Type.Optional(Type.String({ description: 'Only in the response that generated it.' })),
+    requireHttps: Type.Boolean(),
+    deactivation: Type.Object({ consecutiveFailures: Type.Integer(), minFailingSeconds: Type.Integer(), bufferSeconds: Type.Integer() }),
+  }),
   createdAt: Type.String(),
 });
 const ScopeName = Type.Union(SCOPES.map((scope) => Type.Literal(scope)));
@@ -35,7 +46,41 @@ const ApiKeyView = Type.Object({
   key: Type.Optional(Type.String({ description: 'The key itself: shown once, in the create response only.' })),
 });
 
-const workspaceView = (doc: WorkspaceDoc) => ({ id: doc._id, name: doc.name, settings: doc.settings, createdAt: doc.createdAt.toISOString() });
+/** Settings as they apply: the deactivation rule with its defaults filled in; the secret never shown. */
+const workspaceView = (doc: WorkspaceDoc, revealSecret?: string) => {
+  const { notificationUrl, notificationSecret, requireHttps, deactivation } = doc.settings;
+  return {
+    id: doc._id,
+    name: doc.name,
+    settings: {
+      ...(notificationUrl ? { notificationUrl } : {}),
+      hasNotificationSecret: Boolean(notificationSecret),
+      ...(revealSecret ? { notificationSecret: revealSecret } : {}),
+      requireHttps,
+      deactivation: { ...effectiveRule(deactivation), bufferSeconds: deactivation.bufferSeconds ?? DEFAULT_BUFFER_SECONDS },
+    },
+    createdAt: doc.createdAt.toISOString(),
+  };
+};
+
+/** The stored notification secret for a settings change, and the generated one to show once. */
+function notificationSecretOf(
+  given: true | string | null | undefined,
+  url: string | null | undefined,
+  current: WorkspaceSettings | undefined,
+): { stored?: string | null; reveal?: string } {
+  if (given === null) return { stored: null };
+  if (given !== undefined) {
+    try {
+      return resolveSecret(given);
+    } catch (error) {
+      if (error instanceof SecretError) throw badRequest(`body.notificationSecret is invalid: ${error.message}`, { fields: ['body.notificationSecret'] });
+      throw error;
+    }
+  }
+  if (url && !current?.notificationSecret) return resolveSecret(true);
+  return {};
+}
 
 /** Admin routes: tenants and their API keys. */
 export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -63,11 +108,12 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
       },
     },
     async (request, reply) => {
-      const { name, ...settings } = request.body;
+      const { name, notificationSecret, ...settings } = request.body;
       await checkNotificationUrl(settings.notificationUrl, settings.requireHttps ?? false);
-      const doc = await store.workspaces.create(name, settings);
+      const secret = notificationSecretOf(notificationSecret, settings.notificationUrl, undefined);
+      const doc = await store.workspaces.create(name, { ...settings, ...(secret.stored ? { notificationSecret: secret.stored } : {}) });
       reply.code(201);
-      return envelope(workspaceView(doc));
+      return envelope(workspaceView(doc, secret.reveal));
     },
   );
 
@@ -80,20 +126,27 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
         summary: 'Change workspace settings (admin key)',
         params: WorkspaceParams,
         body: Type.Object(
-          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...Settings, notificationUrl: Type.Optional(Nullable(NotificationUrl)) },
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            ...Settings,
+            notificationUrl: Type.Optional(Nullable(NotificationUrl)),
+            notificationSecret: Type.Optional(Nullable(NotificationSecret)),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: Envelope(WorkspaceView), ...errorResponses },
       },
     },
     async (request) => {
-      const { name, ...settings } = request.body;
+      const { name, notificationSecret, ...settings } = request.body;
       const current = await store.workspaces.get(request.params.ws);
       if (!current) throw notFound('workspace');
       await checkNotificationUrl(settings.notificationUrl, settings.requireHttps ?? current.settings.requireHttps);
-      const doc = await store.workspaces.update(request.params.ws, { ...(name !== undefined ? { name } : {}), settings });
+      const secret = notificationSecretOf(notificationSecret, settings.notificationUrl, current.settings);
+      const changes = { ...settings, ...(secret.stored !== undefined ? { notificationSecret: secret.stored } : {}) };
+      const doc = await store.workspaces.update(request.params.ws, { ...(name !== undefined ? { name } : {}), settings: changes });
       if (!doc) throw notFound('workspace');
-      return envelope(workspaceView(doc));
+      return envelope(workspaceView(doc, secret.reveal));
     },
   );
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema } from '../../policy/schema';
+import { DeactivationSchema, RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema } from '../../policy/schema';
 import { Id, Nullable } from './common';
 
 const EventName = Type.String({ minLength: 1, maxLength: 200, pattern: '^(\\*|[A-Za-z0-9_.:-]+)$' });
@@ -12,13 +12,6 @@ const Auth = Type.Object(
 const Headers = Type.Record(Type.String({ pattern: '^[!#$%&\'*+.^_`|~0-9A-Za-z-]{1,100}$' }), Type.String({ maxLength: 4096 }), {
   maxProperties: 50,
 });
-const Deactivation = Type.Object(
-  {
-    consecutiveFailures: Type.Integer({ minimum: 1, maximum: 10000 }),
-    minFailingSeconds: Type.Integer({ minimum: 0, maximum: 30 * 86400 }),
-  },
-  { additionalProperties: false },
-);
 
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -36,7 +29,7 @@ const fields = {
   retryPolicy: RetryPolicySchema,
   successCodes: SuccessCodesSchema,
   timeoutMs: TimeoutMsSchema,
-  deactivation: Deactivation,
+  deactivation: DeactivationSchema,
 };
 
 export const CreateWebhookBody = Type.Object(
@@ -104,9 +97,14 @@ export const WebhookView = Type.Object({
     }),
   ),
   timeoutMs: Type.Integer(),
-  deactivation: Type.Optional(Deactivation),
+  deactivation: Type.Optional(DeactivationSchema),
   deactivatedAt: Type.Optional(Type.String()),
   deactivationReason: Type.Optional(Type.String()),
+  bufferUntil: Type.Optional(Type.String({ description: 'While inactive: new events are buffered until then, dropped after.' })),
+  bufferedDeliveries: Type.Optional(Type.Integer({ description: 'Deliveries waiting for a replay (GET of one webhook only).' })),
+  replay: Type.Optional(
+    Type.Object({ total: Type.Integer(), done: Type.Integer(), startedAt: Type.String() }, { description: 'The replay of the buffer in progress.' }),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
