@@ -105,7 +105,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     if (result.outcome === 'webhook-missing') return finish('cancelled', false);
     if (result.outcome === 'cancelled') return finish('cancelled', true);
     if (result.outcome === 'webhook-inactive') {
-      // Endpoint health owns buffering; until then an inactive endpoint's delivery stops here.
+      // Switched off: the delivery waits in the webhook's buffer, and its health workflow gives it
+      // a new run, with this attempt count and lane, when the webhook is activated with a replay.
       return finish('buffered', false);
     }
     if (cancelRequested) return finish('cancelled', false);

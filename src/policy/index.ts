@@ -8,3 +8,4 @@ export * from './schedule';
 export * from './success';
 export * from './expiry';
 export * from './schema';
+export * from './health';
