@@ -60,8 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     const rule = effectiveRule(webhook.deactivation, (await settingsOf(webhook.workspaceId))?.deactivation);
     const now = Date.now();
     if (streakCrossesThreshold({ count: streak.count, sinceMs: streak.since.getTime() }, rule, now)) {
-      const minutes = Math.floor((now - streak.since.getTime()) / 60_000);
-      await report(`${streak.count} consecutive failed attempts over ${minutes} minutes`);
+      await report(`${streak.count} consecutive failed attempts since ${streak.since.toISOString()}`);
     }
   }
 
