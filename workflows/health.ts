@@ -184,15 +184,17 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
 
   for (;;) {
     await condition(() => deleted || state.discarding === true || (state.replay !== undefined && state.active) || historyFull());
-    if (deleted) return;
+    if (deleted) break;
     if (state.discarding) await discard();
     if (state.replay && state.active) await replay(state.replay);
-    if (deleted) return;
+    if (deleted) break;
     if (historyFull()) {
       await condition(allHandlersFinished);
       return makeContinueAsNewFunc<typeof endpointHealthWorkflow>()({ ...input, state });
     }
   }
+  // Deleted: let a change in progress finish its writes before the workflow ends.
+  await condition(allHandlersFinished);
 }
 
 /**
