@@ -135,9 +135,9 @@ export function createHealthActivities(store: Store) {
       };
     },
 
-    /** A buffered delivery becomes pending for its replayed attempt; false if it is no longer buffered. */
-    claimBuffered(request: { deliveryId: string }): Promise<boolean> {
-      return store.deliveries.setProgressFrom(request.deliveryId, ['buffered'], { status: 'pending', nextAttemptAt: new Date() });
+    /** A buffered delivery becomes pending for the replay's attempt; false if something else took it out of the buffer. */
+    claimBuffered(request: { deliveryId: string; claim: string }): Promise<boolean> {
+      return store.deliveries.claimForReplay(request.deliveryId, request.claim);
     },
 
     async replayProgress(request: WebhookRef & { replay: { total: number; done: number; startedAtMs: number } | null }): Promise<void> {

@@ -46,10 +46,13 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Store writes are idempotent, so Temporal may retry them until the store answers. */
+/**
+ * Store writes are idempotent, so Temporal may retry them until the store answers; a short
+ * timeout, so that a worker lost in the middle of one holds the workflow up for seconds only.
+ */
 const { markDeactivated, markActivated, recordNotification, bufferedPage, claimBuffered, replayProgress, discardBuffered } =
   proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
 
@@ -158,7 +161,9 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
         continue;
       }
       const replayOne = async (item: BufferedItem): Promise<void> => {
-        if (!current() || !(await claimBuffered({ deliveryId: item.deliveryId }))) return;
+        // The claim names this replay, so that a claim repeated after a worker crash still holds.
+        const claim = `${workflowInfo().workflowId}@${run.startedAtMs}`;
+        if (!current() || !(await claimBuffered({ deliveryId: item.deliveryId, claim }))) return;
         await attemptAndHandOver(
           {
             workspaceId,

@@ -39,6 +39,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.maxBodyBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
+    // Delivery ids carry the event id (up to 200 characters) and the webhook id: the router's
+    // default of 100 would answer 414 before the schema (maxLength 700) is consulted.
+    routerOptions: { maxParamLength: 700 },
   });
 
   // Keep the exact body text: event payloads are delivered byte for byte as received.

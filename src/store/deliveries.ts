@@ -14,6 +14,8 @@ export interface DeliveryDoc {
   lane: Lane;
   attempts: Attempt[];
   nextAttemptAt?: Date | null;
+  /** The replay that took it out of the buffer, so that a repeated claim by the same replay is recognised. */
+  replayClaim?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -124,6 +126,19 @@ export class DeliveryRepository {
 
   countBuffered(workspaceId: string, webhookId: string): Promise<number> {
     return this.collection.countDocuments({ workspaceId, webhookId, status: 'buffered' });
+  }
+
+  /**
+   * Takes a buffered delivery out of the buffer for a replay's attempt: `pending`, marked with the
+   * replay's claim. True also when the same claim took it already (the activity ran again after
+   * a worker died between the write and its answer); false when anything else changed it.
+   */
+  async claimForReplay(id: string, claim: string): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: id, $or: [{ status: 'buffered' }, { status: 'pending', replayClaim: claim }] },
+      { $set: { status: 'pending', nextAttemptAt: new Date(), replayClaim: claim, updatedAt: new Date() } },
+    );
+    return result.matchedCount === 1;
   }
 
   /** Marks up to `limit` buffered deliveries of the webhook `discarded`; how many it marked. */
