@@ -75,6 +75,7 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
     active: state.active,
     deactivatedAt: state.deactivatedAtMs !== undefined ? new Date(state.deactivatedAtMs).toISOString() : null,
     reason: state.reason ?? null,
+    // Also during the last look for stragglers, when the record already says the replay is over.
     replay: state.replay ? { total: state.replay.total, done: state.replay.done } : null,
   });
 
@@ -175,7 +176,8 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
             policy: page.policy,
             state: { attemptsMade: item.attemptsMade, lane: item.lane },
           },
-          { summary: `${item.eventType} event ${item.eventId} → ${page.webhookName} (replayed)`, ifRunOpen: 'wait' },
+          // A regular activity: a deactivation arriving meanwhile is handled at once, not after the attempt.
+          { summary: `${item.eventType} event ${item.eventId} → ${page.webhookName} (replayed)`, ifRunOpen: 'wait', attemptAs: 'activity' },
         );
       };
       await inOrder(page.items, run.concurrency, replayOne);
@@ -195,6 +197,8 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
     if (deleted) break;
     if (historyFull()) {
       await condition(allHandlersFinished);
+      // A deletion that arrived while the handlers finished ends the workflow; the next run would not know of it.
+      if (deleted) break;
       return makeContinueAsNewFunc<typeof endpointHealthWorkflow>()({ ...input, state });
     }
   }

@@ -1,0 +1,550 @@
+// One time-skipping test server and one worker per test file, running the endpoint-health workflow
+// against in-memory doubles of its activities: each webhook gets its own record (the mirror the
+// workflow writes), its own ordered buffer and its own log of every activity call. The tests drive
+// the workflow through the API's own client functions (src/temporal/health.ts: update-with-start,
+// signal-with-start), so the messages are the ones production sends.
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { HeraldActivities } from '../../activities';
+import type { DeliveryStatus } from '../../src/domain';
+import { resolvePolicy } from '../../src/policy';
+import { effectiveBufferSeconds, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/health';
+import { isSuccessStatus } from '../../src/policy/success';
+import type { ResolvedPolicy } from '../../src/policy/types';
+import { deliveryId as deliveryIdOf } from '../../src/store/deliveries';
+import type { WebhookDeactivation, WebhookDoc } from '../../src/store/webhooks';
+import * as healthClient from '../../src/temporal/health';
+import { healthWorkflowId } from '../../src/temporal/ids';
+import type { endpointHealthWorkflow } from '../../workflows/health';
+import { healthQuery, type ActivateRequest, type BufferedItem, type HealthView } from '../../workflows/healthTypes';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+
+const { EventType } = temporal.api.enums.v1;
+
+/** Every activity the health workflow calls, and the two its replayed attempts (handOver) call. */
+export type HealthActivities = Pick<HeraldActivities, 'markDeactivated' | 'markActivated' | 'recordNotification' | 'bufferedPage' | 'claimBuffered'
+  | 'replayProgress' | 'discardBuffered' | 'deliverAttempt' | 'recordDeliveryStatus'>;
+export type ActivityName = keyof HealthActivities;
+
+export interface ActivityCall<K extends ActivityName = ActivityName> {
+  name: K;
+  request: Parameters<HealthActivities[K]>[0];
+  /** Server time at which the workflow scheduled the call; NaN for a local activity (it has only the worker's clock). */
+  atMs: number;
+  local: boolean;
+  workflowId: string;
+  runId: string;
+}
+
+/** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
+export type Reply = number | 'webhook-missing' | 'cancelled' | 'activity-throws';
+export type ReceiverScript = (attempt: AttemptInput) => Reply;
+
+export interface RecordedAttempt {
+  input: AttemptInput;
+  local: boolean;
+  workflowId: string;
+  runId: string;
+  /** Places of the attempt's start and end on one logical clock shared by every attempt of the file. */
+  startTick: number;
+  endTick?: number;
+  /** What the webhook's record said when the attempt began: the real activity sends nothing to an inactive webhook. */
+  webhookActive: boolean;
+  outcome?: AttemptOutcome['outcome'];
+}
+
+/** A delivery in the double's store; the buffered ones make up the webhook's buffer. */
+export interface StoredDelivery extends BufferedItem {
+  status: DeliveryStatus;
+  /** The replay that took it out of the buffer. */
+  replayClaim?: string;
+}
+
+/** The health fields of the webhook's record, as the workflow's activities write them. */
+export interface WebhookRecord {
+  active: boolean;
+  deactivatedAtMs?: number;
+  reason?: string;
+  bufferUntilMs?: number;
+  replay?: { total: number; done: number; startedAtMs: number };
+}
+
+export interface WebhookOptions {
+  /** The record's state when the workflow first starts (default: active). */
+  active?: boolean;
+  /** The workspace has a notification URL: each notification becomes a delivery of its own. */
+  notificationUrl?: boolean;
+  historyEventLimit?: number;
+  /** The webhook's own buffer window, as PATCH sets it. */
+  deactivation?: WebhookDeactivation;
+}
+
+interface Hold {
+  reached: () => void;
+  released: Promise<void>;
+  release: () => void;
+}
+
+export class FakeWebhook {
+  readonly workspaceId = 'ws1';
+  readonly webhookId = `wh_${randomUUID().slice(0, 8)}`;
+  readonly workflowId = healthWorkflowId(this.workspaceId, this.webhookId);
+  readonly notificationEndpointId = `${this.webhookId}_notifications`;
+  readonly policy: ResolvedPolicy = resolvePolicy({ preset: 'fixed' });
+  readonly record: WebhookRecord;
+  /** The store's deliveries of this webhook, by delivery id. */
+  readonly deliveries = new Map<string, StoredDelivery>();
+  /** The deliveries of its notifications to the workspace's notification endpoint. */
+  readonly notificationDeliveries = new Map<string, StoredDelivery>();
+  readonly calls: ActivityCall[] = [];
+  readonly attempts: RecordedAttempt[] = [];
+  /** Answers every attempt of the webhook's own deliveries (notification deliveries always get 200). */
+  script: ReceiverScript = () => 200;
+  /** Real time each attempt of the webhook's own deliveries takes, so that concurrency is observable. */
+  attemptDelayMs = 0;
+  private readonly holds = new Map<string, Hold>();
+  /** The workflow's first run, when the harness started it. */
+  firstRunId?: string;
+
+  readonly handle: WorkflowHandle<typeof endpointHealthWorkflow>;
+
+  constructor(
+    readonly options: WebhookOptions,
+    client: WorkflowClient,
+  ) {
+    this.record = { active: options.active ?? true };
+    this.handle = client.getHandle(this.workflowId);
+  }
+
+  callsOf<K extends ActivityName>(name: K): Array<ActivityCall<K>> {
+    return this.calls.filter((call): call is ActivityCall<K> => call.name === name);
+  }
+
+  /** The webhook's deliveries in `seq` order. */
+  inSeqOrder(): StoredDelivery[] {
+    return [...this.deliveries.values()].sort((a, b) => a.seq.localeCompare(b.seq));
+  }
+
+  withStatus(status: DeliveryStatus): string[] {
+    return this.inSeqOrder().filter((d) => d.status === status).map((d) => d.deliveryId);
+  }
+
+  attemptsOf(deliveryId: string): RecordedAttempt[] {
+    return this.attempts.filter((attempt) => attempt.input.deliveryId === deliveryId);
+  }
+
+  /** The webhook's record as the API would load it (what update-with-start seeds a new workflow from). */
+  doc(): WebhookDoc {
+    const now = new Date();
+    return {
+      _id: this.webhookId,
+      workspaceId: this.workspaceId,
+      name: `hooks of ${this.webhookId}`,
+      url: 'https://receiver.example/hooks',
+      events: ['*'],
+      method: 'POST',
+      contentType: 'json',
+      active: this.record.active,
+      retryPolicy: { preset: 'fixed' },
+      ...(this.options.deactivation ? { deactivation: this.options.deactivation } : {}),
+      ...(this.record.deactivatedAtMs !== undefined ? { deactivatedAt: new Date(this.record.deactivatedAtMs) } : {}),
+      ...(this.record.reason !== undefined ? { deactivationReason: this.record.reason } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * The next call of `activity` (for `deliveryId`, if given) waits, once it has begun, until
+   * `release` is called; `reached` resolves when it begins.
+   */
+  hold(activity: 'markDeactivated' | 'claimBuffered' | 'deliverAttempt', deliveryId?: string): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(holdKey(activity, deliveryId), { reached, released, release });
+    return { reached: reachedPromise, release };
+  }
+
+  /** Lets every held call go on (a test that failed midway must not keep the worker from shutting down). */
+  releaseAll(): void {
+    for (const hold of this.holds.values()) hold.release();
+    this.holds.clear();
+  }
+
+  /** @internal the doubles' side of a hold. */
+  async waitIfHeld(activity: ActivityName, deliveryId?: string): Promise<void> {
+    const key = holdKey(activity, deliveryId);
+    const hold = this.holds.get(key);
+    if (!hold) return;
+    hold.reached();
+    await hold.released;
+  }
+}
+
+const holdKey = (activity: ActivityName, deliveryId?: string) => (deliveryId ? `${activity} ${deliveryId}` : activity);
+
+// The SDK's runtime is per process; keep the worker quiet.
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
+  } catch {
+    // already installed in this process
+  }
+}
+
+/** The single real-time wait of these tests: polls `probe` until it returns something other than undefined/false. */
+export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export class HealthHarness {
+  private running?: Promise<void>;
+  private readonly webhooks = new Map<string, FakeWebhook>();
+  /** Delivery id → the webhook whose store holds it. */
+  private readonly owners = new Map<string, FakeWebhook>();
+  private seq = 0;
+  private tick = 0;
+  private worker?: Worker;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly taskQueue: string,
+  ) {}
+
+  static async start(): Promise<HealthHarness> {
+    quietRuntime();
+    const env = await createTimeSkippingEnv();
+    const harness = new HealthHarness(env, `health-test-${randomUUID()}`);
+    try {
+      harness.worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: harness.taskQueue,
+        workflowsPath: require.resolve('../../workflows'),
+        activities: harness.doubles(),
+      });
+    } catch (error) {
+      await env.teardown();
+      throw error;
+    }
+    harness.running = harness.worker.run();
+    return harness;
+  }
+
+  async stop(): Promise<void> {
+    for (const webhook of this.webhooks.values()) webhook.releaseAll();
+    this.worker?.shutdown();
+    await this.running;
+    await this.env.teardown();
+  }
+
+  private get client(): healthClient.HealthClient {
+    return { client: this.env.client, taskQueue: this.taskQueue };
+  }
+
+  /**
+   * A webhook whose health workflow runs, started as the API starts it when the webhook is created;
+   * with `started: false` the first message starts it (update- or signal-with-start).
+   */
+  async webhook(options: WebhookOptions = {}, started = true): Promise<FakeWebhook> {
+    const webhook = new FakeWebhook(options, this.env.client.workflow);
+    if (options.active === false) {
+      webhook.record.deactivatedAtMs = await this.env.currentTimeMs();
+      webhook.record.reason = 'created inactive';
+    }
+    this.webhooks.set(webhook.webhookId, webhook);
+    if (!started) return webhook;
+    const doc = webhook.doc();
+    const handle = await this.env.client.workflow.start<typeof endpointHealthWorkflow>('endpointHealthWorkflow', {
+      workflowId: webhook.workflowId,
+      taskQueue: this.taskQueue,
+      args: [
+        {
+          workspaceId: doc.workspaceId,
+          webhookId: doc._id,
+          state: healthClient.recordedHealth(doc),
+          ...(options.historyEventLimit !== undefined ? { historyEventLimit: options.historyEventLimit } : {}),
+        },
+      ],
+    });
+    webhook.firstRunId = handle.firstExecutionRunId;
+    return webhook;
+  }
+
+  /** Adds `count` deliveries to the webhook's buffer, after those already there, as ingest records them for an inactive webhook. */
+  async buffer(webhook: FakeWebhook, count: number, extra: { attemptsMade?: number } = {}): Promise<StoredDelivery[]> {
+    const receivedAt = new Date(await this.env.currentTimeMs()).toISOString();
+    const added: StoredDelivery[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = ++this.seq;
+      const eventId = `evt_${String(n).padStart(6, '0')}`;
+      const delivery: StoredDelivery = {
+        deliveryId: deliveryIdOf(webhook.workspaceId, eventId, webhook.webhookId),
+        seq: `d_${String(n).padStart(9, '0')}`,
+        eventId,
+        eventType: 'order.paid',
+        receivedAt,
+        attemptsMade: extra.attemptsMade ?? 0,
+        lane: 'priority',
+        status: 'buffered',
+      };
+      webhook.deliveries.set(delivery.deliveryId, delivery);
+      this.owners.set(delivery.deliveryId, webhook);
+      added.push(delivery);
+    }
+    return added;
+  }
+
+  /**
+   * A new event for an inactive webhook, decided as ingest decides it (src/api/ingest.ts, from the
+   * record's window and the server's clock): `buffered` ones join the buffer.
+   */
+  async ingest(webhook: FakeWebhook): Promise<'buffered' | 'dropped'> {
+    if (webhook.record.active) throw new Error('ingest() is for an inactive webhook');
+    const status = heldStatus(webhook.record.bufferUntilMs, await this.env.currentTimeMs());
+    if (status === 'buffered') await this.buffer(webhook, 1);
+    return status;
+  }
+
+  // ------------------------------------------------------------ messages, as the API and the attempt activity send them
+
+  activate(webhook: FakeWebhook, request: ActivateRequest): Promise<HealthView> {
+    return healthClient.activate(this.client, webhook.doc(), request);
+  }
+
+  deactivate(webhook: FakeWebhook, reason: string): Promise<HealthView> {
+    return healthClient.deactivate(this.client, webhook.doc(), reason);
+  }
+
+  failing(webhook: FakeWebhook, reason: string): Promise<void> {
+    return healthClient.reportFailing(this.client, webhook.doc(), reason);
+  }
+
+  deleted(webhook: FakeWebhook): Promise<void> {
+    return healthClient.endHealth(this.client, webhook.workspaceId, webhook.webhookId);
+  }
+
+  health(webhook: FakeWebhook): Promise<HealthView> {
+    return webhook.handle.query(healthQuery);
+  }
+
+  /**
+   * Waits until the workflow's replay has ended, reporting each `replay` the health query shows
+   * meanwhile. Once the mirror says the replay is over, the workflow's last look for stragglers
+   * waits on a timer; that pause is skipped in server time (nothing else is under way then).
+   */
+  async replayEnded(webhook: FakeWebhook, seen?: (replay: NonNullable<HealthView['replay']>) => void): Promise<void> {
+    await eventually(async () => {
+      const { replay } = await this.health(webhook);
+      if (replay === null) return true;
+      seen?.(replay);
+      if (webhook.record.replay === undefined) await this.env.sleep('1 second');
+      return false;
+    }, 'the replay to end');
+  }
+
+  /**
+   * True when the workflow's current run has handled everything that arrived for it: its last
+   * workflow task is completed and nothing has come since. Unless `activitiesUnderWay`, also no
+   * activity or child start is outstanding: it waits for something from outside, or a timer.
+   */
+  async idle(webhook: FakeWebhook, options: { activitiesUnderWay?: boolean } = {}): Promise<boolean> {
+    const events = (await webhook.handle.fetchHistory()).events ?? [];
+    const count = (...types: number[]) => events.filter((event) => types.includes(event.eventType ?? 0)).length;
+    // Anything that arrives for the workflow schedules a workflow task; the commands a task made
+    // (markers, timers, an update's outcome) are written after its completion.
+    const lastTask = events.filter((event) => /^EVENT_TYPE_WORKFLOW_TASK_/.test(EventType[event.eventType ?? 0] ?? '')).at(-1);
+    const handled = lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+    if (!handled || options.activitiesUnderWay) return handled;
+    const { EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: scheduled, EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: childInitiated } = EventType;
+    const activitiesClosed = count(
+      EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+      EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+      EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+      EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+    );
+    const childrenStarted = count(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED);
+    return count(scheduled) === activitiesClosed && count(childInitiated) === childrenStarted;
+  }
+
+  // ------------------------------------------------------------ the doubles
+
+  private webhookOf(ref: { webhookId: string }): FakeWebhook {
+    const webhook = this.webhooks.get(ref.webhookId);
+    if (!webhook) throw new Error(`no webhook ${ref.webhookId}`);
+    return webhook;
+  }
+
+  private ownerOf(deliveryId: string): FakeWebhook {
+    const webhook = this.owners.get(deliveryId);
+    if (!webhook) throw new Error(`no delivery ${deliveryId}`);
+    return webhook;
+  }
+
+  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<HealthActivities[K]>[0]): ActivityCall<K> {
+    const info = Context.current().info;
+    const call: ActivityCall<K> = {
+      name,
+      request,
+      atMs: info.isLocal ? Number.NaN : info.currentAttemptScheduledTimestampMs,
+      local: info.isLocal,
+      workflowId: info.workflowExecution?.workflowId ?? '',
+      runId: info.workflowExecution?.runId ?? '',
+    };
+    webhook.calls.push(call as unknown as ActivityCall);
+    return call;
+  }
+
+  /** Doubles of the real activities, of the same type; each records its call on the webhook it concerns. */
+  private doubles(): HealthActivities {
+    return {
+      markDeactivated: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'markDeactivated', request);
+        await webhook.waitIfHeld('markDeactivated');
+        // As the real activity computes the window (the workspace sets none here).
+        const bufferSeconds = effectiveBufferSeconds(webhook.options.deactivation, undefined);
+        Object.assign(webhook.record, {
+          active: false,
+          deactivatedAtMs: request.atMs,
+          reason: request.reason,
+          bufferUntilMs: request.atMs + bufferSeconds * 1000,
+          replay: undefined,
+        });
+      },
+
+      markActivated: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'markActivated', request);
+        const buffered = webhook.withStatus('buffered').length;
+        Object.assign(webhook.record, {
+          active: true,
+          deactivatedAtMs: undefined,
+          reason: undefined,
+          bufferUntilMs: undefined,
+          replay: request.replaying ? { total: buffered, done: 0, startedAtMs: request.atMs } : undefined,
+        });
+        return { buffered };
+      },
+
+      recordNotification: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'recordNotification', request);
+        if (!webhook.options.notificationUrl) return {};
+        const id = deliveryIdOf(request.workspaceId, request.notificationId, webhook.notificationEndpointId);
+        const receivedAt = new Date(request.atMs).toISOString();
+        const event = { eventId: request.notificationId, eventType: request.type, receivedAt };
+        webhook.notificationDeliveries.set(id, { ...event, deliveryId: id, seq: request.notificationId, attemptsMade: 0, lane: 'priority', status: 'pending' });
+        this.owners.set(id, webhook);
+        const policy = resolvePolicy({ preset: NOTIFICATION_PRESET });
+        return { delivery: { ...event, workspaceId: request.workspaceId, deliveryId: id, endpointId: webhook.notificationEndpointId, policy } };
+      },
+
+      bufferedPage: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'bufferedPage', request);
+        const items = webhook
+          .inSeqOrder()
+          .filter((d) => d.status === 'buffered' && (request.afterSeq === null || d.seq > request.afterSeq))
+          .slice(0, request.limit)
+          .map(({ status: _status, replayClaim: _claim, ...item }) => item);
+        return { missing: false, items, policy: webhook.policy, webhookName: `hooks of ${webhook.webhookId}` };
+      },
+
+      claimBuffered: async (request) => {
+        const webhook = this.ownerOf(request.deliveryId);
+        this.log(webhook, 'claimBuffered', request);
+        await webhook.waitIfHeld('claimBuffered', request.deliveryId);
+        // As the store's claimForReplay: from the buffer, or again by the same replay (an activity run twice).
+        const delivery = webhook.deliveries.get(request.deliveryId)!;
+        const taken = delivery.status === 'buffered' || (delivery.status === 'pending' && delivery.replayClaim === request.claim);
+        if (taken) Object.assign(delivery, { status: 'pending', replayClaim: request.claim });
+        return taken;
+      },
+
+      replayProgress: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'replayProgress', request);
+        webhook.record.replay = request.replay ?? undefined;
+      },
+
+      discardBuffered: async (request) => {
+        const webhook = this.webhookOf(request);
+        this.log(webhook, 'discardBuffered', request);
+        const ids = webhook.withStatus('buffered').slice(0, request.limit);
+        for (const id of ids) webhook.deliveries.get(id)!.status = 'discarded';
+        return ids.length;
+      },
+
+      deliverAttempt: async (input) => {
+        const webhook = this.ownerOf(input.deliveryId);
+        const call = this.log(webhook, 'deliverAttempt', input);
+        const own = webhook.deliveries.has(input.deliveryId);
+        const attempt: RecordedAttempt = {
+          input,
+          local: call.local,
+          workflowId: call.workflowId,
+          runId: call.runId,
+          startTick: ++this.tick,
+          webhookActive: !own || webhook.record.active,
+        };
+        webhook.attempts.push(attempt);
+        const delivery = (webhook.deliveries.get(input.deliveryId) ?? webhook.notificationDeliveries.get(input.deliveryId))!;
+        const outcome = await (async (): Promise<AttemptOutcome> => {
+          // As the real activity: an inactive webhook gets no request.
+          if (!attempt.webhookActive) return { outcome: 'webhook-inactive' };
+          await webhook.waitIfHeld('deliverAttempt', input.deliveryId);
+          if (own && webhook.attemptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, webhook.attemptDelayMs));
+          const reply = own ? webhook.script(input) : 200;
+          if (reply === 'activity-throws') throw new Error('store unavailable');
+          if (typeof reply !== 'number') return { outcome: reply };
+          delivery.attemptsMade = input.attemptNumber;
+          // The real activity records the attempt with the state planned for its outcome.
+          if (isSuccessStatus(webhook.policy, reply)) {
+            delivery.status = 'succeeded';
+            return { outcome: 'succeeded', statusCode: reply };
+          }
+          delivery.status = input.onFailure.status;
+          return { outcome: 'failed', statusCode: reply, errorKind: 'status' };
+        })().finally(() => {
+          attempt.endTick = ++this.tick;
+        });
+        attempt.outcome = outcome.outcome;
+        return outcome;
+      },
+
+      recordDeliveryStatus: async (update) => {
+        const webhook = this.ownerOf(update.deliveryId);
+        this.log(webhook, 'recordDeliveryStatus', update);
+        (webhook.deliveries.get(update.deliveryId) ?? webhook.notificationDeliveries.get(update.deliveryId))!.status = update.status;
+      },
+    };
+  }
+}
+
+/** The largest number of attempts in flight at once, from their start and end ticks. */
+export function maxInFlight(attempts: RecordedAttempt[]): number {
+  const edges = attempts.flatMap((a) => [
+    { tick: a.startTick, delta: 1 },
+    { tick: a.endTick ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  let inFlight = 0;
+  let max = 0;
+  for (const edge of edges.sort((a, b) => a.tick - b.tick)) {
+    inFlight += edge.delta;
+    max = Math.max(max, inFlight);
+  }
+  return max;
+}
