@@ -32,8 +32,11 @@ export interface HandOverOptions {
   ifRunOpen: 'leave' | 'wait';
   /**
    * `local` (the default): the cheapest, one marker in the history, but the workflow takes no
-   * message until the attempt ends. `activity`: a regular activity, so signals and updates are
-   * handled while the attempt runs.
+   * message until the attempt ends; a worker lost in the middle makes the next worker run it again.
+   * `activity`: a regular activity, so signals and updates are handled while the attempt runs; a
+   * worker lost in the middle (the activity times out) makes Temporal run it again in place, so the
+   * attempt keeps its place in a replay's order. Either way a failed HTTP answer is never retried
+   * here: the activity reports it, and the schedule decides.
    */
   attemptAs?: 'local' | 'activity';
 }
@@ -53,13 +56,12 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
   if (deadlineMs !== null && Date.now() >= deadlineMs) return record('expired');
 
   const plan = planAfterFailure(policy, 'schedule', attemptNumber, lane, deadlineMs);
-  const attemptOptions = {
-    // A little above the HTTP timeout: the activity also loads the target and records the attempt.
-    startToCloseTimeout: policy.timeoutMs + 10_000,
-    retry: { maximumAttempts: 1 },
-  };
+  // A little above the HTTP timeout: the activity also loads the target and records the attempt.
+  const startToCloseTimeout = policy.timeoutMs + 10_000;
   const { deliverAttempt } =
-    options.attemptAs === 'activity' ? proxyActivities<Activities>(attemptOptions) : proxyLocalActivities<Activities>(attemptOptions);
+    options.attemptAs === 'activity'
+      ? proxyActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 3, initialInterval: '1 second' } })
+      : proxyLocalActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 1 } });
   let outcome: AttemptOutcome;
   try {
     outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure));
