@@ -9,7 +9,7 @@ export interface NotificationDoc {
   type: NotificationType;
   webhookId: string;
   message: string;
-  /** The REST call that undoes it, e.g. the activation path of a deactivated webhook (seed 004). */
+  /** The REST call that undoes it, the activation path of a deactivated webhook. */
   activationPath?: string;
   createdAt: Date;
   /** Its delivery to the workspace's notification URL, when one is set: GET /deliveries/{id} shows it. */
