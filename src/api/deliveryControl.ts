@@ -5,17 +5,20 @@ import type { DeliveryStatus } from '../domain';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
 import { eventWorkflowId, startDelivery } from '../temporal/client';
+import { cancelSignal, deliveryWorkflow, retryNowSignal } from '../../workflows/delivery';
 import type { AppDeps } from './deps';
-import { conflict, notFound } from './errors';
+import { conflictError, notFoundError } from '../errors';
 
 const RUNNING_STATUSES: DeliveryStatus[] = ['pending', 'buffered'];
 
 /** How long a control call waits for the event workflow to hand a delivery to its own workflow. */
 const HANDOVER_MS = 10_000;
 
-async function trySignal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
+type DeliverySignal = typeof retryNowSignal | typeof cancelSignal;
+
+async function trySignal(deps: AppDeps, delivery: DeliveryDoc, signal: DeliverySignal): Promise<boolean> {
   try {
-    await deps.temporal.client.workflow.getHandle(delivery._id).signal(name);
+    await deps.temporal.client.workflow.getHandle<typeof deliveryWorkflow>(delivery._id).signal(signal);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
@@ -37,7 +40,7 @@ async function isRunning(deps: AppDeps, workflowId: string): Promise<boolean> {
  * which records a failed attempt as `pending` and only then starts the delivery's workflow: a
  * call in that moment waits for the hand-over. False when no workflow runs the delivery.
  */
-async function signal(deps: AppDeps, delivery: DeliveryDoc, name: 'retryNow' | 'cancel'): Promise<boolean> {
+async function signal(deps: AppDeps, delivery: DeliveryDoc, name: DeliverySignal): Promise<boolean> {
   const eventWorkflow = eventWorkflowId(delivery.workspaceId, delivery.eventId);
   const deadline = Date.now() + HANDOVER_MS;
   for (;;) {
@@ -75,26 +78,26 @@ async function previousRunClosed(deps: AppDeps, delivery: DeliveryDoc): Promise<
  */
 export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
   const { store } = deps;
-  if (delivery.status === 'pending' && (await signal(deps, delivery, 'retryNow'))) return delivery;
-  if (delivery.status === 'expired') throw conflict('this delivery expired: its retry policy allows no attempt after its maximum age');
-  if (delivery.status === 'succeeded') throw conflict('this delivery already succeeded');
-  if (delivery.status !== 'failed' && delivery.status !== 'pending') throw conflict(`a ${delivery.status} delivery cannot be retried`);
+  if (delivery.status === 'pending' && (await signal(deps, delivery, retryNowSignal))) return delivery;
+  if (delivery.status === 'expired') throw conflictError('this delivery expired: its retry policy allows no attempt after its maximum age');
+  if (delivery.status === 'succeeded') throw conflictError('this delivery already succeeded');
+  if (delivery.status !== 'failed' && delivery.status !== 'pending') throw conflictError(`a ${delivery.status} delivery cannot be retried`);
 
   const [webhook, event] = await Promise.all([
     store.webhooks.get(delivery.workspaceId, delivery.webhookId),
     store.events.get(delivery.workspaceId, delivery.eventId),
   ]);
-  if (!webhook || !event) throw conflict('the webhook or event of this delivery no longer exists');
+  if (!webhook || !event) throw conflictError('the webhook or event of this delivery no longer exists');
   const policy = policyOf(webhook);
   if (policy.maxAgeSeconds !== null && Date.now() >= event.receivedAt.getTime() + policy.maxAgeSeconds * 1000) {
-    throw conflict('this delivery expired: its retry policy allows no attempt after its maximum age');
+    throw conflictError('this delivery expired: its retry policy allows no attempt after its maximum age');
   }
   // A new run can only start once the previous one has closed; starting earlier would be refused
   // and leave the record `pending` with no run to make the attempt.
-  if (!(await previousRunClosed(deps, delivery))) throw conflict('the previous run of this delivery is still finishing; retry in a moment');
+  if (!(await previousRunClosed(deps, delivery))) throw conflictError('the previous run of this delivery is still finishing; retry in a moment');
   await restartDelivery(deps, delivery, webhook, event, 'single-attempt', 'manual retry');
   const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
-  if (!updated) throw notFound('delivery');
+  if (!updated) throw notFoundError('delivery');
   return updated;
 }
 
@@ -126,8 +129,8 @@ async function restartDelivery(
 }
 
 export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<void> {
-  if (!RUNNING_STATUSES.includes(delivery.status)) throw conflict(`a ${delivery.status} delivery cannot be cancelled`);
-  if (!(await signal(deps, delivery, 'cancel'))) {
+  if (!RUNNING_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
+  if (!(await signal(deps, delivery, cancelSignal))) {
     // No workflow runs it: cancel the record, unless it ended meanwhile (then the end stands).
     await deps.store.deliveries.setProgressFrom(delivery._id, RUNNING_STATUSES, { status: 'cancelled', nextAttemptAt: null });
   }

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../errors';
 
-// Domain errors are thrown anywhere in a route and become HTTP responses here, in one place.
+// Domain errors thrown by services, and HTTP errors thrown by routes, become HTTP responses here,
+// in one place.
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -10,6 +12,18 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** How each kind of domain error answers. */
+const DOMAIN_STATUS: Record<DomainErrorKind, { statusCode: number; code: string }> = {
+  invalid: { statusCode: 400, code: 'invalid_request' },
+  'not-found': { statusCode: 404, code: 'not_found' },
+  conflict: { statusCode: 409, code: 'conflict' },
+};
+
+function fromDomain(error: DomainError): HttpError {
+  const { statusCode, code } = DOMAIN_STATUS[error.kind];
+  return new HttpError(statusCode, code, error.message, error.fields ? { fields: error.fields } : undefined);
 }
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'invalid_request', message, details);
@@ -96,7 +110,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.code(404).send({ data: null, error: { code: 'not_found', message: `route ${request.method} ${request.url} not found` } });
   });
 
-  app.setErrorHandler((error: FastifyError & Partial<HttpError>, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError & Partial<HttpError>, request, reply) => {
+    const error = thrown instanceof DomainError ? fromDomain(thrown) : thrown;
     if (error instanceof HttpError) {
       const body: Record<string, unknown> = { code: error.code, message: error.message };
       if (error.details !== undefined) body.details = error.details;

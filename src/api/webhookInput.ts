@@ -4,7 +4,7 @@ import { checkTargetUrl, isReservedHeader, normalizeSecret, generateSecret, Secr
 import { validatePolicy } from '../policy/schema';
 import type { Store } from '../store';
 import type { WorkspaceDoc } from '../store/workspaces';
-import { badRequest } from './errors';
+import { invalidInput } from '../errors';
 import type { CreateWebhookBody, UpdateWebhookBody } from './schemas/webhook';
 
 type Input = Static<typeof CreateWebhookBody> | Static<typeof UpdateWebhookBody>;
@@ -17,26 +17,24 @@ export async function checkWebhookInput(
 ): Promise<void> {
   if (input.url !== undefined) {
     const verdict = await checkTargetUrl(input.url, { allowPrivateNetworks, requireHttps: workspace.settings.requireHttps });
-    if (!verdict.ok) throw badRequest(`body.url ${verdict.reason}`, { fields: ['body.url'] });
+    if (!verdict.ok) throw invalidInput(`body.url ${verdict.reason}`, ['body.url']);
   }
   if (input.events !== undefined) {
     const named = input.events.filter((name) => name !== '*');
     const known = await store.eventTypes.existing(workspace._id, named);
     const unknown = named.filter((name) => !known.has(name));
     if (unknown.length) {
-      throw badRequest(`body.events contains unknown event types: ${unknown.join(', ')} (register them at /webhook-events)`, {
-        fields: ['body.events'],
-      });
+      throw invalidInput(`body.events contains unknown event types: ${unknown.join(', ')} (register them at /webhook-events)`, ['body.events']);
     }
   }
   for (const name of Object.keys(input.headers ?? {})) {
-    if (isReservedHeader(name)) throw badRequest(`body.headers.${name} is set by Herald and cannot be overridden`, { fields: [`body.headers.${name}`] });
+    if (isReservedHeader(name)) throw invalidInput(`body.headers.${name} is set by Herald and cannot be overridden`, [`body.headers.${name}`]);
   }
   if (typeof input.secret === 'string') {
     try {
       normalizeSecret(input.secret);
     } catch (error) {
-      if (error instanceof SecretError) throw badRequest(`body.secret is invalid: ${error.message}`, { fields: ['body.secret'] });
+      if (error instanceof SecretError) throw invalidInput(`body.secret is invalid: ${error.message}`, ['body.secret']);
       throw error;
     }
   }
@@ -44,14 +42,14 @@ export async function checkWebhookInput(
     try {
       validateTemplate(input.payloadTemplate);
     } catch (error) {
-      if (error instanceof TemplateError) throw badRequest(`body.${error.message}`, { fields: ['body.payloadTemplate'] });
+      if (error instanceof TemplateError) throw invalidInput(`body.${error.message}`, ['body.payloadTemplate']);
       throw error;
     }
   }
   if (input.retryPolicy !== undefined) {
     const violations = validatePolicy(input.retryPolicy);
     if (violations.length) {
-      throw badRequest(violations.map((v) => `body.${v.message}`).join('; '), { fields: violations.map((v) => `body.${v.field}`) });
+      throw invalidInput(violations.map((v) => `body.${v.message}`).join('; '), violations.map((v) => `body.${v.field}`));
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ResolvedPolicy } from '../policy/types';
+import { deliveryWorkflow } from '../../workflows/delivery';
 import type { DeliveryInput } from '../../workflows/deliveryTypes';
-import type { EventInput, eventWorkflow } from '../../workflows/event';
+import { eventWorkflow, type EventInput } from '../../workflows/event';
 import { eventWorkflowId } from './ids';
 import { deliverySearchAttributes, eventSearchAttributes } from './searchAttributes';
 
@@ -53,7 +54,7 @@ export async function startDelivery(
     ...extra,
   };
   try {
-    await temporal.client.workflow.start('deliveryWorkflow', {
+    await temporal.client.workflow.start(deliveryWorkflow, {
       workflowId: start.deliveryId,
       taskQueue: temporal.taskQueue,
       args: [input],
@@ -76,7 +77,7 @@ export async function startDelivery(
  */
 export async function startEvent(temporal: TemporalDeps, input: EventInput, summary: string): Promise<boolean> {
   try {
-    await temporal.client.workflow.start<typeof eventWorkflow>('eventWorkflow', {
+    await temporal.client.workflow.start(eventWorkflow, {
       workflowId: eventWorkflowId(input.workspaceId, input.eventId),
       taskQueue: temporal.taskQueue,
       args: [input],

@@ -3,12 +3,10 @@
 // workflow start failed), seeded with the webhook's state as its record shows it.
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { WebhookDoc } from '../store/webhooks';
-import type { endpointHealthWorkflow } from '../../workflows/health';
-import { activateUpdate, deactivateUpdate, deletedSignal, failingSignal, type ActivateRequest, type FailingSignal, type HealthState, type HealthView } from '../../workflows/healthTypes';
+import { endpointHealthWorkflow } from '../../workflows/health';
+import { activateUpdate, deactivateUpdate, deletedSignal, failingSignal, type ActivateRequest, type HealthState, type HealthView } from '../../workflows/healthTypes';
 import { healthWorkflowId } from './ids';
 import { HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from './searchAttributes';
-
-const HEALTH_WORKFLOW = 'endpointHealthWorkflow';
 
 export interface HealthClient {
   client: Client;
@@ -38,12 +36,12 @@ function startOptions(temporal: HealthClient, webhook: WebhookDoc) {
 }
 
 function withStart(temporal: HealthClient, webhook: WebhookDoc) {
-  return new WithStartWorkflowOperation<typeof endpointHealthWorkflow>(HEALTH_WORKFLOW, { ...startOptions(temporal, webhook), workflowIdConflictPolicy: 'USE_EXISTING' });
+  return new WithStartWorkflowOperation(endpointHealthWorkflow, { ...startOptions(temporal, webhook), workflowIdConflictPolicy: 'USE_EXISTING' });
 }
 
 /** Starts the webhook's health workflow unless it runs already. */
 export async function startHealth(temporal: HealthClient, webhook: WebhookDoc): Promise<void> {
-  await temporal.client.workflow.start<typeof endpointHealthWorkflow>(HEALTH_WORKFLOW, { ...startOptions(temporal, webhook), workflowIdConflictPolicy: 'USE_EXISTING' });
+  await temporal.client.workflow.start(endpointHealthWorkflow, { ...startOptions(temporal, webhook), workflowIdConflictPolicy: 'USE_EXISTING' });
 }
 
 /** Switches the webhook off (a pause when done by hand); answers with the state after the change. */
@@ -58,7 +56,7 @@ export function activate(temporal: HealthClient, webhook: WebhookDoc, request: A
 
 /** From the attempt activity: the failure rule says the webhook should be switched off. */
 export async function reportFailing(temporal: HealthClient, webhook: WebhookDoc, reason: string): Promise<void> {
-  await temporal.client.workflow.signalWithStart<typeof endpointHealthWorkflow, [FailingSignal]>(HEALTH_WORKFLOW, {
+  await temporal.client.workflow.signalWithStart(endpointHealthWorkflow, {
     ...startOptions(temporal, webhook),
     signal: failingSignal,
     signalArgs: [{ reason }],
