@@ -1,11 +1,13 @@
 // `npm run dev`: all of Herald on one machine — the Temporal dev server (Web UI included) and
 // FerretDB on PostgreSQL from .tools/, then the worker and the API as child processes, with prefixed logs.
 // Data lives under HERALD_DATA_DIR (.data/), so a restart finds its deliveries again.
-// Ctrl-C stops the API and worker first, then the servers, and exits 0.
+// Ctrl-C stops the API and worker first, then the servers, and exits 0. A runner killed with
+// SIGKILL leaves them running: the next one finds them in .data/dev-processes.json and stops them.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from './config';
+import { PidFile, stopRecorded } from './devPidFile';
 import {
   assertToolsInstalled,
   isPortFree,
@@ -73,6 +75,30 @@ const say = prefixed('dev');
 
 const children: ManagedProcess[] = []; // worker and API
 let shuttingDown = false;
+let pidFile: PidFile | undefined;
+
+/** Records this runner and every process it has started, for a runner after a SIGKILL of this one. */
+function recordProcesses(): void {
+  pidFile?.write([{ name: 'dev', pid: process.pid }, ...liveProcesses().map((proc) => ({ name: proc.name, pid: proc.pid }))]);
+}
+
+/**
+ * Servers left running by an earlier runner that was killed (its pid file says which) are
+ * stopped; a runner still alive, or a pid that cannot be checked, stops this one with the pids to stop.
+ */
+async function reclaim(file: PidFile): Promise<void> {
+  const { ours, unsure } = file.leftovers();
+  const runner = ours.find((entry) => entry.name === 'dev');
+  if (runner) throw new Error(`Another \`npm run dev\` (pid ${runner.pid}) is running with this data directory. Stop it first (Ctrl-C in its terminal, or kill ${runner.pid}).`);
+  if (unsure.length > 0) {
+    const list = unsure.map((entry) => `${entry.name} (pid ${entry.pid})`).join(', ');
+    throw new Error(`An earlier \`npm run dev\` may have left processes running: ${list}. Stop them (kill ${unsure.map((entry) => entry.pid).join(' ')}) and start again.`);
+  }
+  if (ours.length === 0) return;
+  say(`stopping what an earlier, killed run left behind: ${ours.map((entry) => `${entry.name} (pid ${entry.pid})`).join(', ')}`);
+  await stopRecorded(ours);
+  file.clear();
+}
 
 /** API and worker first (they drain against live servers), then Temporal and FerretDB. */
 async function shutdown(exitCode: number): Promise<never> {
@@ -84,6 +110,7 @@ async function shutdown(exitCode: number): Promise<never> {
       await Promise.all(liveProcesses().map((proc) => proc.stop())); // the servers, even mid-start
       say(exitCode === 0 ? 'stopped' : 'stopped after a failure');
     }
+    pidFile?.clear();
   }
   process.exit(exitCode);
 }
@@ -136,6 +163,9 @@ async function main(): Promise<void> {
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
   assertToolsInstalled(['temporal', 'ferretdb', 'postgres']);
+  const file = new PidFile(path.join(options.dataDir, 'dev-processes.json'));
+  await reclaim(file);
+  pidFile = file;
   for (const [name, value] of Object.entries(options.ports)) {
     if (!(await isPortFree(value))) {
       throw new Error(`Port ${value} (${name}) is already in use. Is another \`npm run dev\` running? Set ${name} to use another port.`);
@@ -153,6 +183,7 @@ async function main(): Promise<void> {
     }),
     startFerretDB({ dataDir: path.join(options.dataDir, 'ferretdb'), port: options.ports.FERRETDB_PORT, log: prefixed('ferretdb'), postgresLog: prefixed('postgres'), detached: true }),
   ]);
+  recordProcesses();
   if (temporal.status === 'fulfilled') watch(temporal.value.process);
   if (ferretdb.status === 'fulfilled') [ferretdb.value.process, ferretdb.value.postgres.process].forEach(watch);
   if (temporal.status === 'rejected') throw temporal.reason;
@@ -162,6 +193,7 @@ async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${options.ports.PORT}`;
   const worker = startNodeChild('worker', 'src/worker.ts', root, env);
   const api = startNodeChild('api', 'src/server.ts', root, env);
+  recordProcesses();
   await Promise.all([
     waitUntilReady(worker, `poller on task queue ${config.taskQueue}`, () => workerPolling(config.temporalAddress, config.temporalNamespace, config.taskQueue), 120_000),
     waitUntilReady(api, `200 from ${apiUrl}/healthz`, () => apiHealthy(apiUrl), 120_000),
@@ -187,6 +219,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     } else if (Date.now() - firstSignalAt > 2_000) {
       say(`${signal} again: killing everything now`);
       for (const proc of liveProcesses()) proc.kill();
+      pidFile?.clear();
       process.exit(1);
     }
   });
