@@ -46,7 +46,9 @@ export function createActivities(deps: ActivityDeps) {
     if (webhook.kind === 'notification') return;
     // Temporal unreachable: the next failed attempt reports again, as the streak only grows.
     const report = (reason: string) =>
-      reportFailing(workerClient(), webhook, reason).catch((error: unknown) => Context.current().log.warn('could not report a failing endpoint', { error: String(error) }));
+      reportFailing(workerClient(), webhook, reason).catch((error: unknown) => {
+        Context.current().log.warn('could not report a failing endpoint', { error: String(error) });
+      });
     if (succeeded) {
       if (webhook.failureStreak) await store.webhooks.resetStreak(webhook._id);
       return;

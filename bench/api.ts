@@ -93,7 +93,7 @@ export class HeraldApi {
     let cursor: string | null = null;
     for (let page = 0; page < Math.ceil(limit / 200) + 1; page++) {
       const params = new URLSearchParams({ ...query, limit: '200', ...(cursor ? { cursor } : {}) });
-      const answer: { data: DeliveryView[]; nextCursor: string | null } = await this.must('GET', `/workspaces/${ws}/deliveries?${params}`, key, undefined, 200);
+      const answer: { data: DeliveryView[]; nextCursor: string | null } = await this.must('GET', `/workspaces/${ws}/deliveries?${params.toString()}`, key, undefined, 200);
       found.push(...answer.data);
       cursor = answer.nextCursor;
       if (!cursor || found.length >= limit) break;

@@ -125,7 +125,7 @@ export async function ceilingB(ctx: BenchContext, temporalAddress: string): Prom
     const run = async (workflow: CeilingWorkflow, label: string, count: number, prefix: string, show: boolean): Promise<CeilingResult> => {
       const errors: Record<string, number> = {};
       const sentAt = new Map<string, number>();
-      const handles: Array<WorkflowHandle | undefined> = new Array(count);
+      const handles: Array<WorkflowHandle | undefined> = new Array<WorkflowHandle | undefined>(count);
       const bar = show ? trackedBar(`ceiling B (${workflow})`, count, 'workflows') : undefined;
       const tick = setInterval(() => bar?.update([...sentAt.keys()].filter((id) => ranAt.has(id)).length), 500);
       const start = now();

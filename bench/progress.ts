@@ -1,10 +1,12 @@
 // One progress bar per phase (cli-progress); on a terminal only, plain lines otherwise.
 import { Presets, SingleBar } from 'cli-progress';
 
+// Function properties, not methods: every Progress is built from closures, so its functions
+// may be passed around unbound (trackedBar does).
 export interface Progress {
-  update(value: number, note?: string): void;
-  setTotal(total: number): void;
-  stop(): void;
+  update: (value: number, note?: string) => void;
+  setTotal: (total: number) => void;
+  stop: () => void;
 }
 
 export function progressBar(label: string, total: number, unit: string): Progress {

@@ -20,12 +20,13 @@ export interface Stack {
   /** Whether worker and API are ours (memory can be measured, the process tree is known). */
   embedded: boolean;
   roles(): RoleRoot[];
+  // Function properties, not methods: the stack is built from closures, passed around unbound.
   /** Throws if a process of the stack has exited on its own. */
-  assertAlive(): void;
+  assertAlive: () => void;
   /** Orderly: API and worker first, then the servers; then the temporary directory goes. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** Last resort (a second Ctrl-C): SIGKILL everything now and remove the directory. */
-  kill(): void;
+  kill: () => void;
 }
 
 export type Say = (line: string) => void;

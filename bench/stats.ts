@@ -14,7 +14,7 @@ export interface Distribution {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
+  return sorted[rank - 1];
 }
 
 export function distribution(samples: number[]): Distribution {
@@ -36,7 +36,7 @@ export function perSecond(times: Iterable<number>, start: number): number[] {
   for (const at of times) {
     const index = Math.max(0, Math.floor((at - start) / 1000));
     while (buckets.length <= index) buckets.push(0);
-    buckets[index] = (buckets[index] as number) + 1;
+    buckets[index] = buckets[index] + 1;
   }
   return buckets;
 }
@@ -47,8 +47,8 @@ export function cdf(samples: number[], points = 200): Array<{ ms: number; fracti
   if (sorted.length === 0) return [];
   const step = Math.max(1, Math.floor(sorted.length / points));
   const out: Array<{ ms: number; fraction: number }> = [];
-  for (let i = step - 1; i < sorted.length; i += step) out.push({ ms: round(sorted[i] as number, 2), fraction: round((i + 1) / sorted.length, 4) });
-  const last = sorted[sorted.length - 1] as number;
+  for (let i = step - 1; i < sorted.length; i += step) out.push({ ms: round(sorted[i], 2), fraction: round((i + 1) / sorted.length, 4) });
+  const last = sorted[sorted.length - 1];
   if (out[out.length - 1]?.fraction !== 1) out.push({ ms: round(last, 2), fraction: 1 });
   return out;
 }

@@ -72,7 +72,7 @@ async function fillTo(ctx: BenchContext, api: HeraldApi, workspace: BenchWorkspa
     // The attempt is recorded just after the receiver answered: wait until the API shows them all.
     await waitUntil(
       async () => {
-        const pending = await api.listDeliveries(workspace.key, workspace.ws, { webhookId: workspace.webhookIds[0] as string, status: 'pending' }, to + 200);
+        const pending = await api.listDeliveries(workspace.key, workspace.ws, { webhookId: workspace.webhookIds[0], status: 'pending' }, to + 200);
         confirmed = pending.filter((delivery) => delivery.attempts.length >= 1).length;
         return confirmed >= expected;
       },
@@ -113,7 +113,7 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
     // Release: the path answers 200 and every waiting delivery is told to retry now.
     receiver.setFailing(CHANNEL, false);
     const channel = receiver.channel(CHANNEL);
-    const pending = await api.listDeliveries(workspace.key, workspace.ws, { webhookId: workspace.webhookIds[0] as string, status: 'pending' }, options.waitingLarge + 200);
+    const pending = await api.listDeliveries(workspace.key, workspace.ws, { webhookId: workspace.webhookIds[0], status: 'pending' }, options.waitingLarge + 200);
     const ids = pending.map((delivery) => delivery.id);
     const retryAnswers: Record<string, number> = {};
     const bar = trackedBar('waiting: retry all', ids.length, 'delivered');
@@ -124,7 +124,7 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
         ids.length,
         options.concurrency,
         async (i) => {
-          const answer = await api.call('POST', `/workspaces/${workspace.ws}/deliveries/${encodeURIComponent(ids[i] as string)}/retry`, workspace.key);
+          const answer = await api.call('POST', `/workspaces/${workspace.ws}/deliveries/${encodeURIComponent(ids[i])}/retry`, workspace.key);
           countBy(retryAnswers, answer.status === 0 ? `network:${answer.error ?? 'unknown'}` : String(answer.status));
         },
         start + boundMs(ctx, ids.length),

@@ -29,7 +29,8 @@ http
       const body = Buffer.concat(chunks).toString('utf8');
       console.log(`\n${new Date().toISOString()} ${request.method} ${request.url}`);
       for (const name of ['content-type', 'user-agent', 'webhook-id', 'webhook-event-type', 'webhook-timestamp', 'webhook-signature']) {
-        if (request.headers[name] !== undefined) console.log(`  ${name}: ${request.headers[name]}`);
+        const value = request.headers[name];
+        if (value !== undefined) console.log(`  ${name}: ${String(value)}`);
       }
       console.log(`  signature: ${verdict(body, request.headers)}`);
       console.log(`  body: ${body}`);

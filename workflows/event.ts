@@ -32,7 +32,7 @@ export interface EventResult {
 
 export async function eventWorkflow(input: EventInput): Promise<EventResult> {
   const results = await Promise.all(input.targets.map((target) => firstAttempt(input, target)));
-  return { deliveries: input.targets.map((target, i) => ({ deliveryId: target.deliveryId, result: results[i]! })) };
+  return { deliveries: input.targets.map((target, i) => ({ deliveryId: target.deliveryId, result: results[i] })) };
 }
 
 function firstAttempt(event: EventInput, target: EventTarget): Promise<FirstAttemptResult> {

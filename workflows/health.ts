@@ -182,7 +182,7 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
       };
       await inOrder(page.items, run.concurrency, replayOne);
       if (!current()) return;
-      run.afterSeq = page.items[page.items.length - 1]!.seq;
+      run.afterSeq = page.items[page.items.length - 1].seq;
       run.done += page.items.length;
       run.total = Math.max(run.total, run.done);
       if (!run.draining) await replayProgress({ ...ref, replay: { total: run.total, done: run.done, startedAtMs: run.startedAtMs } });
@@ -214,7 +214,7 @@ async function inOrder<T>(items: T[], window: number, run: (item: T) => Promise<
   const running: Array<Promise<void>> = [];
   for (let i = 0; i < items.length; i++) {
     if (i >= window) await running[i - window];
-    running.push(run(items[i]!));
+    running.push(run(items[i]));
   }
   await Promise.all(running);
 }

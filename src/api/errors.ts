@@ -118,7 +118,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(error.statusCode).send({ data: null, error: body });
     }
     if (error.validation) {
-      const { message, fields } = describeValidation(error.validationContext ?? 'body', error.validation as AjvIssue[]);
+      const { message, fields } = describeValidation(error.validationContext ?? 'body', error.validation);
       return reply.code(400).send({ data: null, error: { code: 'invalid_request', message, details: { fields } } });
     }
     const status = error.statusCode ?? 500;

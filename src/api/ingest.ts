@@ -65,7 +65,7 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
         summary: `${event.type} event ${event.eventId} → ${webhook.name} <${new URL(webhook.url).host}>`,
       };
     });
-    const where = targets.length === 1 ? byId.get(targets[0]!.webhookId)!.name : `${targets.length} webhooks`;
+    const where = targets.length === 1 ? byId.get(targets[0].webhookId)!.name : `${targets.length} webhooks`;
     await startEvent(
       deps.temporal,
       { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets },

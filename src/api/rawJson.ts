@@ -36,7 +36,7 @@ function skipValue(text: string, i: number): number {
     throw new Error('unterminated container');
   }
   // number, true, false, null
-  while (i < text.length && !',}] \n\r\t'.includes(text[i] as string)) i++;
+  while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
   return i;
 }
 

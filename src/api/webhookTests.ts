@@ -63,7 +63,7 @@ export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?
   }
   const failed = tests.filter((test) => test.error !== null);
   if (failed.length > 0) {
-    const first = failed[0]!;
+    const first = failed[0];
     await deactivate(deps.temporal, webhook, `test of ${first.event} failed (${first.error})`);
   }
   return {

@@ -58,7 +58,7 @@ function errorCodes(err: unknown, depth = 0): string[] {
   if (depth > 4 || err === null || typeof err !== 'object') return [];
   const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
   const own = typeof e.code === 'string' ? [e.code] : [];
-  const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])].flatMap((inner) => errorCodes(inner, depth + 1));
+  const nested = [e.cause, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])].flatMap((inner) => errorCodes(inner, depth + 1));
   return [...own, ...nested];
 }
 

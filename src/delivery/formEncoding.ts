@@ -23,7 +23,8 @@ function flatten(params: URLSearchParams, key: string, value: unknown): void {
     for (const [childKey, child] of children) flatten(params, `${key}[${childKey}]`, child);
     return;
   }
-  params.append(key, value === null || value === undefined ? '' : String(value));
+  const scalar = value as string | number | boolean | bigint | null | undefined; // not a container
+  params.append(key, scalar === null || scalar === undefined ? '' : String(scalar));
 }
 
 function isContainer(value: unknown): value is object {

@@ -64,7 +64,7 @@ export async function sendRequest(req: OutgoingRequest, opts: SendOptions): Prom
 /** Lets the deadline interrupt work that cannot be cancelled itself (a DNS lookup). */
 function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(deadline.reason);
+    const onAbort = (): void => reject(deadline.reason instanceof Error ? deadline.reason : new Error(String(deadline.reason)));
     if (deadline.aborted) return onAbort();
     deadline.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort));

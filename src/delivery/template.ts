@@ -71,7 +71,8 @@ function ownProperty(node: unknown, key: string): unknown {
 function formatValue(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const scalar = value as string | number | boolean | bigint; // what JSON leaves: scalars only
+  return String(scalar);
 }
 
 /** JSON string escaping without the surrounding quotes: the template supplies those. */

@@ -161,7 +161,7 @@ function schemaViolations(input: unknown): PolicyViolation[] {
 function expectation(schema: TSchema): string {
   if (Array.isArray(schema.anyOf)) {
     const members = schema.anyOf as TSchema[];
-    if (members.every((member) => member.const !== undefined)) return `one of ${members.map((m) => m.const).join(', ')}`;
+    if (members.every((member) => member.const !== undefined)) return `one of ${members.map((m) => String(m.const)).join(', ')}`;
     return members.map(expectation).join(', or ');
   }
   switch (schema.type) {
