@@ -2,6 +2,7 @@
 // answer, and the requests a real receiver then gets. An inactive webhook is not attempted, but
 // the event is recorded for it as `buffered`, for a replay on activation.
 import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 jest.setTimeout(120_000);
@@ -38,11 +39,16 @@ async function routedTo(event: { type: string; app?: string; id?: string }): Pro
   return deliveries.map((delivery) => `${nameOf(delivery.webhookId) ?? delivery.webhookId}:${delivery.status}`).sort();
 }
 
-/** Polls the receiver until `count` requests match. */
+/** Polls the receiver until `count` requests match; the matching requests. */
 async function received(count: number, match: (path: string, body: { id: string }) => boolean) {
-  const deadline = Date.now() + 60_000;
   const matching = () => receiver.requests.filter((request) => match(request.path, JSON.parse(request.body)));
-  while (matching().length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  await eventually(
+    () => {
+      if (matching().length >= count) return true;
+      throw new Error(`${matching().length} of ${count} matching requests received`);
+    },
+    { timeoutMs: 60_000, what: `${count} matching requests at the receiver` },
+  );
   return matching();
 }
 
@@ -56,7 +62,7 @@ describe('ingesting events', () => {
       ['all', 'pending'],
       ['off', 'buffered'],
       ['paid', 'pending'],
-    ].map(([name, status]) => ({ id: `delivery/${ws.id}/${eventId}/${ids[name!]}`, webhookId: ids[name!], status }));
+    ].map(([name, status]) => ({ id: `delivery/${ws.id}/${eventId}/${ids[name]}`, webhookId: ids[name], status }));
     expect(response.body).toEqual({ data: { eventId, deliveries: expect.arrayContaining(deliveries) }, error: null });
     expect(response.body.data.deliveries).toHaveLength(3);
 
@@ -110,6 +116,6 @@ describe('ingesting events', () => {
     expect(on.body.data.active).toBe(true);
     expect(await routedTo({ id: 'evt-after-resume', type: 'order.paid' })).toEqual(expect.arrayContaining(['all:pending', 'off:buffered']));
     const [first, second] = await received(2, (path, body) => path === '/hooks/paid' && body.id.startsWith('evt-'));
-    expect([first, second].map((request) => JSON.parse(request!.body).id)).toEqual(['evt-while-paused', 'evt-after-resume']);
+    expect([first, second].map((request) => JSON.parse(request.body).id)).toEqual(['evt-while-paused', 'evt-after-resume']);
   });
 });

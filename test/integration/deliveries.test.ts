@@ -123,7 +123,7 @@ describe('GET /deliveries: the webhook queue', () => {
     ]) {
       const response = await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${query}`, undefined, ws.key);
       expect({ query, status: response.status, fields: response.body.error.details.fields }).toEqual({ query, status: 400, fields: [field] });
-      expect(response.body).toEqual({ data: null, error: { code: 'invalid_request', message: expect.stringContaining(field!), details: expect.anything() } });
+      expect(response.body).toEqual({ data: null, error: { code: 'invalid_request', message: expect.stringContaining(field), details: expect.anything() } });
       expect(response.body.error.message).toContain(mentions);
     }
     const other = await createWorkspace(stack);

@@ -5,6 +5,7 @@
 import { Webhook } from 'standardwebhooks';
 import { healthWorkflowId } from '../../src/temporal/ids';
 import { notificationEndpointId } from '../../src/store/webhooks';
+import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 import { api, createWebhook, createWorkspace, deliveryPath, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 import { startHeraldWithWorkerProcesses, type ProcessWorkerStack } from '../support/workerProcess';
@@ -12,25 +13,15 @@ import { startHeraldWithWorkerProcesses, type ProcessWorkerStack } from '../supp
 const EVENT = 'order.created';
 const FAST_RETRIES = { preset: 'fixed', intervalSeconds: 1 };
 
-/** Retries `check` (an assertion or a read that throws until it holds) until it passes; its result. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+/** The waits of this file: up to 30 s, tried every 150 ms. */
+const WAIT = { timeoutMs: 30_000, intervalMs: 150 };
 
 /** The REST helpers of test/support/stack.ts read only the stack's baseUrl, which both stacks have. */
 const restOf = (stack: ProcessWorkerStack): HeraldStack => stack as unknown as HeraldStack;
 const getWebhook = async (stack: HeraldStack, ws: TestWorkspace, id: string) => (await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).body.data;
 const getDelivery = async (stack: HeraldStack, ws: TestWorkspace, id: string) => (await api(stack, 'GET', deliveryPath(ws.id, id), undefined, ws.key)).body.data;
 const listDeliveries = async (stack: HeraldStack, ws: TestWorkspace, query: Record<string, string>) =>
-  (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${new URLSearchParams({ limit: '200', ...query })}`, undefined, ws.key)).body.data as Array<{
+  (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${new URLSearchParams({ limit: '200', ...query }).toString()}`, undefined, ws.key)).body.data as Array<{
     id: string;
     eventId: string;
     status: string;
@@ -116,7 +107,7 @@ describe('endpoint health through the REST API', () => {
         const webhook = await getWebhook(stack, ws, webhookId);
         expect(webhook.active).toBe(false);
         return webhook;
-      });
+      }, { ...WAIT, what: 'the webhook to be switched off' });
       // The streak that crossed the threshold: 3, or one more if the other delivery's retry failed alongside.
       expect(off.deactivationReason).toMatch(/^\d+ consecutive failed attempts/);
       expect(Number(/^(\d+)/.exec(off.deactivationReason)![1])).toBeGreaterThanOrEqual(3);
@@ -129,17 +120,17 @@ describe('endpoint health through the REST API', () => {
         const listed = await notificationsOf(stack, ws, webhookId);
         expect(listed.length).toBeGreaterThanOrEqual(1);
         return listed;
-      });
+      }, { ...WAIT, what: 'the deactivation notification' });
       expect(more).toEqual([]);
       expect(notification).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
-      expect(notification!.deliveryId).toEqual(expect.any(String));
+      expect(notification.deliveryId).toEqual(expect.any(String));
 
       // Delivered to the workspace's notification URL, signed with the secret shown once.
       const sent = await eventually(async () => {
         const found = notifications.requests.find((request) => JSON.parse(request.body).data?.webhookId === webhookId);
         expect(found).toBeDefined();
         return found!;
-      });
+      }, { ...WAIT, what: 'the notification to reach the notification URL' });
       const headers = {
         'webhook-id': String(sent.headers['webhook-id']),
         'webhook-timestamp': String(sent.headers['webhook-timestamp']),
@@ -150,14 +141,14 @@ describe('endpoint health through the REST API', () => {
         data: { type: 'webhook.deactivated', webhookId, activationPath },
       });
       expect(() => new Webhook(notificationSecret).verify(sent.body.replace(webhookId, 'wh_other'), headers)).toThrow();
-      expect(headers['webhook-id']).toBe(notification!.deliveryId);
+      expect(headers['webhook-id']).toBe(notification.deliveryId);
 
       // Both deliveries had a retry waiting; it found the webhook off and joined the buffer.
       const buffered = await eventually(async () => {
         const listed = await listDeliveries(stack, ws, { webhookId, status: 'buffered' });
         expect(listed.map((delivery) => delivery.eventId)).toEqual(posted);
         return listed;
-      });
+      }, { ...WAIT, what: 'both deliveries to be buffered' });
       for (const delivery of buffered) {
         expect(delivery.attempts.length).toBeGreaterThanOrEqual(1);
         expect(delivery.attempts.every((attempt) => attempt.statusCode === 503)).toBe(true);
@@ -169,11 +160,12 @@ describe('endpoint health through the REST API', () => {
       const endpointId = notificationEndpointId(ws.id);
       await eventually(async () => {
         const listed = await listDeliveries(stack, ws, { webhookId: endpointId, status: 'succeeded' });
-        expect(listed.map((delivery) => delivery.id)).toContain(notification!.deliveryId);
-      });
-      const one = await api(stack, 'GET', deliveryPath(ws.id, notification!.deliveryId!), undefined, ws.key);
+        expect(listed.map((delivery) => delivery.id)).toContain(notification.deliveryId);
+        return true;
+      }, { ...WAIT, what: 'the notification delivery to succeed' });
+      const one = await api(stack, 'GET', deliveryPath(ws.id, notification.deliveryId), undefined, ws.key);
       expect([one.status, one.status === 200 ? '' : one.text]).toEqual([200, '']);
-      expect(one.body.data).toMatchObject({ id: notification!.deliveryId, webhookId: endpointId, eventType: 'webhook.deactivated', status: 'succeeded' });
+      expect(one.body.data).toMatchObject({ id: notification.deliveryId, webhookId: endpointId, eventType: 'webhook.deactivated', status: 'succeeded' });
     });
 
     it('buffers new events while off and replays the buffer in order, once each, before events that arrive during the replay', async () => {
@@ -203,7 +195,7 @@ describe('endpoint health through the REST API', () => {
         const webhook = await getWebhook(stack, ws, webhookId);
         expect(webhook.replay).toBeUndefined();
         return webhook;
-      });
+      }, { ...WAIT, what: 'the replay to end' });
       expect(done).toMatchObject({ active: true, bufferedDeliveries: 0 });
       expect(done.bufferUntil).toBeUndefined();
       // After the replay, events go straight to the endpoint.
@@ -213,17 +205,19 @@ describe('endpoint health through the REST API', () => {
       await eventually(async () => {
         const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
         expect(succeeded).toHaveLength(expected.length);
-      });
+        return true;
+      }, { ...WAIT, what: 'every delivery to succeed' });
       const received = down.requests.slice(from);
       expect(received.map(eventOf)).toEqual(expected);
       expect([...countByWebhookId(received).values()].every((count) => count === 1)).toBe(true);
 
       const reactivated = (await notificationsOf(stack, ws, webhookId)).filter((n) => n.type === 'webhook.reactivated');
       expect(reactivated).toHaveLength(1);
-      expect(reactivated[0]!.message).toContain('reactivated with replay');
-      await eventually(async () =>
-        expect(notifications.requests.map((request) => JSON.parse(request.body).data)).toContainEqual(expect.objectContaining({ type: 'webhook.reactivated', webhookId })),
-      );
+      expect(reactivated[0].message).toContain('reactivated with replay');
+      await eventually(() => {
+        expect(notifications.requests.map((request) => JSON.parse(request.body).data)).toContainEqual(expect.objectContaining({ type: 'webhook.reactivated', webhookId }));
+        return true;
+      }, { ...WAIT, what: 'the reactivation notification to reach the notification URL' });
     });
   });
 
@@ -238,14 +232,14 @@ describe('endpoint health through the REST API', () => {
       const webhook = await getWebhook(stack, ws, webhookId);
       expect(webhook.active).toBe(false);
       return webhook;
-    });
+    }, { ...WAIT, what: 'the webhook to be switched off' });
     expect(off.deactivationReason).toBe('the endpoint answered 410 Gone');
     // Its retry, due a second later, found the webhook off: one attempt in all.
     const delivery = await eventually(async () => {
-      const found = await getDelivery(stack, ws, deliveryId!);
+      const found = await getDelivery(stack, ws, deliveryId);
       expect(found.status).toBe('buffered');
       return found;
-    });
+    }, { ...WAIT, what: 'the delivery to be buffered' });
     expect(delivery.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([410]);
     expect(gone.requests).toHaveLength(1);
     expect(await notificationsOf(stack, ws, webhookId)).toEqual([expect.objectContaining({ type: 'webhook.deactivated' })]);
@@ -261,7 +255,7 @@ describe('endpoint health through the REST API', () => {
     expect(bufferUntil - Date.parse(off.body.data.deactivatedAt)).toBe(2000);
 
     const [inWindow] = await postInOrder(stack, ws, 'evt-window', 1, 'buffered');
-    await eventually(async () => expect(Date.now()).toBeGreaterThan(bufferUntil), 10_000);
+    await eventually(() => Date.now() > bufferUntil, { timeoutMs: 10_000, intervalMs: 150, what: 'the buffer window to close' });
     const [late] = await postInOrder(stack, ws, 'evt-late', 1, 'dropped');
 
     expect((await listDeliveries(stack, ws, { webhookId, status: 'buffered' })).map((d) => d.eventId)).toEqual([inWindow]);
@@ -275,7 +269,10 @@ describe('endpoint health through the REST API', () => {
     const healthy = await receiver();
     const webhookId = await createWebhook(stack, ws, { url: healthy.url, events: [EVENT], deactivation: { consecutiveFailures: 1, minFailingSeconds: 0 } });
     await postInOrder(stack, ws, 'evt-ok', 30, 'pending');
-    await eventually(async () => expect(await listDeliveries(stack, ws, { webhookId, status: 'succeeded' })).toHaveLength(30));
+    await eventually(async () => {
+      expect(await listDeliveries(stack, ws, { webhookId, status: 'succeeded' })).toHaveLength(30);
+      return true;
+    }, { ...WAIT, what: 'all 30 deliveries to succeed' });
 
     const history = await stack.temporal.client.workflow.getHandle(healthWorkflowId(ws.id, webhookId)).fetchHistory();
     const events = history.events ?? [];
@@ -329,12 +326,13 @@ describe('a replay whose worker is SIGKILLed mid-way', () => {
     await eventually(async () => {
       const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
       expect(succeeded).toHaveLength(expected.length);
-    }, 60_000);
+      return true;
+    }, { ...WAIT, timeoutMs: 60_000, what: 'every delivery to succeed' });
     const done = await eventually(async () => {
       const webhook = await getWebhook(stack, ws, webhookId);
       expect(webhook.replay).toBeUndefined();
       return webhook;
-    });
+    }, { ...WAIT, what: 'the replay to end' });
     expect(done.bufferedDeliveries).toBe(0);
 
     const received = receiver.requests.map(eventOf);

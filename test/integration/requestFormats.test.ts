@@ -3,6 +3,7 @@
 // Standard Webhooks signatures with a user-supplied secret.
 import { Webhook } from 'standardwebhooks';
 import { api, createWorkspace, startHerald, type HeraldStack } from '../support/stack';
+import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 
 jest.setTimeout(120_000);
@@ -42,10 +43,11 @@ async function deliver(fields: Record<string, unknown>, rawData = RAW_DATA): Pro
   expect(ingested.status).toBe(202);
   const eventId = ingested.body.data.eventId as string;
 
-  const deadline = Date.now() + 60_000;
-  let request: ReceivedRequest | undefined;
-  while (!(request = receiver.requests.find((r) => r.path === path)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (!request) throw new Error(`no request reached ${path}`);
+  const request: ReceivedRequest = await eventually(() => receiver.requests.find((r) => r.path === path), {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: `a request to reach ${path}`,
+  });
   const event = await stack.store.events.get(ws.id, eventId);
   return { request, eventId, receivedAt: event!.receivedAt.toISOString() };
 }

@@ -1,7 +1,7 @@
 // The test endpoint and the ping, deactivation with its notification, and reactivation that
 // replays or discards what was buffered while the endpoint was off.
 import { createHash } from 'node:crypto';
-import { api, createWorkspace, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import { api, createWorkspace, startHerald, waitForAttempts, waitForDelivery, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 let stack: HeraldStack;
@@ -60,7 +60,7 @@ describe('POST /webhooks/{id}/test', () => {
     receiver.script([], { status: 200 });
     const jsonId = await createWebhook({ events: ['*'] });
     await runTest(jsonId);
-    const json = receiver.requests[receiver.requests.length - 1]!;
+    const json = receiver.requests[receiver.requests.length - 1];
     const ping = JSON.parse(json.body);
     expect(ping.payload).toEqual({ type: 'ping', epoch_timestamp: expect.any(Number) });
     const payloadJson = `{"type":"ping","epoch_timestamp":${ping.payload.epoch_timestamp}}`;
@@ -68,7 +68,7 @@ describe('POST /webhooks/{id}/test', () => {
 
     const xmlId = await createWebhook({ events: ['*'], contentType: 'xml' });
     await runTest(xmlId);
-    const xml = receiver.requests[receiver.requests.length - 1]!;
+    const xml = receiver.requests[receiver.requests.length - 1];
     expect(xml.headers['content-type']).toBe('application/xml');
     const epoch = /<epoch_timestamp>(\d+)<\/epoch_timestamp>/.exec(xml.body)![1];
     const md5 = createHash('md5').update(`{"type":"ping","epoch_timestamp":${epoch}}`).digest('hex');
@@ -91,7 +91,7 @@ describe('POST /webhooks/{id}/test', () => {
     const listed = await api(stack, 'GET', `/workspaces/${ws.id}/notifications`, undefined, ws.key);
     expect(listed.body.data).toContainEqual(expect.objectContaining({ type: 'webhook.deactivated', webhookId: id, activationPath }));
     const [sent] = (await notifications.waitFor(1)).filter((r) => JSON.parse(r.body).data?.webhookId === id);
-    expect(JSON.parse(sent!.body).data).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
+    expect(JSON.parse(sent.body).data).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
 
     // An inactive webhook is not attempted: the event waits in its buffer.
     const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: {} }, ws.key);
@@ -106,7 +106,7 @@ describe('deactivate and activate', () => {
     const webhookId = await createWebhook({ events: ['order.created'], retryPolicy: { preset: 'fixed', intervalSeconds: 2 } });
     const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.created', data: { n: 1 } }, ws.key);
     const deliveryId = ingest.body.data.deliveries.find((d: { webhookId: string }) => d.webhookId === webhookId).id;
-    await waitUntil(async () => (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, ws.key)).body.data.attempts.length >= 1);
+    await waitForAttempts(stack, ws, deliveryId, 1);
     const off = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${webhookId}/deactivate`, undefined, ws.key);
     expect(off.status).toBe(200);
     expect(off.body.data).toMatchObject({ active: false, deactivationReason: 'deactivated manually' });
@@ -136,14 +136,6 @@ describe('deactivate and activate', () => {
   });
 });
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('switching and removing endpoints through the resource itself', () => {
   it('PATCH active records and clears the deactivation like the action calls do', async () => {
     const id = await createWebhook({ events: ['order.status'] });
@@ -160,7 +152,7 @@ describe('switching and removing endpoints through the resource itself', () => {
     const id = await createWebhook({ events: ['order.created'], retryPolicy: { preset: 'fixed', intervalSeconds: 3600 } });
     const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.created', data: {} }, ws.key);
     const deliveryId = ingest.body.data.deliveries.find((d: { webhookId: string }) => d.webhookId === id).id;
-    await waitUntil(async () => (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, ws.key)).body.data.attempts.length === 1);
+    await waitForAttempts(stack, ws, deliveryId, 1);
     expect((await api(stack, 'DELETE', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).status).toBe(204);
     await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['cancelled']);
     const run = await stack.temporal.client.workflow.getHandle(deliveryId).result();

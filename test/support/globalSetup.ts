@@ -14,7 +14,7 @@ export interface HeraldTestServices {
 
 declare global {
   // Read by globalTeardown.ts, which runs in the same process.
-  // eslint-disable-next-line no-var
+   
   var __heraldTestServices: HeraldTestServices | undefined;
 }
 
@@ -34,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
     startFerretDB({ dataDir: path.join(dataDir, 'ferretdb'), log: log('ferretdb') }),
   ]);
   if (temporal.status === 'rejected' || ferretdb.status === 'rejected') {
-    await Promise.all([temporal, ferretdb].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
+    await Promise.all([temporal, ferretdb].map((started) => (started.status === 'fulfilled' ? started.value.stop() : Promise.resolve())));
     rmSync(dataDir, { recursive: true, force: true });
     const reasons = [temporal, ferretdb].flatMap((started) => (started.status === 'rejected' ? [String(started.reason)] : []));
     throw new Error(`Cannot start the test servers.\n${reasons.join('\n')}`);

@@ -1,6 +1,7 @@
 // A real local HTTP receiver that records every request and answers as a test scripts it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 export interface ReceivedRequest {
   method: string;
@@ -29,14 +30,12 @@ export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let queue: Reply[] = [];
   let fallback: Reply = { status: 200, body: 'ok' };
-  const waiters: Array<() => void> = [];
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      waiters.splice(0).forEach((wake) => wake());
       const reply = queue.shift() ?? fallback;
       const answer = () => {
         if (res.destroyed) return;
@@ -58,14 +57,13 @@ export async function startReceiver(): Promise<Receiver> {
       fallback = next;
     },
     async waitFor(count, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < count) {
-        if (Date.now() > deadline) throw new Error(`receiver got ${requests.length} of ${count} expected requests`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
+      await eventually(
+        () => {
+          if (requests.length >= count) return true;
+          throw new Error(`the receiver got ${requests.length} of ${count} expected requests`);
+        },
+        { timeoutMs, intervalMs: 25, what: `${count} requests at the receiver` },
+      );
       return requests.slice(0, count);
     },
     close: () =>

@@ -3,7 +3,7 @@
 // gets its own task queue and database so files can run in parallel.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createStore, type Store } from '../../src/store';
@@ -11,6 +11,7 @@ import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
+import { eventually } from './eventually';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -72,7 +73,7 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
     workerMetrics,
     async stop() {
       await app.close();
-      (worker as Worker).shutdown();
+      (worker).shutdown();
       await running;
       await closeWorker();
       await temporal.close();
@@ -92,7 +93,7 @@ export async function api(stack: HeraldStack, method: string, path: string, body
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined, text };
+  return { status: response.status, body: text ? (JSON.parse(text)) : undefined, text };
 }
 
 /** A workspace with a full-scope key and the given event types in its catalog. */
@@ -104,15 +105,16 @@ export async function createWorkspace(stack: HeraldStack, eventTypes: string[] =
   return { id, key };
 }
 
-/** Polls a delivery until its status is one of `statuses`. */
+/** Polls a delivery until its status is one of `statuses`; its record. */
 export async function waitForDelivery(stack: HeraldStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await api(stack, 'GET', `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, key);
-    if (response.status === 200 && statuses.includes(response.body.data.status)) return response.body.data;
-    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} is ${response.body?.data?.status}, expected ${statuses.join('|')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return eventually(
+    async () => {
+      const response = await api(stack, 'GET', `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, key);
+      if (response.status === 200 && statuses.includes(response.body.data.status)) return response.body.data;
+      throw new Error(`delivery ${deliveryId} is ${response.body?.data?.status} (HTTP ${response.status})`);
+    },
+    { timeoutMs, what: `delivery ${deliveryId} to be ${statuses.join('|')}` },
+  );
 }
 
 export interface TestWorkspace {
@@ -139,16 +141,17 @@ export async function postEvent(stack: HeraldStack, ws: TestWorkspace, event: { 
   return ingested.body.data as { eventId: string; deliveries: Array<{ id: string; webhookId: string; status: string }> };
 }
 
-/** Polls a delivery until it has recorded at least `count` attempts. */
+/** Polls a delivery until it has recorded at least `count` attempts; its record. */
 export async function waitForAttempts(stack: HeraldStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await api(stack, 'GET', deliveryPath(ws.id, deliveryId), undefined, ws.key);
-    const attempts = response.body?.data?.attempts?.length ?? 0;
-    if (response.status === 200 && attempts >= count) return response.body.data;
-    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} has ${attempts} attempts, expected ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return eventually(
+    async () => {
+      const response = await api(stack, 'GET', deliveryPath(ws.id, deliveryId), undefined, ws.key);
+      const attempts = response.body?.data?.attempts?.length ?? 0;
+      if (response.status === 200 && attempts >= count) return response.body.data;
+      throw new Error(`delivery ${deliveryId} has ${attempts} attempts (HTTP ${response.status})`);
+    },
+    { timeoutMs, what: `delivery ${deliveryId} to have ${count} attempts` },
+  );
 }
 
 export interface DeliveryCase {
@@ -169,7 +172,7 @@ export async function startDeliveryCase(stack: HeraldStack, fields: Record<strin
   receiver.script(replies, fallback);
   const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [eventType], ...fields });
   const { deliveries } = await postEvent(stack, ws, { type: eventType, data: { orderId: 'A-1' } });
-  return { ws, receiver, webhookId, deliveryId: deliveries[0]!.id };
+  return { ws, receiver, webhookId, deliveryId: deliveries[0].id };
 }
 
 /** What a test can predict of each attempt: its number, status code and error kind. */

@@ -55,12 +55,15 @@ afterAll(async () => {
 
 describe('sendRequest', () => {
   it('sends method, headers and body, and keeps exactly the first 1 KiB of a big response', async () => {
-    const receiver = await startReceiver((_req, res) => res.end('a'.repeat(50_000)));
+    // The answer is held a known time, which the measured duration must include (a few ms of
+    // slack: the timer runs on the event loop's cached clock).
+    const answerDelayMs = 100;
+    const receiver = await startReceiver((_req, res) => setTimeout(() => res.end('a'.repeat(50_000)), answerDelayMs).unref());
     const result = await sendRequest({ ...post(`${receiver.url}/hook`), method: 'PUT' }, local);
     expect(result.statusCode).toBe(200);
     expect(result.error).toBeUndefined();
     expect(Buffer.byteLength(result.responseSnippet ?? '')).toBe(1024);
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    expect(result.durationMs).toBeGreaterThanOrEqual(answerDelayMs - 5);
     expect(receiver.hits).toEqual([
       expect.objectContaining({ method: 'PUT', path: '/hook', body: '{"hello":"world"}', headers: expect.objectContaining({ 'webhook-id': 'delivery/ws/evt/wh' }) }),
     ]);

@@ -15,6 +15,7 @@ import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import type { EventInput } from '../../workflows/event';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/deliveryTypes';
+import { eventually } from '../support/eventually';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 /** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
@@ -167,7 +168,7 @@ export class DeliveryHarness {
       })),
     };
     const deliveries = input.targets.map((target, i) => {
-      const recorder: Recorder = { script: targets[i]!.script, policy: target.policy, attempts: [], statuses: [] };
+      const recorder: Recorder = { script: targets[i].script, policy: target.policy, attempts: [], statuses: [] };
       this.recorders.set(target.deliveryId, recorder);
       return { deliveryId: target.deliveryId, attempts: recorder.attempts, statuses: recorder.statuses };
     });
@@ -186,11 +187,13 @@ export class DeliveryHarness {
 
   /** Waits in real time (simulated time is not skipped) until the delivery has made `count` attempts. */
   async attemptsMade(delivery: Delivery, count: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (delivery.attempts.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${delivery.attempts.length} of ${count} attempts made`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      () => {
+        if (delivery.attempts.length >= count) return true;
+        throw new Error(`only ${delivery.attempts.length} of ${count} attempts made`);
+      },
+      { timeoutMs: 10_000, intervalMs: 20, what: `${count} attempts of ${delivery.input.deliveryId}` },
+    );
   }
 }
 

@@ -26,7 +26,7 @@ describe('event workflow', () => {
     });
     for (const delivery of event.deliveries) {
       expect(numbers(delivery.attempts)).toEqual([1]);
-      expect(delivery.attempts[0]!.local).toBe(true);
+      expect(delivery.attempts[0].local).toBe(true);
       expect(delivery.statuses).toEqual([]);
       await expect(harness.deliveryHandle(delivery.deliveryId).describe()).rejects.toThrow(/not found/i);
     }
@@ -44,22 +44,22 @@ describe('event workflow', () => {
 
     expect(await event.handle.result()).toEqual({
       deliveries: [
-        { deliveryId: failing!.deliveryId, result: 'retrying' },
-        { deliveryId: healthy!.deliveryId, result: 'succeeded' },
+        { deliveryId: failing.deliveryId, result: 'retrying' },
+        { deliveryId: healthy.deliveryId, result: 'succeeded' },
       ],
     });
-    const child = harness.deliveryHandle(failing!.deliveryId);
+    const child = harness.deliveryHandle(failing.deliveryId);
     expect(await child.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 3, nextAttemptAt: null });
-    expect(numbers(failing!.attempts)).toEqual([1, 2, 3]);
-    expect(failing!.attempts.map((attempt) => attempt.local)).toEqual([true, false, false]);
+    expect(numbers(failing.attempts)).toEqual([1, 2, 3]);
+    expect(failing.attempts.map((attempt) => attempt.local)).toEqual([true, false, false]);
     // Attempt 2 comes 300 s after the event (attempt 1 was at once), as the fixed preset says,
     // although another workflow makes it.
-    const offsets = failing!.attempts.slice(1).map((attempt) => Math.floor((attempt.atMs - event.receivedAtMs) / SECOND));
+    const offsets = failing.attempts.slice(1).map((attempt) => Math.floor((attempt.atMs - event.receivedAtMs) / SECOND));
     expect(offsets).toEqual([300, 600]);
     // The first attempt stored the plan the delivery workflow then followed.
-    const plan = failing!.attempts[0]!.input.onFailure;
+    const plan = failing.attempts[0].input.onFailure;
     expect(plan).toMatchObject({ status: 'pending', lane: 'priority' });
-    expect(Math.abs(Date.parse(plan.nextAttemptAt!) - failing!.attempts[1]!.atMs)).toBeLessThan(SECOND);
+    expect(Math.abs(Date.parse(plan.nextAttemptAt!) - failing.attempts[1].atMs)).toBeLessThan(SECOND);
     const description = await child.describe();
     expect(description.memo).toMatchObject({ summary: 'order.paid → wh1', lane: 'priority' });
     expect(await searchStatus({ handle: child })).toBe('succeeded');
@@ -69,9 +69,9 @@ describe('event workflow', () => {
     const event = await harness.startEvent([{ policy: { preset: 'fixed', maxRetries: 0 }, script: replies(500) }]);
     const [delivery] = event.deliveries;
 
-    expect(await event.handle.result()).toEqual({ deliveries: [{ deliveryId: delivery!.deliveryId, result: 'failed' }] });
-    expect(delivery!.attempts[0]!.input.onFailure).toEqual({ status: 'failed', lane: 'priority', nextAttemptAt: null });
-    await expect(harness.deliveryHandle(delivery!.deliveryId).describe()).rejects.toThrow(/not found/i);
+    expect(await event.handle.result()).toEqual({ deliveries: [{ deliveryId: delivery.deliveryId, result: 'failed' }] });
+    expect(delivery.attempts[0].input.onFailure).toEqual({ status: 'failed', lane: 'priority', nextAttemptAt: null });
+    await expect(harness.deliveryHandle(delivery.deliveryId).describe()).rejects.toThrow(/not found/i);
   });
 
   it('buffers for an inactive webhook, cancels for a missing one, and keeps a cancel made during the attempt', async () => {
@@ -83,10 +83,10 @@ describe('event workflow', () => {
     const [inactive, missing, cancelled] = event.deliveries;
 
     expect((await event.handle.result()).deliveries.map((delivery) => delivery.result)).toEqual(['buffered', 'cancelled', 'cancelled']);
-    expect(inactive!.statuses.map((s) => s.update.status)).toEqual(['buffered']);
-    expect(missing!.statuses.map((s) => s.update.status)).toEqual(['cancelled']);
+    expect(inactive.statuses.map((s) => s.update.status)).toEqual(['buffered']);
+    expect(missing.statuses.map((s) => s.update.status)).toEqual(['cancelled']);
     // The attempt found the record cancelled and left it so: nothing more to write.
-    expect(cancelled!.statuses).toEqual([]);
+    expect(cancelled.statuses).toEqual([]);
     for (const delivery of event.deliveries) {
       await expect(harness.deliveryHandle(delivery.deliveryId).describe()).rejects.toThrow(/not found/i);
     }
@@ -99,12 +99,12 @@ describe('event workflow', () => {
     const event = await harness.startEvent([{ policy: { preset: 'fixed', intervalSeconds: 2 }, script: replies('activity-throws', 200) }]);
     const [delivery] = event.deliveries;
 
-    expect(await event.handle.result()).toEqual({ deliveries: [{ deliveryId: delivery!.deliveryId, result: 'retrying' }] });
-    expect(await harness.deliveryHandle(delivery!.deliveryId).result()).toMatchObject({ status: 'succeeded', attemptsMade: 2 });
+    expect(await event.handle.result()).toEqual({ deliveries: [{ deliveryId: delivery.deliveryId, result: 'retrying' }] });
+    expect(await harness.deliveryHandle(delivery.deliveryId).result()).toMatchObject({ status: 'succeeded', attemptsMade: 2 });
     // The local activity was not retried by Temporal: attempt 1 happened once.
-    expect(numbers(delivery!.attempts)).toEqual([1, 2]);
-    const plan = delivery!.attempts[0]!.input.onFailure;
-    expect(delivery!.statuses.map((s) => s.update)).toEqual([{ deliveryId: delivery!.deliveryId, ...plan }]);
-    expect(Math.abs(Date.parse(plan.nextAttemptAt!) - delivery!.attempts[1]!.atMs)).toBeLessThan(SECOND);
+    expect(numbers(delivery.attempts)).toEqual([1, 2]);
+    const plan = delivery.attempts[0].input.onFailure;
+    expect(delivery.statuses.map((s) => s.update)).toEqual([{ deliveryId: delivery.deliveryId, ...plan }]);
+    expect(Math.abs(Date.parse(plan.nextAttemptAt!) - delivery.attempts[1].atMs)).toBeLessThan(SECOND);
   });
 });

@@ -7,7 +7,8 @@ import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/health';
 import { eventWorkflowId } from '../../src/temporal/ids';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import { REPLAY_PAGE_SIZE } from '../../workflows/health';
-import { eventually, HealthHarness, maxInFlight, type FakeWebhook, type RecordedAttempt } from './healthHarness';
+import { eventually } from '../support/eventually';
+import { HealthHarness, maxInFlight, WAIT, type FakeWebhook, type RecordedAttempt } from './healthHarness';
 
 const { WorkflowExecutionStatus } = temporal.api.enums.v1;
 const HOUR = 60 * 60 * 1000;
@@ -43,30 +44,30 @@ describe('endpoint health workflow', () => {
     const before = await harness.env.currentTimeMs();
     await harness.failing(webhook, reason);
 
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), 'markDeactivated');
+    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), { ...WAIT, what: 'markDeactivated' });
     const after = await harness.env.currentTimeMs();
-    const { atMs } = marked!.request;
-    expect(marked!.request).toEqual({ workspaceId: 'ws1', webhookId: webhook.webhookId, atMs, reason });
+    const { atMs } = marked.request;
+    expect(marked.request).toEqual({ workspaceId: 'ws1', webhookId: webhook.webhookId, atMs, reason });
     expect(atMs).toBeGreaterThanOrEqual(before);
     expect(atMs).toBeLessThanOrEqual(after);
     expect(await harness.health(webhook)).toEqual({ active: false, deactivatedAt: iso(atMs), reason, replay: null });
 
     // The notification is stored, then delivered to the workspace's URL by an event workflow of its own.
-    const [notified] = await eventually(() => webhook.callsOf('recordNotification').length === 1 && webhook.callsOf('recordNotification'), 'the notification');
-    expect(notified!.request).toMatchObject({ type: 'webhook.deactivated', reason, atMs });
+    const [notified] = await eventually(() => webhook.callsOf('recordNotification').length === 1 && webhook.callsOf('recordNotification'), { ...WAIT, what: 'the notification' });
+    expect(notified.request).toMatchObject({ type: 'webhook.deactivated', reason, atMs });
     const [notificationDelivery] = webhook.notificationDeliveries.values();
-    await eventually(() => harness.idle(webhook), 'the notification delivery to start');
-    const event = harness.env.client.workflow.getHandle<typeof eventWorkflow>(eventWorkflowId('ws1', notified!.request.notificationId));
-    expect(await event.result()).toEqual({ deliveries: [{ deliveryId: notificationDelivery!.deliveryId, result: 'succeeded' }] });
-    expect(notificationDelivery!.eventId).toBe(notified!.request.notificationId);
-    expect(webhook.attemptsOf(notificationDelivery!.deliveryId).map((a) => [a.input.webhookId, a.workflowId])).toEqual([
+    await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the notification delivery to start' });
+    const event = harness.env.client.workflow.getHandle<typeof eventWorkflow>(eventWorkflowId('ws1', notified.request.notificationId));
+    expect(await event.result()).toEqual({ deliveries: [{ deliveryId: notificationDelivery.deliveryId, result: 'succeeded' }] });
+    expect(notificationDelivery.eventId).toBe(notified.request.notificationId);
+    expect(webhook.attemptsOf(notificationDelivery.deliveryId).map((a) => [a.input.webhookId, a.workflowId])).toEqual([
       [webhook.notificationEndpointId, event.workflowId],
     ]);
 
     // Already inactive: a second signal and a manual deactivation change nothing and notify nobody.
     await harness.failing(webhook, 'the endpoint answered 410 Gone');
     expect(await harness.deactivate(webhook, 'paused by hand')).toEqual({ active: false, deactivatedAt: iso(atMs), reason, replay: null });
-    await eventually(() => harness.idle(webhook), 'the workflow to be idle');
+    await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the workflow to be idle' });
     expect(webhook.callsOf('markDeactivated')).toHaveLength(1);
     expect(notifications(webhook)).toEqual([['webhook.deactivated', reason]]);
     expect(webhook.record).toMatchObject({ active: false, reason, deactivatedAtMs: atMs });
@@ -76,7 +77,7 @@ describe('endpoint health workflow', () => {
     // Started by its first update, as for a webhook created before its workflow existed.
     const webhook = await harness.webhook({}, false);
     const deactivated = await harness.deactivate(webhook, 'paused by hand');
-    const atMs = webhook.callsOf('markDeactivated')[0]!.request.atMs;
+    const atMs = webhook.callsOf('markDeactivated')[0].request.atMs;
     expect(deactivated).toEqual({ active: false, deactivatedAt: iso(atMs), reason: 'paused by hand', replay: null });
 
     const buffered = await harness.buffer(webhook, 2 * REPLAY_PAGE_SIZE + 30);
@@ -90,7 +91,7 @@ describe('endpoint health workflow', () => {
       ['webhook.reactivated', 'reactivated, buffer discarded'],
     ]);
 
-    await eventually(() => webhook.withStatus('buffered').length === 0 && harness.idle(webhook), 'the buffer to be discarded');
+    await eventually(() => webhook.withStatus('buffered').length === 0 && harness.idle(webhook), { ...WAIT, what: 'the buffer to be discarded' });
     expect(webhook.withStatus('discarded')).toEqual(buffered.map((d) => d.deliveryId));
     // A page at a time, until a batch finds nothing left.
     expect(webhook.callsOf('discardBuffered').map((call) => call.request.limit)).toEqual([REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE]);
@@ -110,10 +111,10 @@ describe('endpoint health workflow', () => {
     // Regular activities, not local ones: the workflow takes a deactivation while an attempt runs.
     expect(attempts.every((a) => !a.local && a.webhookActive && a.input.attemptNumber === 1)).toBe(true);
     // Each attempt begins only once the one before it has ended.
-    expect(attempts.slice(1).filter((a, i) => a.startTick < attempts[i]!.endTick!)).toEqual([]);
+    expect(attempts.slice(1).filter((a, i) => a.startTick < attempts[i].endTick!)).toEqual([]);
     expect(webhook.withStatus('succeeded')).toHaveLength(250);
 
-    const startedAtMs = webhook.callsOf('markActivated')[0]!.request.atMs;
+    const startedAtMs = webhook.callsOf('markActivated')[0].request.atMs;
     expect(webhook.callsOf('replayProgress').map((call) => call.request.replay)).toEqual([
       { total: 250, done: 100, startedAtMs },
       { total: 250, done: 200, startedAtMs },
@@ -140,7 +141,7 @@ describe('endpoint health workflow', () => {
     expect([...ids(attempts)].sort()).toEqual(buffered.map((d) => d.deliveryId));
     // In buffer order, an attempt begins only once the one three places before it has ended...
     const bySeq = buffered.map((d) => attempts.find((a) => a.input.deliveryId === d.deliveryId)!);
-    expect(bySeq.slice(3).filter((a, i) => a.startTick < bySeq[i]!.endTick!)).toEqual([]);
+    expect(bySeq.slice(3).filter((a, i) => a.startTick < bySeq[i].endTick!)).toEqual([]);
     expect(maxInFlight(attempts)).toBeLessThanOrEqual(3);
     expect(maxInFlight(attempts)).toBeGreaterThan(1);
     // ...so no attempt begins more than two places away from its place in the buffer.
@@ -154,39 +155,39 @@ describe('endpoint health workflow', () => {
     const webhook = await harness.webhook({ active: false });
     const [retried] = await harness.buffer(webhook, 1, { attemptsMade: 2 });
     const [healthy] = await harness.buffer(webhook, 1);
-    webhook.script = (attempt) => (attempt.deliveryId === retried!.deliveryId && attempt.attemptNumber === 3 ? 503 : 200);
+    webhook.script = (attempt) => (attempt.deliveryId === retried.deliveryId && attempt.attemptNumber === 3 ? 503 : 200);
 
     await replayAll(webhook, 1);
-    const child = harness.env.client.workflow.getHandle<typeof deliveryWorkflow>(retried!.deliveryId);
+    const child = harness.env.client.workflow.getHandle<typeof deliveryWorkflow>(retried.deliveryId);
     expect(await child.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 4, nextAttemptAt: null });
-    const attempts = webhook.attemptsOf(retried!.deliveryId);
+    const attempts = webhook.attemptsOf(retried.deliveryId);
     expect(attempts.map((a) => [a.input.attemptNumber, a.local, a.workflowId])).toEqual([
       [3, false, webhook.workflowId],
-      [4, false, retried!.deliveryId],
+      [4, false, retried.deliveryId],
     ]);
     // Attempt 3 stored the plan the delivery workflow then followed: the fixed preset's next retry.
-    expect(attempts[0]!.input.onFailure).toMatchObject({ status: 'pending', lane: 'priority' });
+    expect(attempts[0].input.onFailure).toMatchObject({ status: 'pending', lane: 'priority' });
     const attempt4At = webhook.callsOf('deliverAttempt').find((call) => call.request.attemptNumber === 4)!.atMs;
-    expect(Math.abs(Date.parse(attempts[0]!.input.onFailure.nextAttemptAt!) - attempt4At)).toBeLessThan(1000);
+    expect(Math.abs(Date.parse(attempts[0].input.onFailure.nextAttemptAt!) - attempt4At)).toBeLessThan(1000);
     expect((await child.describe()).memo).toMatchObject({ summary: expect.stringContaining('(replayed)') });
     // The delivery that succeeded at once needed no workflow of its own.
-    expect(webhook.attemptsOf(healthy!.deliveryId).map((a) => a.outcome)).toEqual(['succeeded']);
-    await expect(harness.env.client.workflow.getHandle(healthy!.deliveryId).describe()).rejects.toThrow(/not found/i);
+    expect(webhook.attemptsOf(healthy.deliveryId).map((a) => a.outcome)).toEqual(['succeeded']);
+    await expect(harness.env.client.workflow.getHandle(healthy.deliveryId).describe()).rejects.toThrow(/not found/i);
   });
 
   it('stops a replay when deactivated in its middle, and a later replay goes on with the rest in order', async () => {
     const webhook = await harness.webhook({ active: false });
     const buffered = await harness.buffer(webhook, 40);
-    const tenth = webhook.hold('claimBuffered', buffered[9]!.deliveryId);
+    const tenth = webhook.hold('claimBuffered', buffered[9].deliveryId);
     await harness.activate(webhook, { replayEvents: true, replayConcurrency: 1 });
 
     // Switched off between two deliveries: nine attempted, the tenth being claimed.
     await tenth.reached;
     await harness.failing(webhook, 'the endpoint answered 410 Gone');
-    await eventually(() => webhook.callsOf('markDeactivated').length === 1, 'the deactivation');
+    await eventually(() => webhook.callsOf('markDeactivated').length === 1, { ...WAIT, what: 'the deactivation' });
     expect(await harness.health(webhook)).toMatchObject({ active: false, replay: null });
     tenth.release();
-    await eventually(() => harness.idle(webhook), 'the workflow to be idle');
+    await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the workflow to be idle' });
     // The claimed one went back to the buffer without a request (the attempt found the webhook
     // inactive); nothing after it was claimed.
     const sent = () => ownAttempts(webhook).filter((a) => a.webhookActive);
@@ -204,7 +205,7 @@ describe('endpoint health workflow', () => {
   it('answers a deactivation while a replayed attempt is still in flight, without waiting for it', async () => {
     const webhook = await harness.webhook({ active: false });
     const buffered = await harness.buffer(webhook, 3);
-    const second = webhook.hold('deliverAttempt', buffered[1]!.deliveryId);
+    const second = webhook.hold('deliverAttempt', buffered[1].deliveryId);
     await harness.activate(webhook, { replayEvents: true });
     await second.reached;
     // The attempt hangs; the REST call's update is answered anyway, with the state after the change,
@@ -215,7 +216,7 @@ describe('endpoint health workflow', () => {
     expect(answer).toMatchObject({ active: false, reason: 'deactivated manually', replay: null });
     expect(webhook.callsOf('markDeactivated')).toHaveLength(1);
     second.release();
-    await eventually(() => harness.idle(webhook), 'the workflow to be idle');
+    await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the workflow to be idle' });
     // The third was never claimed: the replay stopped at the switch-off.
     expect(webhook.callsOf('claimBuffered').map((call) => call.request.deliveryId)).toEqual(buffered.slice(0, 2).map((d) => d.deliveryId));
   });
@@ -223,8 +224,8 @@ describe('endpoint health workflow', () => {
   it('records the deactivation time from which ingest buffers for 5 days, then drops', async () => {
     const webhook = await harness.webhook({});
     await harness.failing(webhook, 'the endpoint answered 410 Gone');
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), 'markDeactivated');
-    const deactivatedAtMs = marked!.request.atMs;
+    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), { ...WAIT, what: 'markDeactivated' });
+    const deactivatedAtMs = marked.request.atMs;
     // The window as markDeactivated computes it (effectiveBufferSeconds, with no override set).
     expect(webhook.record.bufferUntilMs).toBe(deactivatedAtMs + DEFAULT_BUFFER_SECONDS * 1000);
 
@@ -250,7 +251,7 @@ describe('endpoint health workflow', () => {
       await harness.failing(webhook, reason);
       for (let sent = 1; sent < count; sent += BURST) {
         await Promise.all(Array.from({ length: Math.min(BURST, count - sent) }, () => harness.failing(webhook, `${reason}, again`)));
-        await eventually(() => harness.idle(webhook), 'the workflow to handle a burst');
+        await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the workflow to handle a burst' });
       }
     };
     await bursts('first streak', 1500);
@@ -259,7 +260,7 @@ describe('endpoint health workflow', () => {
     const view = await harness.deactivate(webhook, 'paused by hand');
     const marked = webhook.callsOf('markDeactivated').map((call) => call.request);
     expect(marked.map((request) => request.reason)).toEqual(['first streak', 'second streak']);
-    expect(view).toEqual({ active: false, deactivatedAt: iso(marked[1]!.atMs), reason: 'second streak', replay: null });
+    expect(view).toEqual({ active: false, deactivatedAt: iso(marked[1].atMs), reason: 'second streak', replay: null });
     expect(notifications(webhook)).toEqual([
       ['webhook.deactivated', 'first streak'],
       ['webhook.reactivated', 'reactivated, buffer discarded'],
@@ -283,12 +284,12 @@ describe('endpoint health workflow', () => {
     const webhook = await harness.webhook({ active: false });
     const [early] = await harness.buffer(webhook, 1);
     await harness.activate(webhook, { replayEvents: true });
-    await eventually(() => webhook.record.replay === undefined, 'the mirror to show the replay ended');
+    await eventually(() => webhook.record.replay === undefined, { ...WAIT, what: 'the mirror to show the replay ended' });
     // Ingest read the record a moment before the mirror changed, and buffered one more.
     const [late] = await harness.buffer(webhook, 1);
 
     await harness.replayEnded(webhook);
-    expect(ids(ownAttempts(webhook))).toEqual([early!.deliveryId, late!.deliveryId]);
+    expect(ids(ownAttempts(webhook))).toEqual([early.deliveryId, late.deliveryId]);
     expect(webhook.callsOf('replayProgress').map((call) => call.request.replay?.done ?? null)).toEqual([1, null]);
   });
 
@@ -300,11 +301,11 @@ describe('endpoint health workflow', () => {
 
     const replaying = await harness.webhook({ active: false });
     const buffered = await harness.buffer(replaying, 10);
-    const third = replaying.hold('claimBuffered', buffered[2]!.deliveryId);
+    const third = replaying.hold('claimBuffered', buffered[2].deliveryId);
     await harness.activate(replaying, { replayEvents: true });
     await third.reached;
     await harness.deleted(replaying);
-    await eventually(() => harness.idle(replaying, { activitiesUnderWay: true }), 'the deletion to be handled');
+    await eventually(() => harness.idle(replaying, { activitiesUnderWay: true }), { ...WAIT, what: 'the deletion to be handled' });
     third.release();
     await expect(replaying.handle.result()).resolves.toBeUndefined();
     expect(replaying.callsOf('claimBuffered').map((call) => call.request.deliveryId)).toEqual(buffered.slice(0, 3).map((d) => d.deliveryId));
@@ -322,14 +323,14 @@ describe('endpoint health workflow', () => {
     const handled = { activitiesUnderWay: true };
     while ((await webhook.handle.fetchHistory()).events!.length < 20) {
       await harness.failing(webhook, 'the endpoint answered 410 Gone, again');
-      await eventually(() => harness.idle(webhook, handled), 'the signal to be handled');
+      await eventually(() => harness.idle(webhook, handled), { ...WAIT, what: 'the signal to be handled' });
     }
     await harness.deleted(webhook);
-    await eventually(() => harness.idle(webhook, handled), 'the deletion to be handled');
+    await eventually(() => harness.idle(webhook, handled), { ...WAIT, what: 'the deletion to be handled' });
     marking.release();
 
     const firstRun = harness.env.client.workflow.getHandle(webhook.workflowId, webhook.firstRunId);
-    const closed = await eventually(async () => (await firstRun.describe()).status.name !== 'RUNNING' && firstRun.describe(), 'the first run to close');
+    const closed = await eventually(async () => (await firstRun.describe()).status.name !== 'RUNNING' && firstRun.describe(), { ...WAIT, what: 'the first run to close' });
     expect(closed.status.name).toBe('COMPLETED');
   });
 });

@@ -22,6 +22,7 @@ import { healthWorkflowId } from '../../src/temporal/ids';
 import type { endpointHealthWorkflow } from '../../workflows/health';
 import { healthQuery, type ActivateRequest, type BufferedItem, type HealthView } from '../../workflows/healthTypes';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
+import { eventually } from '../support/eventually';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 const { EventType } = temporal.api.enums.v1;
@@ -199,16 +200,8 @@ function quietRuntime(): void {
   }
 }
 
-/** The single real-time wait of these tests: polls `probe` until it returns something other than undefined/false. */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** The real-time waits of these tests (server time is not skipped meanwhile): up to 20 s, tried every 25 ms. */
+export const WAIT = { timeoutMs: 20_000, intervalMs: 25 } as const;
 
 export class HealthHarness {
   private running?: Promise<void>;
@@ -352,7 +345,7 @@ export class HealthHarness {
       seen?.(replay);
       if (webhook.record.replay === undefined) await this.env.sleep('1 second');
       return false;
-    }, 'the replay to end');
+    }, { ...WAIT, what: 'the replay to end' });
   }
 
   /**
@@ -403,7 +396,7 @@ export class HealthHarness {
       workflowId: info.workflowExecution?.workflowId ?? '',
       runId: info.workflowExecution?.runId ?? '',
     };
-    webhook.calls.push(call as unknown as ActivityCall);
+    webhook.calls.push(call);
     return call;
   }
 
