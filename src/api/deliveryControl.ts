@@ -1,5 +1,6 @@
 // Manual control of deliveries from the "webhook queue" (seed 000): retry and cancel.
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { isExpired } from '../policy/expiry';
 import { policyOf, type WebhookDoc } from '../store/webhooks';
 import type { DeliveryStatus } from '../domain';
 import type { DeliveryDoc } from '../store/deliveries';
@@ -89,7 +90,7 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
   ]);
   if (!webhook || !event) throw conflictError('the webhook or event of this delivery no longer exists');
   const policy = policyOf(webhook);
-  if (policy.maxAgeSeconds !== null && Date.now() >= event.receivedAt.getTime() + policy.maxAgeSeconds * 1000) {
+  if (isExpired(policy, event.receivedAt.getTime(), Date.now())) {
     throw conflictError('this delivery expired: its retry policy allows no attempt after its maximum age');
   }
   // A new run can only start once the previous one has closed; starting earlier would be refused
