@@ -44,7 +44,8 @@ const workflowImportRules = {
           // Allow-list of pure modules under src/; everything else there does I/O or pulls it in.
           regex: '^(\\.\\./)+src/(?!(domain|idFormat|policy(/\\w+)?|temporal/ids|temporal/searchAttributes)$)',
           allowTypeImports: true,
-          message: 'Workflows may import values only from pure modules (src/policy, src/domain, src/idFormat, src/temporal/ids, src/temporal/searchAttributes); use `import type` for the rest.',
+          message:
+            'Workflows may import values only from pure modules (src/policy, src/domain, src/idFormat, src/temporal/ids, src/temporal/searchAttributes); use `import type` for the rest.',
         },
         {
           group: ['**/activities', '**/activities/**', './activities'],

@@ -27,7 +27,11 @@ export interface WebhookSpec {
 export class HeraldApi {
   private readonly pool: Pool;
 
-  constructor(readonly baseUrl: string, connections: number, private readonly timeoutMs = 30_000) {
+  constructor(
+    readonly baseUrl: string,
+    connections: number,
+    private readonly timeoutMs = 30_000,
+  ) {
     this.pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   }
 
@@ -93,7 +97,13 @@ export class HeraldApi {
     let cursor: string | null = null;
     for (let page = 0; page < Math.ceil(limit / 200) + 1; page++) {
       const params = new URLSearchParams({ ...query, limit: '200', ...(cursor ? { cursor } : {}) });
-      const answer: { data: DeliveryView[]; nextCursor: string | null } = await this.must('GET', `/workspaces/${ws}/deliveries?${params.toString()}`, key, undefined, 200);
+      const answer: { data: DeliveryView[]; nextCursor: string | null } = await this.must(
+        'GET',
+        `/workspaces/${ws}/deliveries?${params.toString()}`,
+        key,
+        undefined,
+        200,
+      );
       found.push(...answer.data);
       cursor = answer.nextCursor;
       if (!cursor || found.length >= limit) break;

@@ -71,7 +71,15 @@ export async function ceilingA(ctx: BenchContext): Promise<CeilingResult> {
     await pool.close();
   }
   const end = now();
-  return { label: 'ceiling A: undici POST to the receiver', count, completed, errors, perSecond: ratePerSecond(completed, start, end), seconds: (end - start) / 1000, latencyMs: distribution(latencies) };
+  return {
+    label: 'ceiling A: undici POST to the receiver',
+    count,
+    completed,
+    errors,
+    perSecond: ratePerSecond(completed, start, end),
+    seconds: (end - start) / 1000,
+    latencyMs: distribution(latencies),
+  };
 }
 
 type CeilingWorkflow = 'oneLocalActivity' | 'oneActivity';
@@ -168,7 +176,15 @@ export async function ceilingB(ctx: BenchContext, temporalAddress: string): Prom
           latencies.push(ran - sent);
           last = Math.max(last, ran);
         }
-        return { label, count, completed, errors, perSecond: ratePerSecond(latencies.length, start, last), seconds: (last - start) / 1000, latencyMs: distribution(latencies) };
+        return {
+          label,
+          count,
+          completed,
+          errors,
+          perSecond: ratePerSecond(latencies.length, start, last),
+          seconds: (last - start) / 1000,
+          latencyMs: distribution(latencies),
+        };
       } finally {
         clearInterval(tick);
         bar?.update([...sentAt.keys()].filter((id) => ranAt.has(id)).length);

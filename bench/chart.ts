@@ -7,9 +7,7 @@ export async function renderChart(phases: HeraldPhaseResult[], title: string): P
   const vega = await import('vega');
   const vegaLite = await import('vega-lite');
 
-  const throughput = phases.flatMap((phase) =>
-    phase.perSecond.map((deliveries, second) => ({ phase: phase.label, second, deliveries })),
-  );
+  const throughput = phases.flatMap((phase) => phase.perSecond.map((deliveries, second) => ({ phase: phase.label, second, deliveries })));
   const latency = phases.flatMap((phase) =>
     phase.latencyCdf.filter((point) => point.ms > 0).map((point) => ({ phase: phase.label, ms: point.ms, fraction: point.fraction })),
   );

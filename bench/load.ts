@@ -37,7 +37,18 @@ export interface LoadSpec {
 }
 
 function emptyResult(): LoadResult {
-  return { sent: 0, accepted: 0, errors: {}, expectedDeliveries: 0, sentAt: new Map(), ingestMs: [], firstSendAt: 0, lastAnswerAt: 0, late: 0, stoppedByDuration: false };
+  return {
+    sent: 0,
+    accepted: 0,
+    errors: {},
+    expectedDeliveries: 0,
+    sentAt: new Map(),
+    ingestMs: [],
+    firstSendAt: 0,
+    lastAnswerAt: 0,
+    late: 0,
+    stoppedByDuration: false,
+  };
 }
 
 async function postOne(spec: LoadSpec, result: LoadResult, i: number): Promise<void> {
@@ -105,7 +116,8 @@ export async function openLoop(spec: LoadSpec, rate: number, maxInFlight: number
       const request = postOne(spec, result, next++).finally(() => pending.delete(request));
       pending.add(request);
     }
-    if (next < due) await Promise.race(pending); // at the cap: wait for a free slot
+    if (next < due)
+      await Promise.race(pending); // at the cap: wait for a free slot
     else await sleep(Math.max(0, start + (next / rate) * 1000 - now()));
   }
   await Promise.all(pending);

@@ -103,7 +103,10 @@ export class RssSampler {
   private readonly windows = new Set<MemoryWindow>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly roots: () => RoleRoot[], private readonly everyMs = 250) {}
+  constructor(
+    private readonly roots: () => RoleRoot[],
+    private readonly everyMs = 250,
+  ) {}
 
   start(): void {
     this.sample();
@@ -138,7 +141,11 @@ export class RssSampler {
    */
   cpuReading(): CpuReading {
     const procs = readProcs();
-    const selfOnly = new Set(this.roots().filter((root) => root.tree === false).map((root) => root.role));
+    const selfOnly = new Set(
+      this.roots()
+        .filter((root) => root.tree === false)
+        .map((root) => root.role),
+    );
     const ticks: RoleTicks = {};
     for (const [role, pids] of Object.entries(this.pidsByRole(procs))) {
       ticks[role] = pids.reduce((sum, pid) => {
@@ -177,7 +184,11 @@ export class RssSampler {
     const withPss = this.ticks++ % 4 === 0;
     for (const [role, pids] of Object.entries(this.pidsByRole())) {
       current[role] = pids.reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0);
-      if (withPss) this.peakPssKb[role] = Math.max(this.peakPssKb[role] ?? 0, pids.reduce((sum, pid) => sum + pssKb(pid), 0));
+      if (withPss)
+        this.peakPssKb[role] = Math.max(
+          this.peakPssKb[role] ?? 0,
+          pids.reduce((sum, pid) => sum + pssKb(pid), 0),
+        );
     }
     this.latestKb = current;
     for (const target of [this.peakKb, ...[...this.windows].map((w) => w.peakKb)]) {

@@ -130,7 +130,10 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
 
   let phases = new Set<PhaseName>(PHASES);
   if (values.phases !== undefined) {
-    const names = values.phases.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = values.phases
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const unknown = names.filter((name) => !(PHASES as readonly string[]).includes(name));
     if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
     phases = new Set(names as PhaseName[]);

@@ -101,7 +101,8 @@ export function evaluateTargets(results: BenchResults): Target[] {
         `API ${fmt(waiting.small.rssMiB.api)} → ${fmt(waiting.large.rssMiB.api)} MiB (×${fmt(waiting.growth.api, 2)}); ` +
         `retried ${waiting.completed}/${waiting.retried} delivered`,
     });
-  } else targets.push({ name: 'worker and API memory within 20 % (waiting deliveries)', verdict: 'SKIP', detail: waiting ? 'no process handles' : 'phase not run' });
+  } else
+    targets.push({ name: 'worker and API memory within 20 % (waiting deliveries)', verdict: 'SKIP', detail: waiting ? 'no process handles' : 'phase not run' });
   return targets;
 }
 
@@ -147,7 +148,9 @@ function cpuRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
     `|---|${[...roles, 'total'].map(() => '---|---').join('|')}|---|---|`,
   ];
   for (const w of windows) {
-    rows.push(`| ${w.label} | ${roles.map((r) => cells(w.cpu.byRole[r])).join(' | ')} | ${cells(w.cpu.total, true)} | ${fmt(w.cpu.wallSeconds)} | ${w.cpu.deliveries ?? '–'} |`);
+    rows.push(
+      `| ${w.label} | ${roles.map((r) => cells(w.cpu.byRole[r])).join(' | ')} | ${cells(w.cpu.total, true)} | ${fmt(w.cpu.wallSeconds)} | ${w.cpu.deliveries ?? '–'} |`,
+    );
   }
   return rows;
 }
@@ -156,7 +159,10 @@ export function markdownReport(results: BenchResults): string {
   const phases = Object.values(results.phases).filter((p): p is HeraldPhaseResult => p !== undefined);
   const out: string[] = [];
   out.push(`# Herald benchmark, ${results.startedAt}`, '');
-  out.push(`\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? 'embedded stack' : `existing stack at ${results.stack.apiUrl}`}.`, '');
+  out.push(
+    `\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? 'embedded stack' : `existing stack at ${results.stack.apiUrl}`}.`,
+    '',
+  );
   out.push('## Targets', '', '| target | verdict | figures |', '|---|---|---|');
   for (const t of results.targets) out.push(`| ${t.name} | **${t.verdict}** | ${t.detail} |`);
   out.push('');
@@ -168,22 +174,36 @@ export function markdownReport(results: BenchResults): string {
 
   out.push('## Ceilings', '', '| ceiling | count | completed | per second | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|');
   const ceilings = [results.ceilingA, results.ceilingB?.localActivity, results.ceilingB?.regularActivity].filter((c): c is CeilingResult => c !== undefined);
-  for (const c of ceilings) out.push(`| ${c.label} | ${c.count} | ${c.completed} | **${fmt(c.perSecond)}** | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${errorsText(c.errors)} |`);
+  for (const c of ceilings)
+    out.push(
+      `| ${c.label} | ${c.count} | ${c.completed} | **${fmt(c.perSecond)}** | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${errorsText(c.errors)} |`,
+    );
   out.push('');
-  out.push(`Herald deliveries/s (fan-out 1, full rate) ÷ ceiling A: **${fmt((results.ratios.heraldOverCeilingA ?? Number.NaN) * 100)} %**; ÷ ceiling B: **${fmt((results.ratios.heraldOverCeilingB ?? Number.NaN) * 100)} %**.`, '');
+  out.push(
+    `Herald deliveries/s (fan-out 1, full rate) ÷ ceiling A: **${fmt((results.ratios.heraldOverCeilingA ?? Number.NaN) * 100)} %**; ÷ ceiling B: **${fmt((results.ratios.heraldOverCeilingB ?? Number.NaN) * 100)} %**.`,
+    '',
+  );
 
   out.push('## Herald phases', '', ...phaseRows(phases), '');
-  out.push('Latency: from sending the ingest POST to the receiver getting the delivery. Deliveries/s: deliveries received ÷ (last receipt − first ingest sent).', '');
+  out.push(
+    'Latency: from sending the ingest POST to the receiver getting the delivery. Deliveries/s: deliveries received ÷ (last receipt − first ingest sent).',
+    '',
+  );
 
   if (results.seed) {
     out.push('## Stored deliveries', '');
-    out.push(`${results.seed.deliveries} deliveries and their events inserted in ${fmt(results.seed.seconds)} s (${results.seed.documentsPerSecond} documents/s); ${results.seed.deliveriesInDatabase} delivery documents in the database afterwards.`);
+    out.push(
+      `${results.seed.deliveries} deliveries and their events inserted in ${fmt(results.seed.seconds)} s (${results.seed.documentsPerSecond} documents/s); ${results.seed.deliveriesInDatabase} delivery documents in the database afterwards.`,
+    );
     out.push(`Fan-out 1 full rate after the seed ÷ before: **${fmt((results.seededRatio ?? Number.NaN) * 100)} %**.`, '');
   }
   if (results.history) {
     const h = results.history;
     out.push('## Temporal history per delivery', '');
-    out.push(`${h.events} events → ${h.deliveries} deliveries (${h.retried} retried), ${h.workflowExecutions} workflow executions (${fmt(h.workflowExecutionsPerEvent, 2)} per event, ${h.stillRunning} still running), ${h.historyEvents} history events: **${fmt(h.historyEventsPerDelivery, 2)} per first-try delivery**.`, '');
+    out.push(
+      `${h.events} events → ${h.deliveries} deliveries (${h.retried} retried), ${h.workflowExecutions} workflow executions (${fmt(h.workflowExecutionsPerEvent, 2)} per event, ${h.stillRunning} still running), ${h.historyEvents} history events: **${fmt(h.historyEventsPerDelivery, 2)} per first-try delivery**.`,
+      '',
+    );
     out.push('| history event type | count | per delivery |', '|---|---|---|');
     for (const [type, count] of Object.entries(h.eventTypes)) out.push(`| ${type} | ${count} | ${fmt(count / Math.max(1, h.deliveries), 2)} |`);
     out.push('');
@@ -192,10 +212,19 @@ export function markdownReport(results: BenchResults): string {
     const w = results.waiting;
     const roles = [...new Set([...Object.keys(w.small.rssMiB), ...Object.keys(w.large.rssMiB)])];
     out.push('## Deliveries waiting in retry timers', '');
-    out.push(`| waiting | ${roles.map((r) => `${r} MiB`).join(' | ')} | seconds to first attempts | ingest errors |`, `|---|${roles.map(() => '---').join('|')}|---|---|`);
-    for (const s of [w.small, w.large]) out.push(`| ${s.waiting} (${s.confirmedPending} confirmed) | ${roles.map((r) => fmt(s.rssMiB[r])).join(' | ')} | ${fmt(s.secondsToFirstAttempts)} | ${errorsText(s.ingestErrors)} |`);
+    out.push(
+      `| waiting | ${roles.map((r) => `${r} MiB`).join(' | ')} | seconds to first attempts | ingest errors |`,
+      `|---|${roles.map(() => '---').join('|')}|---|---|`,
+    );
+    for (const s of [w.small, w.large])
+      out.push(
+        `| ${s.waiting} (${s.confirmedPending} confirmed) | ${roles.map((r) => fmt(s.rssMiB[r])).join(' | ')} | ${fmt(s.secondsToFirstAttempts)} | ${errorsText(s.ingestErrors)} |`,
+      );
     out.push(`| growth | ${roles.map((r) => `×${fmt(w.growth[r], 3)}`).join(' | ')} | | |`, '');
-    out.push(`Then every waiting delivery was retried through the API: answers ${errorsText(w.retryAnswers)}; ${w.completed} of ${w.retried} delivered successfully in ${fmt(w.retrySeconds)} s (${fmt(w.retriesPerSecond)}/s).`, '');
+    out.push(
+      `Then every waiting delivery was retried through the API: answers ${errorsText(w.retryAnswers)}; ${w.completed} of ${w.retried} delivered successfully in ${fmt(w.retrySeconds)} s (${fmt(w.retriesPerSecond)}/s).`,
+      '',
+    );
   }
   out.push('## Memory', '', ...memoryRows(results, phases), '');
   out.push(
@@ -206,7 +235,7 @@ export function markdownReport(results: BenchResults): string {
   );
   out.push('## CPU by process', '', ...cpuRows(results, phases), '');
   out.push(
-    'Over the same windows as the memory peaks (a Herald phase: from just before its first send until its drain ends, plus 0.5 s). CPU: utime+stime of every process of the role\'s tree, ' +
+    "Over the same windows as the memory peaks (a Herald phase: from just before its first send until its drain ends, plus 0.5 s). CPU: utime+stime of every process of the role's tree, " +
       'plus the cutime+cstime of those processes, so processes that exited in the window (short-lived PostgreSQL backends) still count. ' +
       `Cores: CPU seconds ÷ wall-clock seconds (this machine has ${results.machine.cpus}). ms/delivery: CPU milliseconds ÷ deliveries received in the window. ` +
       'bench is the benchmark process alone: load generator, receiver, progress bars and this sampler.',

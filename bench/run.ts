@@ -129,33 +129,62 @@ async function main(): Promise<number> {
     });
     await phase('ceiling-b', live.temporalAddress ? undefined : 'needs --temporal-address', async () => {
       results.ceilingB = await ceilingB(ctx, live.temporalAddress as string);
-      say(`ceiling B: ${results.ceilingB.localActivity.perSecond} workflows/s (one local activity); one regular activity: ${results.ceilingB.regularActivity.perSecond}/s`);
+      say(
+        `ceiling B: ${results.ceilingB.localActivity.perSecond} workflows/s (one local activity); one regular activity: ${results.ceilingB.regularActivity.perSecond}/s`,
+      );
     });
 
     const heraldPhases: PhaseName[] = ['full', 'high', 'half', 'fanout', 'seeded'];
     if (options.warmup > 0 && heraldPhases.some((name) => options.phases.has(name))) await warmUp(ctx, options.warmup);
 
     await phase('full', undefined, async () => {
-      results.phases.full = await runHeraldPhase(ctx, { label: `fan-out 1, ${options.concurrency} clients`, channel: 'full', fanout: 1, events: options.events, concurrency: options.concurrency });
+      results.phases.full = await runHeraldPhase(ctx, {
+        label: `fan-out 1, ${options.concurrency} clients`,
+        channel: 'full',
+        fanout: 1,
+        events: options.events,
+        concurrency: options.concurrency,
+      });
       report(results.phases.full);
     });
     await phase('high', undefined, async () => {
-      results.phases.high = await runHeraldPhase(ctx, { label: `fan-out 1, ${options.highConcurrency} clients`, channel: 'high', fanout: 1, events: options.highEvents, concurrency: options.highConcurrency });
+      results.phases.high = await runHeraldPhase(ctx, {
+        label: `fan-out 1, ${options.highConcurrency} clients`,
+        channel: 'high',
+        fanout: 1,
+        events: options.highEvents,
+        concurrency: options.highConcurrency,
+      });
       report(results.phases.high);
     });
     const halfRate = options.rate ?? (results.phases.full ? results.phases.full.deliveriesPerSecond / 2 : undefined);
     await phase('half', halfRate && Number.isFinite(halfRate) ? undefined : 'needs the full phase or --rate', async () => {
       const rate = round(halfRate as number, 1);
-      results.phases.half = await runHeraldPhase(ctx, { label: `fan-out 1, paced ${rate}/s`, channel: 'half', fanout: 1, events: options.events, concurrency: options.concurrency, rate });
+      results.phases.half = await runHeraldPhase(ctx, {
+        label: `fan-out 1, paced ${rate}/s`,
+        channel: 'half',
+        fanout: 1,
+        events: options.events,
+        concurrency: options.concurrency,
+        rate,
+      });
       report(results.phases.half);
     });
     await phase('fanout', undefined, async () => {
-      results.phases.fanout = await runHeraldPhase(ctx, { label: `fan-out ${options.fanout}, ${options.concurrency} clients`, channel: 'fanout', fanout: options.fanout, events: options.fanoutEvents, concurrency: options.concurrency });
+      results.phases.fanout = await runHeraldPhase(ctx, {
+        label: `fan-out ${options.fanout}, ${options.concurrency} clients`,
+        channel: 'fanout',
+        fanout: options.fanout,
+        events: options.fanoutEvents,
+        concurrency: options.concurrency,
+      });
       report(results.phases.fanout);
     });
     await phase('history', live.temporalAddress ? undefined : 'needs --temporal-address', async () => {
       results.history = await historyPerDelivery(ctx, live.temporalAddress as string);
-      say(`history: ${results.history.historyEventsPerDelivery} events per first-try delivery (${results.history.workflowExecutions} executions for ${results.history.events} events)`);
+      say(
+        `history: ${results.history.historyEventsPerDelivery} events per first-try delivery (${results.history.workflowExecutions} executions for ${results.history.events} events)`,
+      );
     });
     await phase('seeded', live.mongodbUrl ? undefined : 'needs --mongodb-url', async () => {
       results.seed = await seedDeliveries(live.mongodbUrl as string, options.seed, performance.now() + options.duration * 4 * 1000);
@@ -173,7 +202,9 @@ async function main(): Promise<number> {
     await phase('waiting', live.embedded ? undefined : 'needs the embedded stack for process memory', async () => {
       results.waiting = await waitingDeliveries(ctx);
       const w = results.waiting;
-      say(`waiting: worker ${w.small.rssMiB.worker} → ${w.large.rssMiB.worker} MiB, API ${w.small.rssMiB.api} → ${w.large.rssMiB.api} MiB; retried ${w.completed}/${w.retried}`);
+      say(
+        `waiting: worker ${w.small.rssMiB.worker} → ${w.large.rssMiB.worker} MiB, API ${w.small.rssMiB.api} → ${w.large.rssMiB.api} MiB; retried ${w.completed}/${w.retried}`,
+      );
     });
   } catch (error) {
     stopAllBars();
@@ -212,16 +243,15 @@ async function main(): Promise<number> {
   return results.failures.length > 0 ? 1 : 0;
 }
 
-main()
-  .then(
-    async (code) => {
-      await cleanup();
-      process.exit(code);
-    },
-    async (error: unknown) => {
-      stopAllBars();
-      say(error instanceof Error ? error.message : String(error));
-      await cleanup();
-      process.exit(2);
-    },
-  );
+main().then(
+  async (code) => {
+    await cleanup();
+    process.exit(code);
+  },
+  async (error: unknown) => {
+    stopAllBars();
+    say(error instanceof Error ? error.message : String(error));
+    await cleanup();
+    process.exit(2);
+  },
+);

@@ -89,7 +89,14 @@ export async function seedDeliveries(mongodbUrl: string, count: number, deadline
     }
     const seconds = (now() - start) / 1000;
     const deliveriesInDatabase = await deliveries.estimatedDocumentCount();
-    return { workspaceId, deliveries: stored, events: stored, seconds: Math.round(seconds * 10) / 10, documentsPerSecond: Math.round((2 * stored) / seconds), deliveriesInDatabase };
+    return {
+      workspaceId,
+      deliveries: stored,
+      events: stored,
+      seconds: Math.round(seconds * 10) / 10,
+      documentsPerSecond: Math.round((2 * stored) / seconds),
+      deliveriesInDatabase,
+    };
   } finally {
     bar.stop();
     await client.close();

@@ -113,7 +113,12 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
     // Release: the path answers 200 and every waiting delivery is told to retry now.
     receiver.setFailing(CHANNEL, false);
     const channel = receiver.channel(CHANNEL);
-    const pending = await api.listDeliveries(workspace.key, workspace.ws, { webhookId: workspace.webhookIds[0], status: 'pending' }, options.waitingLarge + 200);
+    const pending = await api.listDeliveries(
+      workspace.key,
+      workspace.ws,
+      { webhookId: workspace.webhookIds[0], status: 'pending' },
+      options.waitingLarge + 200,
+    );
     const ids = pending.map((delivery) => delivery.id);
     const retryAnswers: Record<string, number> = {};
     const bar = trackedBar('waiting: retry all', ids.length, 'delivered');

@@ -19,12 +19,7 @@ export interface WorkspaceSpec {
   neverDeactivate?: boolean;
 }
 
-export async function createBenchWorkspace(
-  api: HeraldApi,
-  adminKey: string,
-  receiver: BenchReceiver,
-  spec: WorkspaceSpec,
-): Promise<BenchWorkspace> {
+export async function createBenchWorkspace(api: HeraldApi, adminKey: string, receiver: BenchReceiver, spec: WorkspaceSpec): Promise<BenchWorkspace> {
   const ws = await api.createWorkspace(adminKey, `bench ${spec.channel} ${new Date().toISOString()}`);
   const key = await api.createApiKey(adminKey, ws);
   const eventType = `bench.${spec.channel}`;

@@ -89,10 +89,15 @@ function recordProcesses(): void {
 async function reclaim(file: PidFile): Promise<void> {
   const { ours, unsure } = file.leftovers();
   const runner = ours.find((entry) => entry.name === 'dev');
-  if (runner) throw new Error(`Another \`npm run dev\` (pid ${runner.pid}) is running with this data directory. Stop it first (Ctrl-C in its terminal, or kill ${runner.pid}).`);
+  if (runner)
+    throw new Error(
+      `Another \`npm run dev\` (pid ${runner.pid}) is running with this data directory. Stop it first (Ctrl-C in its terminal, or kill ${runner.pid}).`,
+    );
   if (unsure.length > 0) {
     const list = unsure.map((entry) => `${entry.name} (pid ${entry.pid})`).join(', ');
-    throw new Error(`An earlier \`npm run dev\` may have left processes running: ${list}. Stop them (kill ${unsure.map((entry) => entry.pid).join(' ')}) and start again.`);
+    throw new Error(
+      `An earlier \`npm run dev\` may have left processes running: ${list}. Stop them (kill ${unsure.map((entry) => entry.pid).join(' ')}) and start again.`,
+    );
   }
   if (ours.length === 0) return;
   say(`stopping what an earlier, killed run left behind: ${ours.map((entry) => `${entry.name} (pid ${entry.pid})`).join(', ')}`);
@@ -181,7 +186,13 @@ async function main(): Promise<void> {
       log: prefixed('temporal'),
       detached: true,
     }),
-    startFerretDB({ dataDir: path.join(options.dataDir, 'ferretdb'), port: options.ports.FERRETDB_PORT, log: prefixed('ferretdb'), postgresLog: prefixed('postgres'), detached: true }),
+    startFerretDB({
+      dataDir: path.join(options.dataDir, 'ferretdb'),
+      port: options.ports.FERRETDB_PORT,
+      log: prefixed('ferretdb'),
+      postgresLog: prefixed('postgres'),
+      detached: true,
+    }),
   ]);
   recordProcesses();
   if (temporal.status === 'fulfilled') watch(temporal.value.process);
@@ -195,7 +206,12 @@ async function main(): Promise<void> {
   const api = startNodeChild('api', 'src/server.ts', root, env);
   recordProcesses();
   await Promise.all([
-    waitUntilReady(worker, `poller on task queue ${config.taskQueue}`, () => workerPolling(config.temporalAddress, config.temporalNamespace, config.taskQueue), 120_000),
+    waitUntilReady(
+      worker,
+      `poller on task queue ${config.taskQueue}`,
+      () => workerPolling(config.temporalAddress, config.temporalNamespace, config.taskQueue),
+      120_000,
+    ),
     waitUntilReady(api, `200 from ${apiUrl}/healthz`, () => apiHealthy(apiUrl), 120_000),
   ]);
 

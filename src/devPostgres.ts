@@ -69,13 +69,19 @@ export async function startPostgres(binDir: string, options: PostgresOptions): P
   initCluster(binDir, options.dataDir);
   const port = options.port ?? (await freePort());
   const server = unprivileged(path.join(binDir, 'postgres'), [
-    '-D', options.dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', "unix_socket_directories=",
+    '-D',
+    options.dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
     // Durable: fsync and synchronous_commit stay on, so an answered write survives any crash.
-    '-c', 'log_min_messages=warning',
-    '-c', 'max_connections=200',
+    '-c',
+    'log_min_messages=warning',
+    '-c',
+    'max_connections=200',
   ]);
   const proc = await startReady(
     // Stopped after FerretDB (its only client), so SIGTERM's "smart" shutdown ends at once.

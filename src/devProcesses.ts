@@ -103,7 +103,12 @@ export class ManagedProcess {
   }
 
   recentOutput(lines = 25): string {
-    return this.recent.slice(-lines).map((line) => `  | ${line}`).join('\n') || '  | (no output)';
+    return (
+      this.recent
+        .slice(-lines)
+        .map((line) => `  | ${line}`)
+        .join('\n') || '  | (no output)'
+    );
   }
 
   /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. Idempotent. */
@@ -152,11 +157,7 @@ export class ManagedProcess {
  * group of its own, with 20 s to drain on stop. `node --import tsx` is `tsx` without its wrapper
  * process, so signals reach Herald directly.
  */
-export function startHeraldProcess(
-  name: 'worker' | 'api',
-  entry: string,
-  options: { root: string; env: NodeJS.ProcessEnv; log?: LineLogger },
-): ManagedProcess {
+export function startHeraldProcess(name: 'worker' | 'api', entry: string, options: { root: string; env: NodeJS.ProcessEnv; log?: LineLogger }): ManagedProcess {
   return new ManagedProcess({
     name,
     command: process.execPath,
@@ -187,12 +188,7 @@ function installExitHook(): void {
  * Polls `probe` until it resolves, failing early if the process exits and after `timeoutMs`,
  * with the last probe error and the child's recent output in the message.
  */
-export async function waitUntilReady(
-  proc: ManagedProcess,
-  what: string,
-  probe: () => Promise<void>,
-  timeoutMs: number,
-): Promise<void> {
+export async function waitUntilReady(proc: ManagedProcess, what: string, probe: () => Promise<void>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'not probed yet';
   for (;;) {
@@ -207,10 +203,7 @@ export async function waitUntilReady(
       lastError = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `${proc.name}: no ${what} after ${timeoutMs / 1000} s (last check: ${lastError}).\n` +
-          `Last output:\n${proc.recentOutput()}`,
-      );
+      throw new Error(`${proc.name}: no ${what} after ${timeoutMs / 1000} s (last check: ${lastError}).\n` + `Last output:\n${proc.recentOutput()}`);
     }
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 250)), proc.exited]);
   }

@@ -140,10 +140,14 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 function temporalTuning(): string[] {
   const sync = process.env.HERALD_TEMPORAL_SQLITE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
   return [
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', `synchronous=${sync}`,
-    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    `synchronous=${sync}`,
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
   ];
 }
 
@@ -199,10 +203,14 @@ export async function startFerretDB(options: FerretDBOptions): Promise<FerretDBS
   });
   try {
     const ferret = await startFerretDBOn(postgres, options);
-    return { ...ferret, postgres, stop: async () => {
-      await ferret.stop();
-      await postgres.stop();
-    } };
+    return {
+      ...ferret,
+      postgres,
+      stop: async () => {
+        await ferret.stop();
+        await postgres.stop();
+      },
+    };
   } catch (error) {
     await postgres.stop();
     throw error;

@@ -1,14 +1,6 @@
 // Herald's domain vocabulary (SPEC section 2). Stored documents and API shapes are built from these.
 
-export type DeliveryStatus =
-  | 'pending'
-  | 'succeeded'
-  | 'failed'
-  | 'expired'
-  | 'cancelled'
-  | 'buffered'
-  | 'dropped'
-  | 'discarded';
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'buffered' | 'dropped' | 'discarded';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
 

@@ -48,8 +48,7 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
   const { policy } = input;
   const lane = input.state?.lane ?? 'priority';
   const attemptNumber = (input.state?.attemptsMade ?? 0) + 1;
-  const record = (status: DeliveryStatus) =>
-    recordDeliveryStatus({ deliveryId: input.deliveryId, status, lane, nextAttemptAt: null }).then(() => status);
+  const record = (status: DeliveryStatus) => recordDeliveryStatus({ deliveryId: input.deliveryId, status, lane, nextAttemptAt: null }).then(() => status);
 
   const deadlineMs = deadlineOf(policy, input.receivedAt);
   // Only when this workflow runs long after the event (a reconciled start, a replay): nothing past the age limit.

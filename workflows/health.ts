@@ -50,11 +50,10 @@ type Activities = ReturnType<typeof createActivities>;
  * Store writes are idempotent, so Temporal may retry them until the store answers; a short
  * timeout, so that a worker lost in the middle of one holds the workflow up for seconds only.
  */
-const { markDeactivated, markActivated, recordNotification, bufferedPage, claimBuffered, replayProgress, discardBuffered } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '15 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  });
+const { markDeactivated, markActivated, recordNotification, bufferedPage, claimBuffered, replayProgress, discardBuffered } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 2000;
 /** Buffered deliveries read per page of a replay, and marked per batch of a discard. */
@@ -230,7 +229,9 @@ async function startNotificationDelivery(delivery: NotificationDelivery): Promis
           eventId: delivery.eventId,
           eventType: delivery.eventType,
           receivedAt: delivery.receivedAt,
-          targets: [{ deliveryId: delivery.deliveryId, webhookId: delivery.endpointId, policy: delivery.policy, summary: `${delivery.eventType} notification` }],
+          targets: [
+            { deliveryId: delivery.deliveryId, webhookId: delivery.endpointId, policy: delivery.policy, summary: `${delivery.eventType} notification` },
+          ],
         },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,

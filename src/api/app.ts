@@ -77,15 +77,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerValidation(app);
   registerErrorHandling(app);
 
-  await app.register(async (v1) => {
-    await workspaceRoutes(v1, options);
-    await eventTypeRoutes(v1, options);
-    await webhookRoutes(v1, options);
-    await webhookActionRoutes(v1, options);
-    await eventRoutes(v1, { ...options, metrics });
-    await deliveryRoutes(v1, options);
-    await notificationRoutes(v1, options);
-  }, { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      await workspaceRoutes(v1, options);
+      await eventTypeRoutes(v1, options);
+      await webhookRoutes(v1, options);
+      await webhookActionRoutes(v1, options);
+      await eventRoutes(v1, { ...options, metrics });
+      await deliveryRoutes(v1, options);
+      await notificationRoutes(v1, options);
+    },
+    { prefix: '/v1' },
+  );
   await operationRoutes(app, { ...options, metrics });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -53,7 +53,12 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
   // workflow that exists already (running or closed) is never started twice.
   const byId = new Map(webhooks.map((webhook) => [webhook._id, webhook]));
   const recorded = event.deliveries.filter((ref) => byId.has(ref.webhookId));
-  await store.deliveries.createRecords(workspaceId, event.eventId, event.type, recorded.map((ref) => ({ webhookId: ref.webhookId, status: ref.status })));
+  await store.deliveries.createRecords(
+    workspaceId,
+    event.eventId,
+    event.type,
+    recorded.map((ref) => ({ webhookId: ref.webhookId, status: ref.status })),
+  );
   const toStart = recorded.filter((ref) => ref.status === 'pending');
   if (toStart.length > 0) {
     const targets = toStart.map((ref) => {

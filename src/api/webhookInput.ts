@@ -9,12 +9,7 @@ import type { CreateWebhookBody, UpdateWebhookBody } from './schemas/webhook';
 
 type Input = Static<typeof CreateWebhookBody> | Static<typeof UpdateWebhookBody>;
 
-export async function checkWebhookInput(
-  store: Store,
-  workspace: WorkspaceDoc,
-  input: Input,
-  allowPrivateNetworks: boolean,
-): Promise<void> {
+export async function checkWebhookInput(store: Store, workspace: WorkspaceDoc, input: Input, allowPrivateNetworks: boolean): Promise<void> {
   if (input.url !== undefined) {
     const verdict = await checkTargetUrl(input.url, { allowPrivateNetworks, requireHttps: workspace.settings.requireHttps });
     if (!verdict.ok) throw invalidInput(`body.url ${verdict.reason}`, ['body.url']);
@@ -49,7 +44,10 @@ export async function checkWebhookInput(
   if (input.retryPolicy !== undefined) {
     const violations = validatePolicy(input.retryPolicy);
     if (violations.length) {
-      throw invalidInput(violations.map((v) => `body.${v.message}`).join('; '), violations.map((v) => `body.${v.field}`));
+      throw invalidInput(
+        violations.map((v) => `body.${v.message}`).join('; '),
+        violations.map((v) => `body.${v.field}`),
+      );
     }
   }
 }

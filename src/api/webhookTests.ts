@@ -58,7 +58,7 @@ export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?
       event: type,
       statusCode: sent.statusCode ?? null,
       durationMs: sent.durationMs,
-      error: succeeded ? null : (sent.error ? `${sent.error.kind}: ${sent.error.message}` : `status ${sent.statusCode} is not a success code`),
+      error: succeeded ? null : sent.error ? `${sent.error.kind}: ${sent.error.message}` : `status ${sent.statusCode} is not a success code`,
     });
   }
   const failed = tests.filter((test) => test.error !== null);

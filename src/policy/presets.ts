@@ -8,13 +8,7 @@ export const DEFAULT_PRESET: PresetName = 'fixed';
 
 /** The fields a user may override on a preset (everything in RetryPolicyInput but `preset`). */
 export type PolicyField =
-  | 'maxRetries'
-  | 'intervalSeconds'
-  | 'initialIntervalSeconds'
-  | 'maxIntervalSeconds'
-  | 'slowLaneMinSeconds'
-  | 'slowLaneMaxSeconds'
-  | 'maxAgeSeconds';
+  'maxRetries' | 'intervalSeconds' | 'initialIntervalSeconds' | 'maxIntervalSeconds' | 'slowLaneMinSeconds' | 'slowLaneMaxSeconds' | 'maxAgeSeconds';
 
 export type PresetDefaults = Omit<ResolvedPolicy, 'preset'>;
 
@@ -72,14 +66,7 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, Readonly<PresetDefault
 /** Which overrides each preset understands; any other field is refused by validation. */
 export const PRESET_FIELDS: Readonly<Record<PresetName, readonly PolicyField[]>> = {
   fixed: ['maxRetries', 'intervalSeconds', 'maxAgeSeconds'],
-  progressive: [
-    'maxRetries',
-    'initialIntervalSeconds',
-    'maxIntervalSeconds',
-    'slowLaneMinSeconds',
-    'slowLaneMaxSeconds',
-    'maxAgeSeconds',
-  ],
+  progressive: ['maxRetries', 'initialIntervalSeconds', 'maxIntervalSeconds', 'slowLaneMinSeconds', 'slowLaneMaxSeconds', 'maxAgeSeconds'],
   'max-attempts': ['maxRetries', 'initialIntervalSeconds', 'maxIntervalSeconds', 'maxAgeSeconds'],
 };
 

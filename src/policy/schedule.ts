@@ -23,9 +23,7 @@ export function nextStep(policy: ResolvedPolicy, attemptsMade: number, rng: () =
     case 'progressive':
       // Never stops by count: after the priority lane it keeps trying in the slow lane, and only
       // the workflow's age check (maxAgeSeconds) or success / cancel ends it.
-      return inPriorityLane
-        ? priority(priorityInterval(policy, retryNumber))
-        : { kind: 'retry', delaySeconds: slowLaneInterval(policy, rng), lane: 'slow' };
+      return inPriorityLane ? priority(priorityInterval(policy, retryNumber)) : { kind: 'retry', delaySeconds: slowLaneInterval(policy, rng), lane: 'slow' };
   }
 }
 

@@ -61,10 +61,9 @@ export const RetryPolicySchema = Type.Object(
     slowLaneMinSeconds: seconds('slowLaneMinSeconds', 'Shortest slow-lane interval (progressive only).'),
     slowLaneMaxSeconds: seconds('slowLaneMaxSeconds', 'Longest slow-lane interval (progressive only).'),
     maxAgeSeconds: Type.Optional(
-      Type.Union(
-        [Type.Integer({ minimum: POLICY_LIMITS.minAgeSeconds, maximum: POLICY_LIMITS.maxAgeSeconds }), Type.Null()],
-        { description: describeField('maxAgeSeconds', 'Seconds after the event arrived when delivery is abandoned as expired; null = never.') },
-      ),
+      Type.Union([Type.Integer({ minimum: POLICY_LIMITS.minAgeSeconds, maximum: POLICY_LIMITS.maxAgeSeconds }), Type.Null()], {
+        description: describeField('maxAgeSeconds', 'Seconds after the event arrived when delivery is abandoned as expired; null = never.'),
+      }),
     ),
   },
   { additionalProperties: false, description: 'A retry preset plus optional overrides.' },
@@ -87,7 +86,11 @@ export const TimeoutMsSchema = Type.Integer({
 export const DeactivationSchema = Type.Object(
   {
     consecutiveFailures: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 10000, description: `Consecutive failed attempts that switch the webhook off. Default ${DEFAULT_DEACTIVATION.consecutiveFailures}.` }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        description: `Consecutive failed attempts that switch the webhook off. Default ${DEFAULT_DEACTIVATION.consecutiveFailures}.`,
+      }),
     ),
     minFailingSeconds: Type.Optional(
       Type.Integer({

@@ -98,10 +98,7 @@ export class DeliveryRepository {
    */
   async recordAttempt(id: string, attempt: Attempt, progress: DeliveryProgress): Promise<boolean> {
     const updatedAt = new Date();
-    const result = await this.collection.updateOne(
-      { _id: id, status: 'pending' },
-      { $push: { attempts: attempt }, $set: { ...progress, updatedAt } },
-    );
+    const result = await this.collection.updateOne({ _id: id, status: 'pending' }, { $push: { attempts: attempt }, $set: { ...progress, updatedAt } });
     if (result.matchedCount === 1) return true;
     await this.collection.updateOne({ _id: id }, { $push: { attempts: attempt }, $set: { updatedAt } });
     return false;

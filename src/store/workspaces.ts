@@ -45,7 +45,10 @@ export class WorkspaceRepository {
   }
 
   /** A setting given as null is removed (only `notificationUrl` is optional). */
-  async update(id: string, changes: { name?: string; settings?: { [K in keyof WorkspaceSettings]?: WorkspaceSettings[K] | null } }): Promise<WorkspaceDoc | null> {
+  async update(
+    id: string,
+    changes: { name?: string; settings?: { [K in keyof WorkspaceSettings]?: WorkspaceSettings[K] | null } },
+  ): Promise<WorkspaceDoc | null> {
     const set: Record<string, unknown> = { updatedAt: new Date() };
     const unset: Record<string, ''> = {};
     if (changes.name !== undefined) set.name = changes.name;

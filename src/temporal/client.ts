@@ -82,7 +82,11 @@ export async function startEvent(temporal: TemporalDeps, input: EventInput, summ
       taskQueue: temporal.taskQueue,
       args: [input],
       memo: { summary },
-      typedSearchAttributes: eventSearchAttributes(input.workspaceId, input.eventType, input.targets.map((target) => target.webhookId)),
+      typedSearchAttributes: eventSearchAttributes(
+        input.workspaceId,
+        input.eventType,
+        input.targets.map((target) => target.webhookId),
+      ),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'USE_EXISTING',
     });

@@ -4,7 +4,15 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { WebhookDoc } from '../store/webhooks';
 import { endpointHealthWorkflow } from '../../workflows/health';
-import { activateUpdate, deactivateUpdate, deletedSignal, failingSignal, type ActivateRequest, type HealthState, type HealthView } from '../../workflows/healthTypes';
+import {
+  activateUpdate,
+  deactivateUpdate,
+  deletedSignal,
+  failingSignal,
+  type ActivateRequest,
+  type HealthState,
+  type HealthView,
+} from '../../workflows/healthTypes';
 import { healthWorkflowId } from './ids';
 import { HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from './searchAttributes';
 

@@ -36,7 +36,10 @@ interface Case extends Row {
 const CODE_BY_STATUS: Record<number, string> = { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
 
 /** All rows of one endpoint; `:ws`, `:wh`, `:otherWs` and `:otherWh` are filled in at run time. */
-const endpoint = (method: string, path: string, key: KeyName) => (rows: Row[]): Case[] => rows.map((row) => ({ method, key, ...row, path: row.path ?? path }));
+const endpoint =
+  (method: string, path: string, key: KeyName) =>
+  (rows: Row[]): Case[] =>
+    rows.map((row) => ({ method, key, ...row, path: row.path ?? path }));
 
 // Rows shared by every authenticated endpoint that takes a JSON body.
 const bodyBasics = (valid: unknown): Row[] => [
@@ -52,17 +55,30 @@ const workspaceScoped = (resource: string, valid?: unknown): Row[] => [
 ];
 
 const CASES: Case[] = [
-  ...endpoint('POST', '/workspaces', 'admin')([
+  ...endpoint(
+    'POST',
+    '/workspaces',
+    'admin',
+  )([
     { name: 'unknown field', body: { name: 'A', colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'name of the wrong type', body: { name: 5 }, status: 400, mentions: 'body.name' },
     { name: 'missing name', body: {}, status: 400, mentions: 'body.name is required' },
     { name: 'ftp notification URL', body: { name: 'A', notificationUrl: 'ftp://files.example.com' }, status: 400, mentions: 'body.notificationUrl' },
     { name: 'requireHttps as a string', body: { name: 'A', requireHttps: 'yes' }, status: 400, mentions: 'body.requireHttps' },
-    { name: 'deactivation count as a string', body: { name: 'A', deactivation: { consecutiveFailures: '3', minFailingSeconds: 0 } }, status: 400, mentions: 'body.deactivation.consecutiveFailures' },
+    {
+      name: 'deactivation count as a string',
+      body: { name: 'A', deactivation: { consecutiveFailures: '3', minFailingSeconds: 0 } },
+      status: 400,
+      mentions: 'body.deactivation.consecutiveFailures',
+    },
     { name: 'workspace key', body: { name: 'A' }, key: 'ws', status: 401 },
     ...bodyBasics({ name: 'A' }),
   ]),
-  ...endpoint('PATCH', '/workspaces/:ws', 'admin')([
+  ...endpoint(
+    'PATCH',
+    '/workspaces/:ws',
+    'admin',
+  )([
     { name: 'unknown field', body: { colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'empty body', body: {}, status: 400, mentions: 'body' },
     { name: 'requireHttps as a string', body: { requireHttps: 'true' }, status: 400, mentions: 'body.requireHttps' },
@@ -71,7 +87,11 @@ const CASES: Case[] = [
     { name: 'workspace key', body: { name: 'B' }, key: 'ws', status: 401 },
     ...bodyBasics({ name: 'B' }),
   ]),
-  ...endpoint('POST', '/workspaces/:ws/api-keys', 'admin')([
+  ...endpoint(
+    'POST',
+    '/workspaces/:ws/api-keys',
+    'admin',
+  )([
     { name: 'unknown field', body: { colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'unknown scope', body: { scopes: ['everything'] }, status: 400, mentions: 'body.scopes.0' },
     { name: 'scopes as a string', body: { scopes: 'webhooks:read' }, status: 400, mentions: 'body.scopes' },
@@ -79,7 +99,11 @@ const CASES: Case[] = [
     { name: 'workspace key', body: {}, key: 'ws', status: 401 },
     ...bodyBasics({}),
   ]),
-  ...endpoint('POST', '/workspaces/:ws/webhook-events', 'ws')([
+  ...endpoint(
+    'POST',
+    '/workspaces/:ws/webhook-events',
+    'ws',
+  )([
     { name: 'unknown field', body: { name: 'a.b', colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'name of the wrong type', body: { name: 5 }, status: 400, mentions: 'body.name' },
     { name: 'missing name', body: { description: 'x' }, status: 400, mentions: 'body.name is required' },
@@ -88,12 +112,20 @@ const CASES: Case[] = [
     ...bodyBasics({ name: 'a.b' }),
     ...workspaceScoped('webhook-events', { name: 'a.b' }),
   ]),
-  ...endpoint('GET', '/workspaces/:ws/webhook-events', 'ws')([
+  ...endpoint(
+    'GET',
+    '/workspaces/:ws/webhook-events',
+    'ws',
+  )([
     { name: 'unknown query field', query: '?colour=red', status: 400, mentions: 'querystring.colour is not a known field' },
     { name: 'missing key', key: 'none', status: 401 },
     ...workspaceScoped('webhook-events'),
   ]),
-  ...endpoint('POST', '/workspaces/:ws/webhooks', 'ws')([
+  ...endpoint(
+    'POST',
+    '/workspaces/:ws/webhooks',
+    'ws',
+  )([
     { name: 'unknown field', body: { ...HOOK, colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'name as a number', body: { ...HOOK, name: 5 }, status: 400, mentions: 'body.name' },
     { name: 'events as a string', body: { ...HOOK, events: 'x' }, status: 400, mentions: 'body.events' },
@@ -107,10 +139,25 @@ const CASES: Case[] = [
     { name: 'GET method', body: { ...HOOK, method: 'GET' }, status: 400, mentions: 'body.method must be one of "POST", "PUT"' },
     { name: 'unknown content type', body: { ...HOOK, contentType: 'yaml' }, status: 400, mentions: 'body.contentType must be one of "json", "form", "xml"' },
     { name: 'unknown preset', body: { ...HOOK, retryPolicy: { preset: 'weekly' } }, status: 400, mentions: 'body.retryPolicy.preset' },
-    { name: 'intervalSeconds on progressive', body: { ...HOOK, retryPolicy: { preset: 'progressive', intervalSeconds: 60 } }, status: 400, mentions: 'body.retryPolicy.intervalSeconds' },
-    { name: 'unknown retry policy field', body: { ...HOOK, retryPolicy: { preset: 'fixed', colour: 'red' } }, status: 400, mentions: 'body.retryPolicy.colour' },
+    {
+      name: 'intervalSeconds on progressive',
+      body: { ...HOOK, retryPolicy: { preset: 'progressive', intervalSeconds: 60 } },
+      status: 400,
+      mentions: 'body.retryPolicy.intervalSeconds',
+    },
+    {
+      name: 'unknown retry policy field',
+      body: { ...HOOK, retryPolicy: { preset: 'fixed', colour: 'red' } },
+      status: 400,
+      mentions: 'body.retryPolicy.colour',
+    },
     { name: 'auth without username', body: { ...HOOK, auth: { password: 'p' } }, status: 400, mentions: 'body.auth.username' },
-    { name: 'reserved custom header', body: { ...HOOK, headers: { 'webhook-signature': 'v1,forged' } }, status: 400, mentions: 'body.headers.webhook-signature' },
+    {
+      name: 'reserved custom header',
+      body: { ...HOOK, headers: { 'webhook-signature': 'v1,forged' } },
+      status: 400,
+      mentions: 'body.headers.webhook-signature',
+    },
     { name: 'header value as a number', body: { ...HOOK, headers: { 'X-Tenant': 7 } }, status: 400, mentions: 'body.headers.X-Tenant' },
     { name: 'whsec_ secret that is not base64', body: { ...HOOK, secret: 'whsec_!!not-base64!!' }, status: 400, mentions: 'body.secret' },
     { name: 'secret false', body: { ...HOOK, secret: false }, status: 400, mentions: 'body.secret must be true or string' },
@@ -121,20 +168,32 @@ const CASES: Case[] = [
     ...bodyBasics(HOOK),
     ...workspaceScoped('webhooks', HOOK),
   ]),
-  ...endpoint('GET', '/workspaces/:ws/webhooks', 'ws')([
+  ...endpoint(
+    'GET',
+    '/workspaces/:ws/webhooks',
+    'ws',
+  )([
     { name: 'active that is not a boolean', query: '?active=maybe', status: 400, mentions: 'querystring.active' },
     { name: 'limit 0', query: '?limit=0', status: 400, mentions: 'querystring.limit' },
     { name: 'unknown query field', query: '?colour=red', status: 400, mentions: 'querystring.colour is not a known field' },
     { name: 'missing key', key: 'none', status: 401 },
     ...workspaceScoped('webhooks'),
   ]),
-  ...endpoint('GET', '/workspaces/:ws/webhooks/:wh', 'ws')([
+  ...endpoint(
+    'GET',
+    '/workspaces/:ws/webhooks/:wh',
+    'ws',
+  )([
     { name: "another workspace's webhook", path: '/workspaces/:ws/webhooks/:otherWh', status: 404 },
     { name: "another workspace's key", key: 'other', status: 404 },
     { name: 'unknown id', path: '/workspaces/:ws/webhooks/wh_nope', status: 404 },
     { name: 'missing key', key: 'none', status: 401 },
   ]),
-  ...endpoint('PATCH', '/workspaces/:ws/webhooks/:wh', 'ws')([
+  ...endpoint(
+    'PATCH',
+    '/workspaces/:ws/webhooks/:wh',
+    'ws',
+  )([
     { name: 'unknown field', body: { colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'empty body', body: {}, status: 400, mentions: 'body must name at least 1 field' },
     { name: 'auth without username', body: { auth: { password: 'p' } }, status: 400, mentions: 'body.auth.username is required' },
@@ -151,14 +210,22 @@ const CASES: Case[] = [
     { name: 'read-only key', body: { name: 'X' }, key: 'read', status: 403 },
     ...bodyBasics({ name: 'X' }),
   ]),
-  ...endpoint('DELETE', '/workspaces/:ws/webhooks/:wh', 'ws')([
+  ...endpoint(
+    'DELETE',
+    '/workspaces/:ws/webhooks/:wh',
+    'ws',
+  )([
     { name: "another workspace's webhook", path: '/workspaces/:ws/webhooks/:otherWh', status: 404 },
     { name: "another workspace's key", key: 'other', status: 404 },
     { name: 'unknown id', path: '/workspaces/:ws/webhooks/wh_nope', status: 404 },
     { name: 'read-only key', key: 'read', status: 403 },
     { name: 'missing key', key: 'none', status: 401 },
   ]),
-  ...endpoint('POST', '/workspaces/:ws/events', 'ws')([
+  ...endpoint(
+    'POST',
+    '/workspaces/:ws/events',
+    'ws',
+  )([
     { name: 'unknown field', body: { type: 'ticket.updated', data: {}, colour: 'red' }, status: 400, mentions: 'body.colour is not a known field' },
     { name: 'type as a number', body: { type: 5, data: {} }, status: 400, mentions: 'body.type' },
     { name: 'missing type', body: { data: {} }, status: 400, mentions: 'body.type is required' },
@@ -170,7 +237,11 @@ const CASES: Case[] = [
     ...bodyBasics({ type: 'ticket.updated', data: {} }),
     ...workspaceScoped('events', { type: 'ticket.updated', data: {} }),
   ]),
-  ...endpoint('GET', '/workspaces/:ws/deliveries', 'ws')([
+  ...endpoint(
+    'GET',
+    '/workspaces/:ws/deliveries',
+    'ws',
+  )([
     { name: 'unknown status', query: '?status=bogus', status: 400, mentions: 'querystring.status' },
     { name: 'limit that is not a number', query: '?limit=abc', status: 400, mentions: 'querystring.limit' },
     { name: 'unknown query field', query: '?colour=red', status: 400, mentions: 'querystring.colour is not a known field' },

@@ -70,7 +70,7 @@ describe('ingesting events', () => {
     expect(another.body.data.eventId).not.toBe(eventId);
   });
 
-  it('keeps the caller\'s id', async () => {
+  it("keeps the caller's id", async () => {
     const { eventId, deliveries } = await postEvent(stack, ws, { id: 'order-42:paid', type: 'order.paid', data: {} });
     expect(eventId).toBe('order-42:paid');
     expect(deliveries.map((delivery) => delivery.id)).toContain(`delivery/${ws.id}/order-42:paid/${ids.paid}`);

@@ -183,12 +183,39 @@ describe('updating and deleting', () => {
       successCodes: [200],
       deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 },
     });
-    const changed = await call('PATCH', `/webhooks/${id}`, { name: 'After', url: 'https://hooks.example.com/after', method: 'PUT', events: ['order.status'], active: false, retryPolicy: { preset: 'max-attempts', maxRetries: 3 } });
+    const changed = await call('PATCH', `/webhooks/${id}`, {
+      name: 'After',
+      url: 'https://hooks.example.com/after',
+      method: 'PUT',
+      events: ['order.status'],
+      active: false,
+      retryPolicy: { preset: 'max-attempts', maxRetries: 3 },
+    });
     expect(changed.status).toBe(200);
-    expect(changed.body.data).toMatchObject({ name: 'After', url: 'https://hooks.example.com/after', method: 'PUT', events: ['order.status'], active: false, app: 'shop', hasSecret: true, auth: { username: 'u' }, retryPolicy: { preset: 'max-attempts', maxRetries: 3 }, timeoutMs: 2500 });
+    expect(changed.body.data).toMatchObject({
+      name: 'After',
+      url: 'https://hooks.example.com/after',
+      method: 'PUT',
+      events: ['order.status'],
+      active: false,
+      app: 'shop',
+      hasSecret: true,
+      auth: { username: 'u' },
+      retryPolicy: { preset: 'max-attempts', maxRetries: 3 },
+      timeoutMs: 2500,
+    });
     expect(changed.body.data.secret).toBeUndefined();
 
-    const cleared = await call('PATCH', `/webhooks/${id}`, { app: null, auth: null, headers: null, payloadTemplate: null, secret: null, timeoutMs: null, successCodes: null, deactivation: null });
+    const cleared = await call('PATCH', `/webhooks/${id}`, {
+      app: null,
+      auth: null,
+      headers: null,
+      payloadTemplate: null,
+      secret: null,
+      timeoutMs: null,
+      successCodes: null,
+      deactivation: null,
+    });
     expect(cleared.status).toBe(200);
     for (const field of ['app', 'auth', 'headers', 'payloadTemplate', 'deactivation', 'secret']) expect(cleared.body.data).not.toHaveProperty(field);
     expect(cleared.body.data).toMatchObject({ name: 'After', hasSecret: false });
@@ -197,7 +224,8 @@ describe('updating and deleting', () => {
     const fetched = await call('GET', `/webhooks/${id}`);
     expect(fetched.body.data).toEqual(cleared.body.data);
     const stored = await stack.store.webhooks.get(ws.id, id);
-    for (const field of ['app', 'auth', 'headers', 'payloadTemplate', 'secret', 'timeoutMs', 'successCodes', 'deactivation']) expect(stored).not.toHaveProperty(field);
+    for (const field of ['app', 'auth', 'headers', 'payloadTemplate', 'secret', 'timeoutMs', 'successCodes', 'deactivation'])
+      expect(stored).not.toHaveProperty(field);
     expect(Date.parse(fetched.body.data.updatedAt)).toBeGreaterThanOrEqual(Date.parse(fetched.body.data.createdAt));
   });
 
@@ -231,9 +259,15 @@ describe('event catalog', () => {
   it('derives family from the part before the first dot, unless given', async () => {
     const cases: Array<[Record<string, string>, { name: string; description: string; family: string }]> = [
       [{ name: 'ticket.updated' }, { name: 'ticket.updated', description: '', family: 'ticket' }],
-      [{ name: 'order.status.changed', description: 'Order moved' }, { name: 'order.status.changed', description: 'Order moved', family: 'order' }],
+      [
+        { name: 'order.status.changed', description: 'Order moved' },
+        { name: 'order.status.changed', description: 'Order moved', family: 'order' },
+      ],
       [{ name: 'optin_finalized' }, { name: 'optin_finalized', description: '', family: 'optin_finalized' }],
-      [{ name: 'profilemanager_finalized', family: 'newsletter' }, { name: 'profilemanager_finalized', description: '', family: 'newsletter' }],
+      [
+        { name: 'profilemanager_finalized', family: 'newsletter' },
+        { name: 'profilemanager_finalized', description: '', family: 'newsletter' },
+      ],
     ];
     const catalogWs = await createWorkspace(stack);
     for (const [body, entry] of cases) {
@@ -244,7 +278,9 @@ describe('event catalog', () => {
     const listed = await api(stack, 'GET', `/workspaces/${catalogWs.id}/webhook-events`, undefined, catalogWs.key);
     expect(listed.status).toBe(200);
     expect(listed.body.error).toBeNull();
-    expect([...listed.body.data].sort((a, b) => a.name.localeCompare(b.name))).toEqual(cases.map(([, entry]) => entry).sort((a, b) => a.name.localeCompare(b.name)));
+    expect([...listed.body.data].sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      cases.map(([, entry]) => entry).sort((a, b) => a.name.localeCompare(b.name)),
+    );
     // Another workspace's catalog is separate.
     expect((await call('GET', '/webhook-events')).body.data.map((entry: { name: string }) => entry.name).sort()).toEqual([...EVENT_TYPES].sort());
   });
@@ -252,9 +288,14 @@ describe('event catalog', () => {
   it('a webhook may subscribe only to catalogued event types (or "*")', async () => {
     const refused = await call('POST', '/webhooks', { name: 'X', url: 'https://hooks.example.com/x', events: ['ticket.updated', 'ticket.exploded'] });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ data: null, error: { code: 'invalid_request', message: expect.stringContaining('body.events'), details: { fields: ['body.events'] } } });
+    expect(refused.body).toEqual({
+      data: null,
+      error: { code: 'invalid_request', message: expect.stringContaining('body.events'), details: { fields: ['body.events'] } },
+    });
     expect(refused.body.error.message).toContain('ticket.exploded');
-    const patched = await call('PATCH', `/webhooks/${await createWebhook(stack, ws, { url: 'https://hooks.example.com/y', events: ['*'] })}`, { events: ['ticket.exploded'] });
+    const patched = await call('PATCH', `/webhooks/${await createWebhook(stack, ws, { url: 'https://hooks.example.com/y', events: ['*'] })}`, {
+      events: ['ticket.exploded'],
+    });
     expect(patched.status).toBe(400);
     expect(patched.body.error.message).toContain('body.events');
   });

@@ -31,7 +31,11 @@ describe('workspaces', () => {
       data: {
         id: expect.stringMatching(/^ws_[0-9a-z]+$/),
         name: 'Acme',
-        settings: { requireHttps: false, hasNotificationSecret: false, deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800, bufferSeconds: 432000 } },
+        settings: {
+          requireHttps: false,
+          hasNotificationSecret: false,
+          deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800, bufferSeconds: 432000 },
+        },
         createdAt: expect.any(String),
       },
       error: null,
@@ -40,7 +44,11 @@ describe('workspaces', () => {
   });
 
   it('creates a workspace with settings given up front', async () => {
-    const settings = { notificationUrl: 'https://ops.example.com/herald', requireHttps: true, deactivation: { consecutiveFailures: 4, minFailingSeconds: 120 } };
+    const settings = {
+      notificationUrl: 'https://ops.example.com/herald',
+      requireHttps: true,
+      deactivation: { consecutiveFailures: 4, minFailingSeconds: 120 },
+    };
     const created = await api(stack, 'POST', '/workspaces', { name: 'Strict', ...settings });
     expect(created.status).toBe(201);
     // The notification secret is generated with the URL and shown this once.
@@ -56,7 +64,11 @@ describe('workspaces', () => {
   });
 
   it('a given notification secret is kept and never shown; null removes it', async () => {
-    const created = await api(stack, 'POST', '/workspaces', { name: 'Own secret', notificationUrl: 'https://ops.example.com/h', notificationSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    const created = await api(stack, 'POST', '/workspaces', {
+      name: 'Own secret',
+      notificationUrl: 'https://ops.example.com/h',
+      notificationSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    });
     expect(created.status).toBe(201);
     expect(created.body.data.settings.hasNotificationSecret).toBe(true);
     expect(created.text).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
@@ -112,7 +124,13 @@ describe('API keys', () => {
 
   it('shows a new hk_ key once; the list shows neither keys nor hashes', async () => {
     const created = await createKey(ws.id, { name: 'ci', scopes: ['webhooks:read', 'events:write'] });
-    expect(created).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci', scopes: ['webhooks:read', 'events:write'], createdAt: expect.any(String), key: expect.stringMatching(/^hk_[A-Za-z0-9_-]{20,}$/) });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^key_/),
+      name: 'ci',
+      scopes: ['webhooks:read', 'events:write'],
+      createdAt: expect.any(String),
+      key: expect.stringMatching(/^hk_[A-Za-z0-9_-]{20,}$/),
+    });
     const stored = await stack.store.apiKeys.findActiveByKey(created.key);
     expect(stored).toMatchObject({ _id: created.id, hash: hashKey(created.key) });
 
@@ -162,7 +180,12 @@ describe('API keys', () => {
     ];
     for (const [method, path, body] of outOfScope) {
       const response = await api(stack, method, path, body, key);
-      expect({ method, path, status: response.status, body: response.body }).toEqual({ method, path, status: 403, body: { data: null, error: { code: 'forbidden', message: expect.any(String) } } });
+      expect({ method, path, status: response.status, body: response.body }).toEqual({
+        method,
+        path,
+        status: 403,
+        body: { data: null, error: { code: 'forbidden', message: expect.any(String) } },
+      });
     }
     expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).body.data).toEqual([]);
   });
@@ -184,7 +207,13 @@ describe('API keys', () => {
     for (const key of [ws.key, null, 'hk_not-a-key']) {
       for (const [method, path, body] of adminCalls) {
         const response = await api(stack, method, path, body, key);
-        expect({ method, path, key, status: response.status, code: response.body?.error?.code }).toEqual({ method, path, key, status: 401, code: 'unauthorized' });
+        expect({ method, path, key, status: response.status, code: response.body?.error?.code }).toEqual({
+          method,
+          path,
+          key,
+          status: 401,
+          code: 'unauthorized',
+        });
       }
     }
     // Nothing changed: the workspace still accepts plain-http targets.

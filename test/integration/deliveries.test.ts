@@ -41,7 +41,8 @@ async function deliveryCase(fields: Record<string, unknown>, replies: Reply[] = 
 }
 
 /** Calls one delivery's path (or its retry/cancel action) with the case's own key. */
-const call = (c: DeliveryCase, method: 'GET' | 'POST', action?: 'retry' | 'cancel') => api(stack, method, deliveryPath(c.ws.id, c.deliveryId, action), undefined, c.ws.key);
+const call = (c: DeliveryCase, method: 'GET' | 'POST', action?: 'retry' | 'cancel') =>
+  api(stack, method, deliveryPath(c.ws.id, c.deliveryId, action), undefined, c.ws.key);
 const settled = (c: DeliveryCase, status: string) => waitForDelivery(stack, c.ws.id, c.ws.key, c.deliveryId, [status]);
 /** The Temporal run has closed: nothing more will be attempted, so request counts are final. */
 const runFinished = (c: DeliveryCase) => stack.temporal.client.workflow.getHandle(c.deliveryId).result();
@@ -141,7 +142,14 @@ describe('one delivery: attempts, retry and cancel', () => {
 
     expect(pending).toMatchObject({ id: c.deliveryId, webhookId: c.webhookId, eventType: 'order.status', status: 'pending', lane: 'priority' });
     const [first] = pending.attempts;
-    expect(first).toEqual({ n: 1, at: expect.any(String), durationMs: expect.any(Number), statusCode: 500, error: { kind: 'status', message: expect.any(String) }, responseSnippet: longBody.slice(0, 1024) });
+    expect(first).toEqual({
+      n: 1,
+      at: expect.any(String),
+      durationMs: expect.any(Number),
+      statusCode: 500,
+      error: { kind: 'status', message: expect.any(String) },
+      responseSnippet: longBody.slice(0, 1024),
+    });
     expect(Buffer.byteLength(first.responseSnippet)).toBeLessThanOrEqual(1024);
     // The next attempt is the fixed interval (an hour) after the first.
     expect(Date.parse(pending.nextAttemptAt) - Date.parse(first.at)).toBeGreaterThan(3500_000);
@@ -203,7 +211,12 @@ describe('one delivery: attempts, retry and cancel', () => {
     expect(waiting.receiver.requests).toHaveLength(1);
 
     await settled(delivered, 'succeeded');
-    for (const [c, action] of [[waiting, 'cancel'], [waiting, 'retry'], [delivered, 'cancel'], [delivered, 'retry']] as const) {
+    for (const [c, action] of [
+      [waiting, 'cancel'],
+      [waiting, 'retry'],
+      [delivered, 'cancel'],
+      [delivered, 'retry'],
+    ] as const) {
       const response = await call(c, 'POST', action);
       expect({ action, status: response.status, body: response.body }).toEqual({ action, status: 409, body: conflict });
     }

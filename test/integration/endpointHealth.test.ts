@@ -18,10 +18,13 @@ const WAIT = { timeoutMs: 30_000, intervalMs: 150 };
 
 /** The REST helpers of test/support/stack.ts read only the stack's baseUrl, which both stacks have. */
 const restOf = (stack: ProcessWorkerStack): HeraldStack => stack as unknown as HeraldStack;
-const getWebhook = async (stack: HeraldStack, ws: TestWorkspace, id: string) => (await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).body.data;
-const getDelivery = async (stack: HeraldStack, ws: TestWorkspace, id: string) => (await api(stack, 'GET', deliveryPath(ws.id, id), undefined, ws.key)).body.data;
+const getWebhook = async (stack: HeraldStack, ws: TestWorkspace, id: string) =>
+  (await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).body.data;
+const getDelivery = async (stack: HeraldStack, ws: TestWorkspace, id: string) =>
+  (await api(stack, 'GET', deliveryPath(ws.id, id), undefined, ws.key)).body.data;
 const listDeliveries = async (stack: HeraldStack, ws: TestWorkspace, query: Record<string, string>) =>
-  (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${new URLSearchParams({ limit: '200', ...query }).toString()}`, undefined, ws.key)).body.data as Array<{
+  (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${new URLSearchParams({ limit: '200', ...query }).toString()}`, undefined, ws.key)).body
+    .data as Array<{
     id: string;
     eventId: string;
     status: string;
@@ -103,11 +106,14 @@ describe('endpoint health through the REST API', () => {
       });
       posted.push(...(await postInOrder(stack, ws, 'evt-down', 2, 'pending')));
 
-      const off = await eventually(async () => {
-        const webhook = await getWebhook(stack, ws, webhookId);
-        expect(webhook.active).toBe(false);
-        return webhook;
-      }, { ...WAIT, what: 'the webhook to be switched off' });
+      const off = await eventually(
+        async () => {
+          const webhook = await getWebhook(stack, ws, webhookId);
+          expect(webhook.active).toBe(false);
+          return webhook;
+        },
+        { ...WAIT, what: 'the webhook to be switched off' },
+      );
       // The streak that crossed the threshold: 3, or one more if the other delivery's retry failed alongside.
       expect(off.deactivationReason).toMatch(/^\d+ consecutive failed attempts/);
       expect(Number(/^(\d+)/.exec(off.deactivationReason)![1])).toBeGreaterThanOrEqual(3);
@@ -116,21 +122,27 @@ describe('endpoint health through the REST API', () => {
 
       // One notification, naming the call that switches the webhook back on.
       const activationPath = `/v1/workspaces/${ws.id}/webhooks/${webhookId}/activate`;
-      const [notification, ...more] = await eventually(async () => {
-        const listed = await notificationsOf(stack, ws, webhookId);
-        expect(listed.length).toBeGreaterThanOrEqual(1);
-        return listed;
-      }, { ...WAIT, what: 'the deactivation notification' });
+      const [notification, ...more] = await eventually(
+        async () => {
+          const listed = await notificationsOf(stack, ws, webhookId);
+          expect(listed.length).toBeGreaterThanOrEqual(1);
+          return listed;
+        },
+        { ...WAIT, what: 'the deactivation notification' },
+      );
       expect(more).toEqual([]);
       expect(notification).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
       expect(notification.deliveryId).toEqual(expect.any(String));
 
       // Delivered to the workspace's notification URL, signed with the secret shown once.
-      const sent = await eventually(async () => {
-        const found = notifications.requests.find((request) => JSON.parse(request.body).data?.webhookId === webhookId);
-        expect(found).toBeDefined();
-        return found!;
-      }, { ...WAIT, what: 'the notification to reach the notification URL' });
+      const sent = await eventually(
+        async () => {
+          const found = notifications.requests.find((request) => JSON.parse(request.body).data?.webhookId === webhookId);
+          expect(found).toBeDefined();
+          return found!;
+        },
+        { ...WAIT, what: 'the notification to reach the notification URL' },
+      );
       const headers = {
         'webhook-id': String(sent.headers['webhook-id']),
         'webhook-timestamp': String(sent.headers['webhook-timestamp']),
@@ -144,11 +156,14 @@ describe('endpoint health through the REST API', () => {
       expect(headers['webhook-id']).toBe(notification.deliveryId);
 
       // Both deliveries had a retry waiting; it found the webhook off and joined the buffer.
-      const buffered = await eventually(async () => {
-        const listed = await listDeliveries(stack, ws, { webhookId, status: 'buffered' });
-        expect(listed.map((delivery) => delivery.eventId)).toEqual(posted);
-        return listed;
-      }, { ...WAIT, what: 'both deliveries to be buffered' });
+      const buffered = await eventually(
+        async () => {
+          const listed = await listDeliveries(stack, ws, { webhookId, status: 'buffered' });
+          expect(listed.map((delivery) => delivery.eventId)).toEqual(posted);
+          return listed;
+        },
+        { ...WAIT, what: 'both deliveries to be buffered' },
+      );
       for (const delivery of buffered) {
         expect(delivery.attempts.length).toBeGreaterThanOrEqual(1);
         expect(delivery.attempts.every((attempt) => attempt.statusCode === 503)).toBe(true);
@@ -158,11 +173,14 @@ describe('endpoint health through the REST API', () => {
     it('the notification is a Herald delivery of its own, inspectable through GET /deliveries/{id}', async () => {
       const [notification] = await notificationsOf(stack, ws, webhookId);
       const endpointId = notificationEndpointId(ws.id);
-      await eventually(async () => {
-        const listed = await listDeliveries(stack, ws, { webhookId: endpointId, status: 'succeeded' });
-        expect(listed.map((delivery) => delivery.id)).toContain(notification.deliveryId);
-        return true;
-      }, { ...WAIT, what: 'the notification delivery to succeed' });
+      await eventually(
+        async () => {
+          const listed = await listDeliveries(stack, ws, { webhookId: endpointId, status: 'succeeded' });
+          expect(listed.map((delivery) => delivery.id)).toContain(notification.deliveryId);
+          return true;
+        },
+        { ...WAIT, what: 'the notification delivery to succeed' },
+      );
       const one = await api(stack, 'GET', deliveryPath(ws.id, notification.deliveryId), undefined, ws.key);
       expect([one.status, one.status === 200 ? '' : one.text]).toEqual([200, '']);
       expect(one.body.data).toMatchObject({ id: notification.deliveryId, webhookId: endpointId, eventType: 'webhook.deactivated', status: 'succeeded' });
@@ -191,22 +209,28 @@ describe('endpoint health through the REST API', () => {
       expect(progress).toMatchObject({ done: expect.any(Number), startedAt: expect.any(String) });
       expect(progress.total).toBeGreaterThanOrEqual(posted.length);
 
-      const done = await eventually(async () => {
-        const webhook = await getWebhook(stack, ws, webhookId);
-        expect(webhook.replay).toBeUndefined();
-        return webhook;
-      }, { ...WAIT, what: 'the replay to end' });
+      const done = await eventually(
+        async () => {
+          const webhook = await getWebhook(stack, ws, webhookId);
+          expect(webhook.replay).toBeUndefined();
+          return webhook;
+        },
+        { ...WAIT, what: 'the replay to end' },
+      );
       expect(done).toMatchObject({ active: true, bufferedDeliveries: 0 });
       expect(done.bufferUntil).toBeUndefined();
       // After the replay, events go straight to the endpoint.
       const after = await postInOrder(stack, ws, 'evt-after', 1, 'pending');
 
       const expected = [...posted, ...during, ...after];
-      await eventually(async () => {
-        const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
-        expect(succeeded).toHaveLength(expected.length);
-        return true;
-      }, { ...WAIT, what: 'every delivery to succeed' });
+      await eventually(
+        async () => {
+          const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
+          expect(succeeded).toHaveLength(expected.length);
+          return true;
+        },
+        { ...WAIT, what: 'every delivery to succeed' },
+      );
       const received = down.requests.slice(from);
       expect(received.map(eventOf)).toEqual(expected);
       expect([...countByWebhookId(received).values()].every((count) => count === 1)).toBe(true);
@@ -214,10 +238,15 @@ describe('endpoint health through the REST API', () => {
       const reactivated = (await notificationsOf(stack, ws, webhookId)).filter((n) => n.type === 'webhook.reactivated');
       expect(reactivated).toHaveLength(1);
       expect(reactivated[0].message).toContain('reactivated with replay');
-      await eventually(() => {
-        expect(notifications.requests.map((request) => JSON.parse(request.body).data)).toContainEqual(expect.objectContaining({ type: 'webhook.reactivated', webhookId }));
-        return true;
-      }, { ...WAIT, what: 'the reactivation notification to reach the notification URL' });
+      await eventually(
+        () => {
+          expect(notifications.requests.map((request) => JSON.parse(request.body).data)).toContainEqual(
+            expect.objectContaining({ type: 'webhook.reactivated', webhookId }),
+          );
+          return true;
+        },
+        { ...WAIT, what: 'the reactivation notification to reach the notification URL' },
+      );
     });
   });
 
@@ -228,18 +257,24 @@ describe('endpoint health through the REST API', () => {
     const webhookId = await createWebhook(stack, ws, { url: gone.url, events: [EVENT], retryPolicy: FAST_RETRIES });
     const [deliveryId] = (await postEvent(stack, ws, { type: EVENT })).deliveries.map((delivery) => delivery.id);
 
-    const off = await eventually(async () => {
-      const webhook = await getWebhook(stack, ws, webhookId);
-      expect(webhook.active).toBe(false);
-      return webhook;
-    }, { ...WAIT, what: 'the webhook to be switched off' });
+    const off = await eventually(
+      async () => {
+        const webhook = await getWebhook(stack, ws, webhookId);
+        expect(webhook.active).toBe(false);
+        return webhook;
+      },
+      { ...WAIT, what: 'the webhook to be switched off' },
+    );
     expect(off.deactivationReason).toBe('the endpoint answered 410 Gone');
     // Its retry, due a second later, found the webhook off: one attempt in all.
-    const delivery = await eventually(async () => {
-      const found = await getDelivery(stack, ws, deliveryId);
-      expect(found.status).toBe('buffered');
-      return found;
-    }, { ...WAIT, what: 'the delivery to be buffered' });
+    const delivery = await eventually(
+      async () => {
+        const found = await getDelivery(stack, ws, deliveryId);
+        expect(found.status).toBe('buffered');
+        return found;
+      },
+      { ...WAIT, what: 'the delivery to be buffered' },
+    );
     expect(delivery.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([410]);
     expect(gone.requests).toHaveLength(1);
     expect(await notificationsOf(stack, ws, webhookId)).toEqual([expect.objectContaining({ type: 'webhook.deactivated' })]);
@@ -269,10 +304,13 @@ describe('endpoint health through the REST API', () => {
     const healthy = await receiver();
     const webhookId = await createWebhook(stack, ws, { url: healthy.url, events: [EVENT], deactivation: { consecutiveFailures: 1, minFailingSeconds: 0 } });
     await postInOrder(stack, ws, 'evt-ok', 30, 'pending');
-    await eventually(async () => {
-      expect(await listDeliveries(stack, ws, { webhookId, status: 'succeeded' })).toHaveLength(30);
-      return true;
-    }, { ...WAIT, what: 'all 30 deliveries to succeed' });
+    await eventually(
+      async () => {
+        expect(await listDeliveries(stack, ws, { webhookId, status: 'succeeded' })).toHaveLength(30);
+        return true;
+      },
+      { ...WAIT, what: 'all 30 deliveries to succeed' },
+    );
 
     const history = await stack.temporal.client.workflow.getHandle(healthWorkflowId(ws.id, webhookId)).fetchHistory();
     const events = history.events ?? [];
@@ -323,16 +361,22 @@ describe('a replay whose worker is SIGKILLed mid-way', () => {
     await processes.startWorker();
 
     const expected = [...buffered, ...during];
-    await eventually(async () => {
-      const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
-      expect(succeeded).toHaveLength(expected.length);
-      return true;
-    }, { ...WAIT, timeoutMs: 60_000, what: 'every delivery to succeed' });
-    const done = await eventually(async () => {
-      const webhook = await getWebhook(stack, ws, webhookId);
-      expect(webhook.replay).toBeUndefined();
-      return webhook;
-    }, { ...WAIT, what: 'the replay to end' });
+    await eventually(
+      async () => {
+        const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
+        expect(succeeded).toHaveLength(expected.length);
+        return true;
+      },
+      { ...WAIT, timeoutMs: 60_000, what: 'every delivery to succeed' },
+    );
+    const done = await eventually(
+      async () => {
+        const webhook = await getWebhook(stack, ws, webhookId);
+        expect(webhook.replay).toBeUndefined();
+        return webhook;
+      },
+      { ...WAIT, what: 'the replay to end' },
+    );
     expect(done.bufferedDeliveries).toBe(0);
 
     const received = receiver.requests.map(eventOf);

@@ -27,7 +27,13 @@ describe('happy path through the public API', () => {
 
   beforeAll(async () => {
     ws = await createWorkspace(stack, ['order.status']);
-    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Orders', url: receiver.url, events: ['order.status'], secret: true }, ws.key);
+    const created = await api(
+      stack,
+      'POST',
+      `/workspaces/${ws.id}/webhooks`,
+      { name: 'Orders', url: receiver.url, events: ['order.status'], secret: true },
+      ws.key,
+    );
     expect(created.status).toBe(201);
     webhook = { id: created.body.data.id, secret: created.body.data.secret };
   });

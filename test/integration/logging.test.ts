@@ -27,7 +27,13 @@ it('logs each request as JSON with its request id, and no secret, password or AP
     ws.key,
   );
   expect(created.status).toBe(201);
-  const bad = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'x', url: 'ftp://nope', events: ['order.status'], secret, auth: { username: 'u', password } }, ws.key);
+  const bad = await api(
+    stack,
+    'POST',
+    `/workspaces/${ws.id}/webhooks`,
+    { name: 'x', url: 'ftp://nope', events: ['order.status'], secret, auth: { username: 'u', password } },
+    ws.key,
+  );
   expect(bad.status).toBe(400);
   const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: { n: 1 } }, ws.key);
   await waitForDelivery(stack, ws.id, ws.key, ingest.body.data.deliveries[0].id, ['succeeded']);

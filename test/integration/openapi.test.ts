@@ -82,14 +82,22 @@ describe('GET /openapi.json', () => {
     const documented = documentedRoutes();
     for (const route of HIDDEN_ROUTES) {
       const [method, url] = route.split(' ') as [string, string];
-      expect({ route, served: stack.app.hasRoute({ method: method, url }), documented: documented.includes(route) }).toEqual({ route, served: true, documented: false });
+      expect({ route, served: stack.app.hasRoute({ method: method, url }), documented: documented.includes(route) }).toEqual({
+        route,
+        served: true,
+        documented: false,
+      });
     }
   });
 
   it('gives every route its success and error responses', () => {
     for (const route of EXPECTED_ROUTES) {
       const responses = Object.keys(operation(route).responses ?? {});
-      expect({ route, success: responses.some((code) => /^2\d\d$/.test(code)), errors: responses.includes('401') }).toEqual({ route, success: true, errors: true });
+      expect({ route, success: responses.some((code) => /^2\d\d$/.test(code)), errors: responses.includes('401') }).toEqual({
+        route,
+        success: true,
+        errors: true,
+      });
     }
   });
 

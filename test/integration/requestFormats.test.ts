@@ -37,7 +37,13 @@ interface Delivered {
 async function deliver(fields: Record<string, unknown>, rawData = RAW_DATA): Promise<Delivered> {
   const ws = await createWorkspace(stack, [EVENT_TYPE]);
   const path = `/hooks/${ws.id}`;
-  const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Formats', url: `${receiver.url}/${ws.id}`, events: [EVENT_TYPE], ...fields }, ws.key);
+  const created = await api(
+    stack,
+    'POST',
+    `/workspaces/${ws.id}/webhooks`,
+    { name: 'Formats', url: `${receiver.url}/${ws.id}`, events: [EVENT_TYPE], ...fields },
+    ws.key,
+  );
   expect(created.status).toBe(201);
   const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, `{"type":"${EVENT_TYPE}","data":${rawData}}`, ws.key);
   expect(ingested.status).toBe(202);
@@ -69,7 +75,10 @@ describe('request bodies', () => {
   });
 
   it('form: the envelope flattened to bracketed keys', async () => {
-    const { request, eventId, receivedAt } = await deliver({ contentType: 'form' }, '{"ticket_ref": "T-1", "model": "X \\"quoted\\" & co", "tags": ["a", "b"], "owner": {"id": 7, "vip": true, "note": null}}');
+    const { request, eventId, receivedAt } = await deliver(
+      { contentType: 'form' },
+      '{"ticket_ref": "T-1", "model": "X \\"quoted\\" & co", "tags": ["a", "b"], "owner": {"id": 7, "vip": true, "note": null}}',
+    );
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request.body).toBe(
       [
@@ -90,7 +99,10 @@ describe('request bodies', () => {
   });
 
   it('XML: <notification> holding one element per key, text escaped', async () => {
-    const { request, eventId, receivedAt } = await deliver({ contentType: 'xml' }, '{"ticket_ref": "T-1", "model": "X \\"quoted\\" <b> & co", "tags": ["a", "b"], "note": null}');
+    const { request, eventId, receivedAt } = await deliver(
+      { contentType: 'xml' },
+      '{"ticket_ref": "T-1", "model": "X \\"quoted\\" <b> & co", "tags": ["a", "b"], "note": null}',
+    );
     expect(request.headers['content-type']).toBe('application/xml');
     expect(request.body).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><notification>' +
@@ -115,7 +127,7 @@ describe('request bodies', () => {
 });
 
 describe('request method and headers', () => {
-  it('PUT, Basic auth and custom headers next to Herald\'s own', async () => {
+  it("PUT, Basic auth and custom headers next to Herald's own", async () => {
     const { request, eventId } = await deliver({
       method: 'PUT',
       auth: { username: 'shop-user', password: 'p@ss:word' },
@@ -137,7 +149,13 @@ describe('request method and headers', () => {
 
   it.each(['User-Agent', 'content-type', 'Webhook-Id', 'Authorization'])('refuses a custom %s header at create time, naming it', async (name) => {
     const ws = await createWorkspace(stack, [EVENT_TYPE]);
-    const refused = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'X', url: receiver.url, events: [EVENT_TYPE], headers: { [name]: 'mine' } }, ws.key);
+    const refused = await api(
+      stack,
+      'POST',
+      `/workspaces/${ws.id}/webhooks`,
+      { name: 'X', url: receiver.url, events: [EVENT_TYPE], headers: { [name]: 'mine' } },
+      ws.key,
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain(`body.headers.${name}`);
     expect(refused.body.error.details).toEqual({ fields: [`body.headers.${name}`] });

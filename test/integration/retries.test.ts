@@ -112,10 +112,7 @@ describe('retry presets through the REST API and a real receiver', () => {
       deliveryCase({ retryPolicy: retryOnce, timeoutMs: 500 }, [{ status: 200, body: 'late', delayMs: 2000 }]),
       closedUrl().then((url) => deliveryCase({ retryPolicy: retryOnce, url }, [])),
     ]);
-    const [slowDone, downDone] = await Promise.all([
-      settled(slow, 'succeeded'),
-      settled(down, 'failed'),
-    ]);
+    const [slowDone, downDone] = await Promise.all([settled(slow, 'succeeded'), settled(down, 'failed')]);
 
     // The timed-out attempt reached the receiver but got no status; the retry answered in time.
     expect(outcomes(slowDone)).toEqual([

@@ -147,7 +147,7 @@ describe('switching and removing endpoints through the resource itself', () => {
     expect(on.body.data.deactivationReason).toBeUndefined();
   });
 
-  it('DELETE cancels the webhook\'s pending deliveries', async () => {
+  it("DELETE cancels the webhook's pending deliveries", async () => {
     receiver.script([], { status: 500 });
     const id = await createWebhook({ events: ['order.created'], retryPolicy: { preset: 'fixed', intervalSeconds: 3600 } });
     const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.created', data: {} }, ws.key);

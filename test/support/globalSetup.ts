@@ -14,13 +14,12 @@ export interface HeraldTestServices {
 
 declare global {
   // Read by globalTeardown.ts, which runs in the same process.
-   
+
   var __heraldTestServices: HeraldTestServices | undefined;
 }
 
 // HERALD_TEST_LOGS=1 streams the servers' output, for debugging a failing run.
-const log = (name: string) =>
-  process.env.HERALD_TEST_LOGS === '1' ? (line: string) => process.stderr.write(`[${name}] ${line}\n`) : undefined;
+const log = (name: string) => (process.env.HERALD_TEST_LOGS === '1' ? (line: string) => process.stderr.write(`[${name}] ${line}\n`) : undefined);
 
 export default async function globalSetup(): Promise<void> {
   try {

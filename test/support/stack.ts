@@ -57,10 +57,12 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
   const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config);
   const running = worker.run();
-  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db,
-    logger: options.logLines
-      ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } }
-      : false,
+  const app = await buildApp({
+    config,
+    store: createStore(mongo.db),
+    temporal,
+    db: mongo.db,
+    logger: options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
@@ -73,7 +75,7 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
     workerMetrics,
     async stop() {
       await app.close();
-      (worker).shutdown();
+      worker.shutdown();
       await running;
       await closeWorker();
       await temporal.close();
@@ -93,7 +95,7 @@ export async function api(stack: HeraldStack, method: string, path: string, body
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text)) : undefined, text };
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
 }
 
 /** A workspace with a full-scope key and the given event types in its catalog. */
@@ -166,7 +168,12 @@ export interface DeliveryCase {
  * events reach nothing else; its own receiver, scripted with `replies` then `fallback`; one event
  * sent to it. The caller closes `receiver`.
  */
-export async function startDeliveryCase(stack: HeraldStack, fields: Record<string, unknown>, replies: Reply[] = [], fallback: Reply = { status: 200, body: 'ok' }): Promise<DeliveryCase> {
+export async function startDeliveryCase(
+  stack: HeraldStack,
+  fields: Record<string, unknown>,
+  replies: Reply[] = [],
+  fallback: Reply = { status: 200, body: 'ok' },
+): Promise<DeliveryCase> {
   const eventType = 'order.status';
   const [ws, receiver] = await Promise.all([createWorkspace(stack, [eventType]), startReceiver()]);
   receiver.script(replies, fallback);

@@ -7,9 +7,7 @@ import { HERALD_SEARCH_ATTRIBUTES } from '../../src/temporal/searchAttributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
-export async function createTimeSkippingEnv(
-  options: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {},
-): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(options: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {}): Promise<TestWorkflowEnvironment> {
   assertToolsInstalled(['temporalTestServer']);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     ...options,
@@ -20,9 +18,7 @@ export async function createTimeSkippingEnv(
   try {
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        HERALD_SEARCH_ATTRIBUTES.map((key) => [key.name, IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
-      ),
+      searchAttributes: Object.fromEntries(HERALD_SEARCH_ATTRIBUTES.map((key) => [key.name, IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
     });
   } catch (error) {
     await env.teardown();

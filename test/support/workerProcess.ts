@@ -68,9 +68,14 @@ export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerSta
         },
       });
       workers.push(worker);
-      await waitUntilReady(worker, 'polling', async () => {
-        if (!polling) throw new Error('no "polling task queue" line yet');
-      }, WORKER_READY_TIMEOUT_MS);
+      await waitUntilReady(
+        worker,
+        'polling',
+        async () => {
+          if (!polling) throw new Error('no "polling task queue" line yet');
+        },
+        WORKER_READY_TIMEOUT_MS,
+      );
       return worker;
     },
     async stop() {

@@ -69,9 +69,7 @@ describe('encodeBody xml', () => {
   it('replaces characters XML cannot carry and nests arrays of arrays as items', () => {
     const body = encodeBody('xml', { ctl: 'a\u0000b\u001fc\ud800', m: [[1, 2], [3]], ok: 'é 😀' }).body;
     expect(body).toBe(
-      DECL +
-        '<notification><ctl>a\uFFFDb\uFFFDc\uFFFD</ctl><m><item>1</item><item>2</item></m><m><item>3</item></m>' +
-        '<ok>é 😀</ok></notification>',
+      DECL + '<notification><ctl>a\uFFFDb\uFFFDc\uFFFD</ctl><m><item>1</item><item>2</item></m><m><item>3</item></m>' + '<ok>é 😀</ok></notification>',
     );
     expect(XMLValidator.validate(body)).toBe(true);
   });

@@ -11,9 +11,7 @@ describe('buildRequest', () => {
   it('sends the envelope with the raw data for JSON webhooks', () => {
     const req = buildRequest(target, event, deliveryId, new Date());
     expect(req).toMatchObject({ method: 'PUT', url: 'https://example.com/hook' });
-    expect(req.body).toBe(
-      '{"id":"evt_1","family":"ticket","action":"ticket.updated","timestamp":"2024-05-01T12:00:00.000Z","data":' + rawData + '}',
-    );
+    expect(req.body).toBe('{"id":"evt_1","family":"ticket","action":"ticket.updated","timestamp":"2024-05-01T12:00:00.000Z","data":' + rawData + '}');
     expect(req.headers).toMatchObject({ 'Content-Type': 'application/json', 'webhook-id': deliveryId, 'webhook-event-type': 'ticket.updated' });
     expect(req.headers['webhook-signature']).toBeUndefined();
   });

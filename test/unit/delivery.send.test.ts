@@ -65,7 +65,12 @@ describe('sendRequest', () => {
     expect(Buffer.byteLength(result.responseSnippet ?? '')).toBe(1024);
     expect(result.durationMs).toBeGreaterThanOrEqual(answerDelayMs - 5);
     expect(receiver.hits).toEqual([
-      expect.objectContaining({ method: 'PUT', path: '/hook', body: '{"hello":"world"}', headers: expect.objectContaining({ 'webhook-id': 'delivery/ws/evt/wh' }) }),
+      expect.objectContaining({
+        method: 'PUT',
+        path: '/hook',
+        body: '{"hello":"world"}',
+        headers: expect.objectContaining({ 'webhook-id': 'delivery/ws/evt/wh' }),
+      }),
     ]);
   });
 

@@ -55,7 +55,9 @@ describe('renderTemplate', () => {
 
   it('inserts numbers, booleans, objects and arrays as text', () => {
     const rendered = renderTemplate('{"n": "{count}", "b": "{paid}", "o": "{customer}", "items": "{items}"}', event);
-    expect(rendered.json).toBe('{"n": "3", "b": "false", "o": "{\\"name\\":\\"Ann\\",\\"tags\\":[\\"vip\\"]}", "items": "[{\\"sku\\":\\"A\\"},{\\"sku\\":\\"B\\"}]"}');
+    expect(rendered.json).toBe(
+      '{"n": "3", "b": "false", "o": "{\\"name\\":\\"Ann\\",\\"tags\\":[\\"vip\\"]}", "items": "[{\\"sku\\":\\"A\\"},{\\"sku\\":\\"B\\"}]"}',
+    );
     expect(JSON.parse(rendered.value.o as string)).toEqual({ name: 'Ann', tags: ['vip'] });
   });
 
@@ -72,14 +74,12 @@ describe('renderTemplate', () => {
 });
 
 describe('validateTemplate', () => {
-  it.each([
-    '{"ticket_ref": "{ticket_ref}", "model": "{data.model}"}',
-    '{}',
-    '{"{ticket_ref}": "key from a tag"}',
-    ' {"a": ["{x}", "{y}"]} ',
-  ])('accepts %s', (template) => {
-    expect(() => validateTemplate(template)).not.toThrow();
-  });
+  it.each(['{"ticket_ref": "{ticket_ref}", "model": "{data.model}"}', '{}', '{"{ticket_ref}": "key from a tag"}', ' {"a": ["{x}", "{y}"]} '])(
+    'accepts %s',
+    (template) => {
+      expect(() => validateTemplate(template)).not.toThrow();
+    },
+  );
 
   it.each([
     ['{"count": {count}}', 'not valid JSON'],

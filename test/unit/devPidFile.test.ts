@@ -15,7 +15,8 @@ function startSleeper(seconds: string): ChildProcess {
   return child;
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('the dev runner pid file', () => {
   const file = () => new PidFile(path.join(mkdtempSync(path.join(tmpdir(), 'herald-pids-')), 'dev-processes.json'));
@@ -36,10 +37,13 @@ describe('the dev runner pid file', () => {
   it('leaves alone a pid that now runs another program, and the runner itself', () => {
     const pids = file();
     const other = startSleeper('62');
-    writeFileSync(pids.path, JSON.stringify([
-      { name: 'ferretdb', pid: other.pid, commandLine: '/opt/ferretdb --listen-addr=127.0.0.1:27017' },
-      { name: 'dev', pid: process.pid, commandLine: commandLineOf(process.pid) },
-    ]));
+    writeFileSync(
+      pids.path,
+      JSON.stringify([
+        { name: 'ferretdb', pid: other.pid, commandLine: '/opt/ferretdb --listen-addr=127.0.0.1:27017' },
+        { name: 'dev', pid: process.pid, commandLine: commandLineOf(process.pid) },
+      ]),
+    );
     expect(pids.leftovers()).toEqual({ ours: [], unsure: [] });
   });
 

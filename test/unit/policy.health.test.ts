@@ -1,12 +1,5 @@
 // The endpoint-health rule and the buffer window, with the numbers written out.
-import {
-  DEFAULT_BUFFER_SECONDS,
-  DEFAULT_DEACTIVATION,
-  effectiveBufferSeconds,
-  effectiveRule,
-  heldStatus,
-  streakCrossesThreshold,
-} from '../../src/policy';
+import { DEFAULT_BUFFER_SECONDS, DEFAULT_DEACTIVATION, effectiveBufferSeconds, effectiveRule, heldStatus, streakCrossesThreshold } from '../../src/policy';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,7 +32,10 @@ describe('the deactivation rule', () => {
   it('takes each field from the webhook, else the workspace, else the default', () => {
     expect(effectiveRule(undefined, undefined)).toEqual(DEFAULT_DEACTIVATION);
     expect(effectiveRule(undefined, { consecutiveFailures: 4 })).toEqual({ consecutiveFailures: 4, minFailingSeconds: 1800 });
-    expect(effectiveRule({ minFailingSeconds: 0 }, { consecutiveFailures: 4, minFailingSeconds: 60 })).toEqual({ consecutiveFailures: 4, minFailingSeconds: 0 });
+    expect(effectiveRule({ minFailingSeconds: 0 }, { consecutiveFailures: 4, minFailingSeconds: 60 })).toEqual({
+      consecutiveFailures: 4,
+      minFailingSeconds: 0,
+    });
     expect(effectiveBufferSeconds(undefined, undefined)).toBe(432_000);
     expect(effectiveBufferSeconds(undefined, { bufferSeconds: 3600 })).toBe(3600);
     expect(effectiveBufferSeconds({ bufferSeconds: 60 }, { bufferSeconds: 3600 })).toBe(60);

@@ -83,9 +83,7 @@ describe('resolvePolicy', () => {
 
   it('exposes the per-preset defaults for the webhook-level settings', () => {
     expect(defaultSuccessCodes('fixed')).toEqual(range(200, 299));
-    expect([defaultTimeoutMs('fixed'), defaultTimeoutMs('progressive'), defaultTimeoutMs('max-attempts')]).toEqual([
-      5000, 15000, 15000,
-    ]);
+    expect([defaultTimeoutMs('fixed'), defaultTimeoutMs('progressive'), defaultTimeoutMs('max-attempts')]).toEqual([5000, 15000, 15000]);
   });
 });
 

@@ -2,15 +2,7 @@
 // cross-field rules of validatePolicy, with the exact messages a client sees in a 400.
 
 import { Value } from '@sinclair/typebox/value';
-import {
-  PRESET_FIELDS,
-  PRESET_NAMES,
-  RetryPolicySchema,
-  SuccessCodesSchema,
-  TimeoutMsSchema,
-  resolvePolicy,
-  validatePolicy,
-} from '../../src/policy';
+import { PRESET_FIELDS, PRESET_NAMES, RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema, resolvePolicy, validatePolicy } from '../../src/policy';
 
 const errorPaths = (value: unknown): string[] => [...Value.Errors(RetryPolicySchema, value)].map((e) => e.path);
 
@@ -103,15 +95,7 @@ describe('SuccessCodesSchema', () => {
 
 describe('TimeoutMsSchema', () => {
   it('accepts 100 to 60000 ms, whole numbers only', () => {
-    expect([99, 100, 5000, 60000, 60001, 1.5, '5000'].map((v) => Value.Check(TimeoutMsSchema, v))).toEqual([
-      false,
-      true,
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
+    expect([99, 100, 5000, 60000, 60001, 1.5, '5000'].map((v) => Value.Check(TimeoutMsSchema, v))).toEqual([false, true, true, true, false, false, false]);
   });
 });
 
@@ -133,26 +117,14 @@ describe('validatePolicy', () => {
     [{}, 'retryPolicy.preset', 'retryPolicy.preset is required'],
     ['fixed', 'retryPolicy', 'retryPolicy must be an object'],
     [{ preset: 'fixed', maxRetries: '5' }, 'retryPolicy.maxRetries', 'retryPolicy.maxRetries must be an integer from 0 to 1000'],
-    [
-      { preset: 'fixed', maxAgeSeconds: 10 },
-      'retryPolicy.maxAgeSeconds',
-      'retryPolicy.maxAgeSeconds must be an integer from 60 to 31536000, or null',
-    ],
+    [{ preset: 'fixed', maxAgeSeconds: 10 }, 'retryPolicy.maxAgeSeconds', 'retryPolicy.maxAgeSeconds must be an integer from 60 to 31536000, or null'],
     [
       { preset: 'max-attempts', initialIntervalSeconds: 0 },
       'retryPolicy.initialIntervalSeconds',
       'retryPolicy.initialIntervalSeconds must be an integer from 1 to 2592000',
     ],
-    [
-      { preset: 'progressive', intervalSeconds: 60 },
-      'retryPolicy.intervalSeconds',
-      'retryPolicy.intervalSeconds is only valid for the fixed preset',
-    ],
-    [
-      { preset: 'max-attempts', intervalSeconds: 60 },
-      'retryPolicy.intervalSeconds',
-      'retryPolicy.intervalSeconds is only valid for the fixed preset',
-    ],
+    [{ preset: 'progressive', intervalSeconds: 60 }, 'retryPolicy.intervalSeconds', 'retryPolicy.intervalSeconds is only valid for the fixed preset'],
+    [{ preset: 'max-attempts', intervalSeconds: 60 }, 'retryPolicy.intervalSeconds', 'retryPolicy.intervalSeconds is only valid for the fixed preset'],
     [
       { preset: 'max-attempts', slowLaneMinSeconds: 3600 },
       'retryPolicy.slowLaneMinSeconds',

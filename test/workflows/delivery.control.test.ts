@@ -2,15 +2,7 @@
 // status query, a manual retry's single attempt, a receiver that vanished, an activity that broke,
 // and the cost of the common case in history events.
 import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/delivery';
-import {
-  DeliveryHarness,
-  intervalsSeconds,
-  offsetsSeconds,
-  replies,
-  searchStatus,
-  SECOND,
-  type Delivery,
-} from './deliveryHarness';
+import { DeliveryHarness, intervalsSeconds, offsetsSeconds, replies, searchStatus, SECOND, type Delivery } from './deliveryHarness';
 
 let harness: DeliveryHarness;
 beforeAll(async () => {

@@ -1,16 +1,7 @@
 // Every preset's schedule as the delivery workflow runs it, in simulated time: each interval
 // between attempts (on the server's clock), the lane switch, and every end condition. Expected
 // values are written out by hand, so a changed interval, count or end state fails.
-import {
-  DAY,
-  DeliveryHarness,
-  intervalsSeconds,
-  offsetsSeconds,
-  replies,
-  searchStatus,
-  SECOND,
-  type RecordedAttempt,
-} from './deliveryHarness';
+import { DAY, DeliveryHarness, intervalsSeconds, offsetsSeconds, replies, searchStatus, SECOND, type RecordedAttempt } from './deliveryHarness';
 import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
 const TWELVE_HOURS = 43200;
@@ -44,9 +35,7 @@ describe('fixed preset', () => {
     expect(offsetsSeconds(delivery)).toEqual([0, 300, 600, 900, 1200, 1500]);
     expect(numbersOf(delivery.attempts)).toEqual([1, 2, 3, 4, 5, 6]);
     expectAttemptsOnPlan(delivery.attempts);
-    expect(delivery.attempts.map((a) => a.input.onFailure.status)).toEqual([
-      'pending', 'pending', 'pending', 'pending', 'pending', 'failed',
-    ]);
+    expect(delivery.attempts.map((a) => a.input.onFailure.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'failed']);
     expect(delivery.attempts[5].input.onFailure).toEqual({ status: 'failed', lane: 'priority', nextAttemptAt: null });
     // The final status rode on the last attempt's own write.
     expect(delivery.statuses).toEqual([]);

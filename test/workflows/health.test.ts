@@ -44,7 +44,10 @@ describe('endpoint health workflow', () => {
     const before = await harness.env.currentTimeMs();
     await harness.failing(webhook, reason);
 
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), { ...WAIT, what: 'markDeactivated' });
+    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), {
+      ...WAIT,
+      what: 'markDeactivated',
+    });
     const after = await harness.env.currentTimeMs();
     const { atMs } = marked.request;
     expect(marked.request).toEqual({ workspaceId: 'ws1', webhookId: webhook.webhookId, atMs, reason });
@@ -53,7 +56,10 @@ describe('endpoint health workflow', () => {
     expect(await harness.health(webhook)).toEqual({ active: false, deactivatedAt: iso(atMs), reason, replay: null });
 
     // The notification is stored, then delivered to the workspace's URL by an event workflow of its own.
-    const [notified] = await eventually(() => webhook.callsOf('recordNotification').length === 1 && webhook.callsOf('recordNotification'), { ...WAIT, what: 'the notification' });
+    const [notified] = await eventually(() => webhook.callsOf('recordNotification').length === 1 && webhook.callsOf('recordNotification'), {
+      ...WAIT,
+      what: 'the notification',
+    });
     expect(notified.request).toMatchObject({ type: 'webhook.deactivated', reason, atMs });
     const [notificationDelivery] = webhook.notificationDeliveries.values();
     await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the notification delivery to start' });
@@ -94,7 +100,12 @@ describe('endpoint health workflow', () => {
     await eventually(() => webhook.withStatus('buffered').length === 0 && harness.idle(webhook), { ...WAIT, what: 'the buffer to be discarded' });
     expect(webhook.withStatus('discarded')).toEqual(buffered.map((d) => d.deliveryId));
     // A page at a time, until a batch finds nothing left.
-    expect(webhook.callsOf('discardBuffered').map((call) => call.request.limit)).toEqual([REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE, REPLAY_PAGE_SIZE]);
+    expect(webhook.callsOf('discardBuffered').map((call) => call.request.limit)).toEqual([
+      REPLAY_PAGE_SIZE,
+      REPLAY_PAGE_SIZE,
+      REPLAY_PAGE_SIZE,
+      REPLAY_PAGE_SIZE,
+    ]);
     expect(webhook.callsOf('claimBuffered')).toEqual([]);
     expect(webhook.attempts).toEqual([]);
   });
@@ -224,7 +235,10 @@ describe('endpoint health workflow', () => {
   it('records the deactivation time from which ingest buffers for 5 days, then drops', async () => {
     const webhook = await harness.webhook({});
     await harness.failing(webhook, 'the endpoint answered 410 Gone');
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), { ...WAIT, what: 'markDeactivated' });
+    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), {
+      ...WAIT,
+      what: 'markDeactivated',
+    });
     const deactivatedAtMs = marked.request.atMs;
     // The window as markDeactivated computes it (effectiveBufferSeconds, with no override set).
     expect(webhook.record.bufferUntilMs).toBe(deactivatedAtMs + DEFAULT_BUFFER_SECONDS * 1000);
@@ -269,7 +283,7 @@ describe('endpoint health workflow', () => {
 
     // Follow the chain of runs: every signal reached one of them, and each history stayed short.
     const runs: Array<{ signals: number; length: number }> = [];
-    for (let runId = webhook.firstRunId; runId; ) {
+    for (let runId = webhook.firstRunId; runId;) {
       const events = (await harness.env.client.workflow.getHandle(webhook.workflowId, runId).fetchHistory()).events ?? [];
       runs.push({ signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes).length, length: events.length });
       runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -330,7 +344,10 @@ describe('endpoint health workflow', () => {
     marking.release();
 
     const firstRun = harness.env.client.workflow.getHandle(webhook.workflowId, webhook.firstRunId);
-    const closed = await eventually(async () => (await firstRun.describe()).status.name !== 'RUNNING' && firstRun.describe(), { ...WAIT, what: 'the first run to close' });
+    const closed = await eventually(async () => (await firstRun.describe()).status.name !== 'RUNNING' && firstRun.describe(), {
+      ...WAIT,
+      what: 'the first run to close',
+    });
     expect(closed.status.name).toBe('COMPLETED');
   });
 });

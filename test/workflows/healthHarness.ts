@@ -28,8 +28,18 @@ import { createTimeSkippingEnv } from '../support/timeSkipping';
 const { EventType } = temporal.api.enums.v1;
 
 /** Every activity the health workflow calls, and the two its replayed attempts (handOver) call. */
-export type HealthActivities = Pick<HeraldActivities, 'markDeactivated' | 'markActivated' | 'recordNotification' | 'bufferedPage' | 'claimBuffered'
-  | 'replayProgress' | 'discardBuffered' | 'deliverAttempt' | 'recordDeliveryStatus'>;
+export type HealthActivities = Pick<
+  HeraldActivities,
+  | 'markDeactivated'
+  | 'markActivated'
+  | 'recordNotification'
+  | 'bufferedPage'
+  | 'claimBuffered'
+  | 'replayProgress'
+  | 'discardBuffered'
+  | 'deliverAttempt'
+  | 'recordDeliveryStatus'
+>;
 export type ActivityName = keyof HealthActivities;
 
 export interface ActivityCall<K extends ActivityName = ActivityName> {
@@ -132,7 +142,9 @@ export class FakeWebhook {
   }
 
   withStatus(status: DeliveryStatus): string[] {
-    return this.inSeqOrder().filter((d) => d.status === status).map((d) => d.deliveryId);
+    return this.inSeqOrder()
+      .filter((d) => d.status === status)
+      .map((d) => d.deliveryId);
   }
 
   attemptsOf(deliveryId: string): RecordedAttempt[] {
@@ -339,13 +351,16 @@ export class HealthHarness {
    * waits on a timer; that pause is skipped in server time (nothing else is under way then).
    */
   async replayEnded(webhook: FakeWebhook, seen?: (replay: NonNullable<HealthView['replay']>) => void): Promise<void> {
-    await eventually(async () => {
-      const { replay } = await this.health(webhook);
-      if (replay === null) return true;
-      seen?.(replay);
-      if (webhook.record.replay === undefined) await this.env.sleep('1 second');
-      return false;
-    }, { ...WAIT, what: 'the replay to end' });
+    await eventually(
+      async () => {
+        const { replay } = await this.health(webhook);
+        if (replay === null) return true;
+        seen?.(replay);
+        if (webhook.record.replay === undefined) await this.env.sleep('1 second');
+        return false;
+      },
+      { ...WAIT, what: 'the replay to end' },
+    );
   }
 
   /**

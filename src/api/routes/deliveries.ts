@@ -79,7 +79,10 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(DeliveryView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({ data: Type.Array(DeliveryView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -99,7 +102,15 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
 
   app.get(
     '/workspaces/:ws/deliveries/:id',
-    { onRequest: read, schema: { tags, summary: 'A delivery: status, lane, every attempt, next attempt', params: DeliveryParams, response: { 200: Envelope(DeliveryView), ...errorResponses } } },
+    {
+      onRequest: read,
+      schema: {
+        tags,
+        summary: 'A delivery: status, lane, every attempt, next attempt',
+        params: DeliveryParams,
+        response: { 200: Envelope(DeliveryView), ...errorResponses },
+      },
+    },
     async (request) => envelope(deliveryView(await load(request.params.ws, request.params.id))),
   );
 
@@ -107,7 +118,12 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries/:id/retry',
     {
       onRequest: write,
-      schema: { tags, summary: 'Retry now (pending) or make one fresh attempt (failed); 409 when expired', params: DeliveryParams, response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] } },
+      schema: {
+        tags,
+        summary: 'Retry now (pending) or make one fresh attempt (failed); 409 when expired',
+        params: DeliveryParams,
+        response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] },
+      },
     },
     async (request, reply) => {
       const doc = await retryDelivery(deps, await load(request.params.ws, request.params.id));
@@ -120,7 +136,12 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries/:id/cancel',
     {
       onRequest: write,
-      schema: { tags, summary: 'Cancel a pending delivery', params: DeliveryParams, response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] } },
+      schema: {
+        tags,
+        summary: 'Cancel a pending delivery',
+        params: DeliveryParams,
+        response: { 202: Envelope(DeliveryView), ...errorResponses, 409: errorResponses[400] },
+      },
     },
     async (request, reply) => {
       const doc = await load(request.params.ws, request.params.id);

@@ -30,7 +30,10 @@ export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): 
           { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 300 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(NotificationView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({ data: Type.Array(NotificationView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {

@@ -10,8 +10,14 @@ export async function operationRoutes(app: FastifyInstance, deps: AppDeps & { db
 
   app.get('/readyz', { schema: { ...hide } }, async (_request, reply) => {
     const checks = await Promise.all([
-      deps.db.command({ ping: 1 }).then(() => true, () => false),
-      deps.temporal.client.connection.workflowService.getSystemInfo({}).then(() => true, () => false),
+      deps.db.command({ ping: 1 }).then(
+        () => true,
+        () => false,
+      ),
+      deps.temporal.client.connection.workflowService.getSystemInfo({}).then(
+        () => true,
+        () => false,
+      ),
     ]);
     const [mongodb, temporal] = checks;
     const ready = mongodb && temporal;

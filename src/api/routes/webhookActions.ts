@@ -17,7 +17,12 @@ const TestRunView = Type.Object({
   testsSucceeded: Type.Integer(),
   testsFailed: Type.Integer(),
   tests: Type.Array(
-    Type.Object({ event: Type.String(), statusCode: Type.Union([Type.Integer(), Type.Null()]), durationMs: Type.Number(), error: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Object({
+      event: Type.String(),
+      statusCode: Type.Union([Type.Integer(), Type.Null()]),
+      durationMs: Type.Number(),
+      error: Type.Union([Type.String(), Type.Null()]),
+    }),
   ),
 });
 
@@ -67,7 +72,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
         tags,
         summary: 'Reactivate; replayEvents re-delivers the buffered events in order, false discards them',
         description:
-          'Answers at once; the replay runs in the webhook\'s endpoint-health workflow, and GET /webhooks/{id} shows its progress (`replay`). Events that arrive during the replay are delivered after it.',
+          "Answers at once; the replay runs in the webhook's endpoint-health workflow, and GET /webhooks/{id} shows its progress (`replay`). Events that arrive during the replay are delivered after it.",
         params: ResourceParams,
         body: Type.Object({ replayEvents: Type.Boolean(), replayConcurrency: Type.Optional(ReplayConcurrencySchema) }, { additionalProperties: false }),
         response: { 200: Envelope(WebhookView), ...errorResponses },

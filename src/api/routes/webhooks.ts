@@ -68,7 +68,13 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks',
     {
       onRequest: write,
-      schema: { tags, summary: 'Create a webhook', params: WorkspaceParams, body: CreateWebhookBody, response: { 201: Envelope(WebhookView), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a webhook',
+        params: WorkspaceParams,
+        body: CreateWebhookBody,
+        response: { 201: Envelope(WebhookView), ...errorResponses },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -116,7 +122,10 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
         summary: 'List webhooks, filtered by app, event and active flag',
         params: WorkspaceParams,
         querystring: WebhookListQuery,
-        response: { 200: Type.Object({ data: Type.Array(WebhookView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({ data: Type.Array(WebhookView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -148,7 +157,13 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks/:id',
     {
       onRequest: write,
-      schema: { tags, summary: 'Update a webhook; null clears an optional field', params: ResourceParams, body: UpdateWebhookBody, response: { 200: Envelope(WebhookView), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Update a webhook; null clears an optional field',
+        params: ResourceParams,
+        body: UpdateWebhookBody,
+        response: { 200: Envelope(WebhookView), ...errorResponses },
+      },
     },
     async (request) => {
       const { ws, id } = request.params;
@@ -187,7 +202,15 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
 
   app.delete(
     '/workspaces/:ws/webhooks/:id',
-    { onRequest: write, schema: { tags, summary: 'Delete a webhook and cancel its pending deliveries', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      onRequest: write,
+      schema: {
+        tags,
+        summary: 'Delete a webhook and cancel its pending deliveries',
+        params: ResourceParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const { ws, id } = request.params;
       if (!(await store.webhooks.delete(ws, id))) throw notFound('webhook');

@@ -178,7 +178,15 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
 
   app.get(
     '/workspaces/:ws/api-keys',
-    { onRequest: admin, schema: { tags, summary: 'List API keys (never the keys themselves)', params: WorkspaceParams, response: { 200: Envelope(Type.Array(ApiKeyView)), ...errorResponses } } },
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'List API keys (never the keys themselves)',
+        params: WorkspaceParams,
+        response: { 200: Envelope(Type.Array(ApiKeyView)), ...errorResponses },
+      },
+    },
     async (request) => {
       if (!(await store.workspaces.get(request.params.ws))) throw notFound('workspace');
       const keys = await store.apiKeys.list(request.params.ws);

@@ -9,7 +9,7 @@ const Auth = Type.Object(
   { additionalProperties: false },
 );
 // Header names must be HTTP tokens; reserved names are refused by the route.
-const Headers = Type.Record(Type.String({ pattern: '^[!#$%&\'*+.^_`|~0-9A-Za-z-]{1,100}$' }), Type.String({ maxLength: 4096 }), {
+const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }), Type.String({ maxLength: 4096 }), {
   maxProperties: 50,
 });
 
