@@ -1,7 +1,7 @@
 // Bad input on every endpoint, as one table: each row is a request and the 4xx it must earn.
 // Every answer is the error envelope `{data: null, error: {code, message}}`, and a 400 names the
 // offending field. Ids of another workspace answer 404, never 403 (SPEC section 3).
-import { api, createWorkspace, startHerald, type HeraldStack } from '../support/stack';
+import { api, createWorkspace, startApi, type ApiStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -250,12 +250,12 @@ const CASES: Case[] = [
   ]),
 ];
 
-let stack: HeraldStack;
+let stack: ApiStack;
 const ids = { ws: '', wh: '', otherWs: '', otherWh: '' };
 const keys: Record<KeyName, string | null> = { admin: null, ws: null, read: null, other: null, none: null };
 
 beforeAll(async () => {
-  stack = await startHerald({ maxBodyBytes: MAX_BODY_BYTES });
+  stack = await startApi({ maxBodyBytes: MAX_BODY_BYTES });
   const [mine, other] = [await createWorkspace(stack, ['ticket.updated']), await createWorkspace(stack, ['ticket.updated'])];
   const read = await api(stack, 'POST', `/workspaces/${mine.id}/api-keys`, { scopes: ['webhooks:read'] });
   const webhookIn = async (ws: { id: string; key: string }) => (await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, HOOK, ws.key)).body.data.id as string;

@@ -1,14 +1,14 @@
 // Tenants and their API keys through the admin routes: keys are shown once and stored hashed,
 // revoked keys stop working, scopes limit what a key may do, and only the admin key administers.
 import { hashKey } from '../../src/store/apiKeys';
-import { api, createWorkspace, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import { api, createWorkspace, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
 
 jest.setTimeout(120_000);
 
-let stack: HeraldStack;
+let stack: ApiStack;
 
 beforeAll(async () => {
-  stack = await startHerald();
+  stack = await startApi();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,6 +1,7 @@
 // Herald as the integration tests run it: the real worker and the real Fastify app, in this
 // process, against the Temporal dev server and FerretDB started by globalSetup. Each test file
-// gets its own task queue and database so files can run in parallel.
+// gets its own task queue and database so files can run in parallel. Suites that test only the
+// API's answers use startApi: the app alone, with no worker and no Temporal.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -8,6 +9,7 @@ import { buildApp } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
+import { Client, Connection } from '@temporalio/client';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
@@ -28,29 +30,66 @@ function quietRuntime(): void {
   }
 }
 
-export interface HeraldStack {
+/** What the REST helpers need: an app, reached over HTTP or through app.inject. */
+export interface ApiStack {
   config: Config;
   app: FastifyInstance;
   baseUrl: string;
   store: Store;
   temporal: TemporalDeps;
+  stop(): Promise<void>;
+}
+
+export interface HeraldStack extends ApiStack {
   workerMetrics: WorkerMetrics;
   stop(): Promise<void>;
 }
 
-/** `logLines`: collect the API's JSON log lines (at trace level) instead of discarding them. */
-export async function startHerald(overrides: Partial<Config> = {}, options: { logLines?: string[] } = {}): Promise<HeraldStack> {
-  if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
-  quietRuntime();
+function testConfig(overrides: Partial<Config>): Config {
   const suffix = randomBytes(4).toString('hex');
   const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
-  const config: Config = {
+  return {
     ...base,
     port: 0,
     taskQueue: `herald-test-${suffix}`,
     mongodbUrl: base.mongodbUrl.replace(/\/[^/?]*(\?|$)/, `/herald_${suffix}$1`),
     ...overrides,
   };
+}
+
+/**
+ * The API alone, on its own database, with no worker and no Temporal: its Temporal client points
+ * at a port where nothing listens and does not retry, so a route that needs Temporal fails at
+ * once (webhook creation logs it and goes on). For suites that test the API's answers only.
+ */
+export async function startApi(overrides: Partial<Config> = {}): Promise<ApiStack> {
+  if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
+  const config = testConfig({ ...overrides, temporalAddress: '127.0.0.1:1' });
+  const mongo: Mongo = await connectMongo(config.mongodbUrl);
+  await ensureIndexes(mongo.db);
+  const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: 200, interceptors: [] });
+  const temporal: TemporalDeps = { client: new Client({ connection }), taskQueue: config.taskQueue, close: () => connection.close() };
+  const store = createStore(mongo.db);
+  const app = await buildApp({ config, store, temporal, db: mongo.db, logger: false });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    config,
+    app,
+    baseUrl,
+    store,
+    temporal,
+    async stop() {
+      await app.close();
+      await mongo.close();
+    },
+  };
+}
+
+/** `logLines`: collect the API's JSON log lines (at trace level) instead of discarding them. */
+export async function startHerald(overrides: Partial<Config> = {}, options: { logLines?: string[] } = {}): Promise<HeraldStack> {
+  if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
+  quietRuntime();
+  const config = testConfig(overrides);
 
   const mongo: Mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
@@ -85,7 +124,7 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
 }
 
 /** Calls the REST API over real HTTP and returns status and parsed JSON body. */
-export async function api(stack: HeraldStack, method: string, path: string, body?: unknown, key: string | null = ADMIN_KEY) {
+export async function api(stack: ApiStack, method: string, path: string, body?: unknown, key: string | null = ADMIN_KEY) {
   const headers: Record<string, string> = {};
   if (key !== null) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -99,7 +138,7 @@ export async function api(stack: HeraldStack, method: string, path: string, body
 }
 
 /** A workspace with a full-scope key and the given event types in its catalog. */
-export async function createWorkspace(stack: HeraldStack, eventTypes: string[] = []) {
+export async function createWorkspace(stack: ApiStack, eventTypes: string[] = []) {
   const ws = await api(stack, 'POST', '/workspaces', { name: 'Acme' });
   const id = ws.body.data.id as string;
   const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
@@ -108,7 +147,7 @@ export async function createWorkspace(stack: HeraldStack, eventTypes: string[] =
 }
 
 /** Polls a delivery until its status is one of `statuses`; its record. */
-export async function waitForDelivery(stack: HeraldStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) {
+export async function waitForDelivery(stack: ApiStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) {
   return eventually(
     async () => {
       const response = await api(stack, 'GET', `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, key);
@@ -130,21 +169,21 @@ export function deliveryPath(ws: string, deliveryId: string, action?: 'retry' | 
 }
 
 /** Creates a webhook from the given fields (name defaults to "Test"), expecting 201; returns its id. */
-export async function createWebhook(stack: HeraldStack, ws: TestWorkspace, fields: Record<string, unknown>): Promise<string> {
+export async function createWebhook(stack: ApiStack, ws: TestWorkspace, fields: Record<string, unknown>): Promise<string> {
   const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Test', ...fields }, ws.key);
   if (created.status !== 201) throw new Error(`creating a webhook answered ${created.status}: ${created.text}`);
   return created.body.data.id as string;
 }
 
 /** Ingests one event, expecting 202; returns the ingest answer's data ({eventId, deliveries}). */
-export async function postEvent(stack: HeraldStack, ws: TestWorkspace, event: { id?: string; type: string; family?: string; app?: string; data?: unknown }) {
+export async function postEvent(stack: ApiStack, ws: TestWorkspace, event: { id?: string; type: string; family?: string; app?: string; data?: unknown }) {
   const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { data: {}, ...event }, ws.key);
   if (ingested.status !== 202) throw new Error(`ingesting an event answered ${ingested.status}: ${ingested.text}`);
   return ingested.body.data as { eventId: string; deliveries: Array<{ id: string; webhookId: string; status: string }> };
 }
 
 /** Polls a delivery until it has recorded at least `count` attempts; its record. */
-export async function waitForAttempts(stack: HeraldStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) {
+export async function waitForAttempts(stack: ApiStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) {
   return eventually(
     async () => {
       const response = await api(stack, 'GET', deliveryPath(ws.id, deliveryId), undefined, ws.key);
