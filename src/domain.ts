@@ -1,4 +1,4 @@
-// Herald's domain vocabulary (SPEC section 2). Stored documents and API shapes are built from these.
+// Herald's domain vocabulary. Stored documents and API shapes are built from these.
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'buffered' | 'dropped' | 'discarded';
 

@@ -1,4 +1,4 @@
-// Manual control of deliveries from the "webhook queue" (seed 000): retry and cancel.
+// Manual control of deliveries in the webhook queue: retry and cancel.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { isExpired } from '../policy/expiry';
 import { policyOf, type WebhookDoc } from '../store/webhooks';

@@ -1,4 +1,4 @@
-// The event's `data` is stored as the exact JSON text the caller sent (SPEC section 1): numbers
+// The event's `data` is stored as the exact JSON text the caller sent: numbers
 // beyond double precision and key order survive, and signatures stay byte-stable across retries.
 // JSON.parse has already proven the body valid; this only finds where a top-level member's value
 // starts and ends.

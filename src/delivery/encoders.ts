@@ -1,4 +1,4 @@
-// One body, three wire formats (SPEC §4): the webhook's `contentType` picks the encoder.
+// One body, three wire formats: the webhook's `contentType` picks the encoder.
 import type { ContentType } from '../domain';
 import { encodeForm } from './formEncoding';
 import { encodeXml } from './xmlEncoding';

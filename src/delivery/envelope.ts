@@ -1,10 +1,10 @@
-// The default body (SPEC §4, source 001): `{id, family, action, timestamp, data}`.
+// The default body: `{id, family, action, timestamp, data}`.
 import type { EventRecord } from '../domain';
 
 export interface Envelope {
   id: string;
   family: string;
-  /** The event type, under the name source 001 gives it. */
+  /** The event type, under the name `action`. */
   action: string;
   /** When Herald received the event (ISO 8601). */
   timestamp: string;

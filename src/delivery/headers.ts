@@ -1,4 +1,4 @@
-// The outgoing request's headers (SPEC §4, source 000). Herald's own headers come first and
+// The outgoing request's headers. Herald's own headers come first and
 // a webhook's custom headers can add to them, never replace them: a receiver must be able to
 // trust webhook-id, the signature and Content-Type whatever the webhook's configuration says.
 import type { BasicAuth } from '../domain';

@@ -1,4 +1,4 @@
-// Everything about the outgoing HTTP request (SPEC §4). The pure parts (body, template, headers,
+// Everything about the outgoing HTTP request. The pure parts (body, template, headers,
 // signature) are decided in request.ts; send.ts and targetGuard.ts are the only I/O. Workflow
 // code must not import this index: it pulls in undici and node:dns.
 export { HERALD_VERSION } from './version';

@@ -1,4 +1,4 @@
-// The test ping (SPEC §4, source 002): {payload: {type: "ping", epoch_timestamp}, md5}, where
+// The test ping: {payload: {type: "ping", epoch_timestamp}, md5}, where
 // md5 is the hex MD5 of the payload's JSON text so the receiver can check what it parsed.
 import { createHash } from 'node:crypto';
 import type { ContentType } from '../domain';

@@ -20,7 +20,7 @@ export function buildRequest(target: WebhookTarget, event: EventRecord, delivery
   return assemble(target, eventBody(target.contentType, event, target.payloadTemplate), event.type, deliveryId, now);
 }
 
-/** The test ping of source 002, sent with event type `ping`. */
+/** The test ping, sent with event type `ping`. */
 export function buildPingRequest(target: WebhookTarget, deliveryId: string, now: Date): OutgoingRequest {
   return assemble(target, encodePing(target.contentType, now), PING_EVENT_TYPE, deliveryId, now);
 }

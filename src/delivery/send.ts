@@ -8,7 +8,7 @@ import { sharedDispatcher } from './dispatchers';
 import type { OutgoingRequest } from './request';
 import { checkTargetUrl } from './targetGuard';
 
-/** The attempt log keeps the first 1 KiB of the response (SPEC §4); the body is never parsed. */
+/** The attempt log keeps the first 1 KiB of the response; the body is never parsed. */
 export const RESPONSE_SNIPPET_BYTES = 1024;
 /** Past the snippet, up to this much is drained so the connection can be reused; beyond, it is closed. */
 const DRAIN_LIMIT_BYTES = 64 * 1024;

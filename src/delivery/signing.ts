@@ -1,4 +1,4 @@
-// Standard Webhooks signatures (SPEC §4, source 003), verifiable by the `standardwebhooks` and
+// Standard Webhooks signatures, verifiable by the `standardwebhooks` and
 // `svix` libraries: `v1,` + base64 HMAC-SHA256 of "{msgId}.{timestamp}.{body}", keyed with the
 // base64-decoded part of a `whsec_` secret.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ export function generateSecret(): string {
  * - `whsec_<base64>` is kept as is (it must be strict, padded base64 of at least one byte, which
  *   is what the standardwebhooks verifier decodes);
  * - anything else is taken as the raw key: `whsec_` + base64(UTF-8 bytes). A receiver holding
- *   the plain secret (source 003's "QWZTFnMEXhqZKNmu") verifies with
+ *   the plain secret (e.g. "QWZTFnMEXhqZKNmu") verifies with
  *   `new Webhook(secret, { format: 'raw' })`, or with the normalised `whsec_` form.
  */
 export function normalizeSecret(secret: string): string {

@@ -1,4 +1,4 @@
-// Outgoing safety (SPEC §4): Herald sends requests on behalf of tenants, so a webhook URL must not
+// Outgoing safety: Herald sends requests on behalf of tenants, so a webhook URL must not
 // reach the deployment's own network (databases, Temporal, the cloud metadata endpoint) unless the
 // deployment allows private targets (dev and tests do).
 import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';

@@ -1,4 +1,4 @@
-// Payload templates with `{tag}` placeholders (SPEC §4, source 000), e.g.
+// Payload templates with `{tag}` placeholders, e.g.
 //   {"ticket_ref": "{ticket_ref}", "model": "{data.model}"}
 // The template is JSON text; tags sit inside its strings and are filled from the event.
 import type { EventRecord } from '../domain';
@@ -50,7 +50,7 @@ function templateRoot(event: EventRecord): Record<string, unknown> {
 
 /**
  * A dotted tag is a path from the root (`{data.model}`, `{data.items.0.sku}`). A bare tag is
- * looked up in `data` first, as source 000's tags name the event's own fields
+ * looked up in `data` first, as tags usually name the event's own fields
  * (`{ticket_ref}`), then among the root fields (`{id}`, `{type}`).
  */
 export function lookupTag(root: Record<string, unknown>, tag: string): unknown {

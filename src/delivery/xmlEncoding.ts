@@ -1,4 +1,4 @@
-// `application/xml` bodies: `<notification>` holds one element per key (SPEC §4, source 002).
+// `application/xml` bodies: `<notification>` holds one element per key.
 //
 // Rules, chosen so any JSON value yields well-formed XML:
 // - A key that is a valid XML element name (XML 1.0 Name, without `:` so no namespace prefix is

@@ -1,4 +1,4 @@
-// Retry policies (SPEC section 5): presets, resolution, schedule maths, success and expiry rules,
+// Retry policies: presets, resolution, schedule maths, success and expiry rules,
 // and the API schemas. Everything here is pure, so workflow code may import it.
 
 export * from './types';

@@ -1,9 +1,9 @@
-// The three retry presets (SPEC section 5), each the promise one source vendor makes.
-// This is the only place the seeds' numbers live: every other file reads them from here.
+// The three retry presets, each one complete delivery promise.
+// This is the only place the presets' numbers live: every other file reads them from here.
 
 import { PRESET_NAMES, type PresetName, type ResolvedPolicy } from './types';
 
-/** A webhook that names no retry policy gets the simplest promise: MGR's fixed retries. */
+/** A webhook that names no retry policy gets the simplest promise: the fixed preset. */
 export const DEFAULT_PRESET: PresetName = 'fixed';
 
 /** The fields a user may override on a preset (everything in RetryPolicyInput but `preset`). */
@@ -22,8 +22,8 @@ const UNUSED_BY_PRESET = 0;
 const ANY_2XX = Array.from({ length: 100 }, (_, i) => 200 + i);
 
 export const PRESET_DEFAULTS: Readonly<Record<PresetName, Readonly<PresetDefaults>>> = {
-  // Seed 000 (MGR): "retry up to five times – every 300 seconds", "2XX within five seconds",
-  // "after 24 hours all the failed ones will be deleted".
+  // The fixed preset: retry up to five times, every 300 seconds; any 2xx within five seconds counts;
+  // 24 hours after the event arrived, a delivery that has not succeeded expires.
   fixed: {
     maxRetries: 5,
     intervalSeconds: 300,
@@ -35,8 +35,8 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, Readonly<PresetDefault
     successCodes: ANY_2XX,
     timeoutMs: 5_000,
   },
-  // Seed 001 (menta tech): "50 retries", intervals "from 5 seconds to 8 minutes", then the
-  // non-priority lane "from 12hs to 24hs", indefinitely; success is 200/201/202/204 only.
+  // The progressive preset: 50 retries at intervals growing from 5 seconds to 8 minutes, then a
+  // slow lane of 12 to 24 hours, indefinitely; success is 200/201/202/204 only.
   progressive: {
     maxRetries: 50,
     intervalSeconds: UNUSED_BY_PRESET,
@@ -48,8 +48,8 @@ export const PRESET_DEFAULTS: Readonly<Record<PresetName, Readonly<PresetDefault
     successCodes: [200, 201, 202, 204],
     timeoutMs: 15_000,
   },
-  // Seed 002 (app store): "a maximum of 20 retries", success is "exactly HTTP 200". The seed
-  // gives no spacing; SPEC chooses doubling from 30 s, capped at 6 h.
+  // The max-attempts preset: at most 20 retries, success is exactly HTTP 200; the intervals
+  // double from 30 s, capped at 6 h.
   'max-attempts': {
     maxRetries: 20,
     intervalSeconds: UNUSED_BY_PRESET,

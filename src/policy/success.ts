@@ -1,5 +1,5 @@
-// Whether a receiver's answer counts as delivered. Only the status code matters: the seeds
-// never read the response body, and a timeout or connection error never reaches this check.
+// Whether a receiver's answer counts as delivered. Only the status code matters: no preset
+// reads the response body, and a timeout or connection error never reaches this check.
 
 import type { ResolvedPolicy } from './types';
 

@@ -1,4 +1,4 @@
-// Retry policy contract shared by the delivery workflow and API validation (SPEC section 5).
+// Retry policy contract shared by the delivery workflow and API validation.
 // Everything in src/policy/ is pure and deterministic: it is imported by workflow code.
 
 export type PresetName = 'fixed' | 'progressive' | 'max-attempts';

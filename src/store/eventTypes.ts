@@ -9,7 +9,7 @@ export interface EventTypeDoc {
   createdAt: Date;
 }
 
-/** `family` defaults to the part of the name before the first dot (SPEC section 2). */
+/** `family` defaults to the part of the name before the first dot. */
 export function familyOf(eventType: string): string {
   const dot = eventType.indexOf('.');
   return dot === -1 ? eventType : eventType.slice(0, dot);

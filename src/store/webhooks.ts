@@ -17,7 +17,7 @@ export interface WebhookDoc {
   active: boolean;
   secret?: string;
   auth?: BasicAuth;
-  // Stored as pairs, never as an object keyed by user input (SPEC section 1).
+  // Stored as pairs, never as an object keyed by user input.
   headers?: Array<{ name: string; value: string }>;
   payloadTemplate?: string;
   retryPolicy: RetryPolicyInput;

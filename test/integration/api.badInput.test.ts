@@ -1,6 +1,6 @@
 // Bad input on every endpoint, as one table: each row is a request and the 4xx it must earn.
 // Every answer is the error envelope `{data: null, error: {code, message}}`, and a 400 names the
-// offending field. Ids of another workspace answer 404, never 403 (SPEC section 3).
+// offending field. Ids of another workspace answer 404, never 403.
 import { api, createWorkspace, startApi, type ApiStack } from '../support/stack';
 
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
-// The OpenAPI document is valid OpenAPI 3, documents exactly the REST routes listed here by hand
-// (SPEC section 3), and the docs UI answers.
+// The OpenAPI document is valid OpenAPI 3, documents exactly the REST routes listed here by hand,
+// and the docs UI answers.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { startApi, type ApiStack } from '../support/stack';
 

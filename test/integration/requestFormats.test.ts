@@ -1,4 +1,4 @@
-// The outgoing request as a real receiver sees it, byte for byte (SPEC section 4): the JSON
+// The outgoing request as a real receiver sees it, byte for byte: the JSON
 // envelope, form and XML bodies, payload templates, method, Basic auth, custom headers and
 // Standard Webhooks signatures with a user-supplied secret.
 import { Webhook } from 'standardwebhooks';

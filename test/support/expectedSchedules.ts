@@ -1,4 +1,4 @@
-// The retry intervals of SPEC section 5, written out by hand once for every test that checks a
+// The retry presets' intervals, written out by hand once for every test that checks a
 // schedule (the pure policy and the workflow running it), so neither re-derives them from the
 // code under test.
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodePing, pingPayloadJson } from '../../src/delivery';
 
-const now = new Date(1466526410_000 + 999); // source 002's example second
+const now = new Date(1466526410_000 + 999); // a fixed example second
 const md5 = createHash('md5').update('{"type":"ping","epoch_timestamp":1466526410}').digest('hex');
 
 describe('test ping', () => {

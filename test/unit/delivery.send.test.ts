@@ -123,8 +123,8 @@ describe('sendRequest', () => {
   });
 
   it('reports a certificate it cannot verify as a TLS error, without sending the body', async () => {
-    // A test-only self-signed certificate for 127.0.0.1 (test/fixtures/); seed 002: "sending to
-    // self signed certificates will not work".
+    // A test-only self-signed certificate for 127.0.0.1 (test/fixtures/): sending to a
+    // self-signed certificate must not work.
     const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name));
     let received = 0;
     const server = createHttpsServer({ key: fixture('self-signed.key'), cert: fixture('self-signed.crt') }, (_req, res) => {

@@ -28,7 +28,7 @@ describe('signing', () => {
     expect(new Webhook(secret).verify(body, headersFor(secret, nowSeconds()))).toEqual({ id: 'evt_1', data: { a: 1 } });
   });
 
-  it("produces signatures the verifier accepts for a normalised user secret (source 003's)", () => {
+  it('produces signatures the verifier accepts for a normalised plain user secret', () => {
     const userSecret = 'QWZTFnMEXhqZKNmu';
     const stored = normalizeSecret(userSecret);
     expect(stored).toBe('whsec_' + Buffer.from(userSecret).toString('base64'));

@@ -24,7 +24,7 @@ const event: EventRecord = {
 const render = (template: string): string => renderTemplate(template, event).json;
 
 describe('renderTemplate', () => {
-  it("fills source 000's example from the event data", () => {
+  it('fills a ticket template from the event data', () => {
     const template = '{\n"ticket_ref": "{ticket_ref}",\n"device_id": "{cf_34977}",\n"model": "{data.model}"\n}';
     expect(renderTemplate(template, event).value).toEqual({ ticket_ref: 'T-1001', device_id: 'DEV-9', model: 'Pixel "8"\nPro' });
     expect(render(template)).toBe('{\n"ticket_ref": "T-1001",\n"device_id": "DEV-9",\n"model": "Pixel \\"8\\"\\nPro"\n}');

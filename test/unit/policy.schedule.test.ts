@@ -40,7 +40,7 @@ const delays = (steps: NextStep[]): number[] => steps.flatMap((s) => (s.kind ===
 const lanes = (steps: NextStep[]): string[] => steps.map((s) => (s.kind === 'retry' ? s.lane : 'stop'));
 const policy = (input: RetryPolicyInput): ResolvedPolicy => resolvePolicy(input);
 
-describe('fixed preset (seed 000)', () => {
+describe('fixed preset', () => {
   const fixed = policy({ preset: 'fixed' });
 
   it('retries five times, every 300 s, then stops', () => {
@@ -69,7 +69,7 @@ describe('fixed preset (seed 000)', () => {
   });
 });
 
-describe('progressive preset (seed 001)', () => {
+describe('progressive preset', () => {
   const progressive = policy({ preset: 'progressive' });
 
   it('spends exactly these 50 intervals in the priority lane', () => {
@@ -155,7 +155,7 @@ describe('progressive preset (seed 001)', () => {
   });
 });
 
-describe('max-attempts preset (seed 002)', () => {
+describe('max-attempts preset', () => {
   const maxAttempts = policy({ preset: 'max-attempts' });
 
   it('doubles from 30 s, caps at 6 h, and stops after the 20th retry', () => {

@@ -47,7 +47,7 @@ function deliveryView(doc: DeliveryDoc) {
   };
 }
 
-/** The webhook queue (seed 000): every delivery, its attempts, manual retry and cancel. */
+/** The webhook queue: every delivery, its attempts, manual retry and cancel. */
 export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { store, config } = deps;

@@ -8,7 +8,7 @@ import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
 
 const EventTypeView = Type.Object({ name: Type.String(), description: Type.String(), family: Type.String() });
 
-/** The event catalog (seed 003): what webhooks can subscribe to. */
+/** The event catalog: what webhooks can subscribe to. */
 export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { store, config } = deps;
