@@ -80,6 +80,7 @@ export async function startApi(overrides: Partial<Config> = {}): Promise<ApiStac
     temporal,
     async stop() {
       await app.close();
+      await temporal.close().catch(() => undefined); // never connected: nothing to close
       await mongo.close();
     },
   };

@@ -9,9 +9,16 @@ const { IndexedValueType } = temporal.api.enums.v1;
 
 export async function createTimeSkippingEnv(options: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {}): Promise<TestWorkflowEnvironment> {
   assertToolsInstalled(['temporalTestServer']);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
+  // The client's default keepalive pings every 30 s; the test server (grpc-java) allows one ping
+  // per 5 minutes and answers more with GOAWAY "too many pings", which broke the calls of a suite
+  // that ran longer than 30 s under load (hung tests, seen in full runs). createTimeSkipping takes no
+  // connection options, so this goes through the factory it wraps (the SDK is pinned at 1.24.0).
+  const factory = TestWorkflowEnvironment as unknown as { create(opts: Record<string, unknown>): Promise<TestWorkflowEnvironment> };
+  const env = await factory.create({
     ...options,
-    server: { executable: { type: 'existing-path', path: toolPaths().temporalTestServer } },
+    server: { type: 'time-skipping', executable: { type: 'existing-path', path: toolPaths().temporalTestServer } },
+    supportsTimeSkipping: true,
+    connectionOptions: { channelArgs: { 'grpc.keepalive_time_ms': 10 * 60_000 } },
   });
   // The test server refuses an upsert of an unknown search attribute (a failed workflow task, retried
   // forever), just like a real server; register Herald's, as the dev-server start script does.
