@@ -175,8 +175,7 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
             policy: page.policy,
             state: { attemptsMade: item.attemptsMade, lane: item.lane },
           },
-          // A regular activity: a deactivation arriving meanwhile is handled at once, not after the attempt.
-          { summary: `${item.eventType} event ${item.eventId} → ${page.webhookName} (replayed)`, ifRunOpen: 'wait', attemptAs: 'activity' },
+          { summary: `${item.eventType} event ${item.eventId} → ${page.webhookName} (replayed)`, ifRunOpen: 'wait' },
         );
       };
       await inOrder(page.items, run.concurrency, replayOne);
