@@ -145,3 +145,6 @@ function workerClient() {
 }
 
 export type HeraldActivities = ReturnType<typeof createActivities>;
+
+/** What the endpoint-health workflow calls: its own activities, and the two of a replayed attempt. */
+export type HealthWorkflowActivities = Pick<HeraldActivities, keyof ReturnType<typeof createHealthActivities> | 'deliverAttempt' | 'recordDeliveryStatus'>;

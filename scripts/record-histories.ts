@@ -11,10 +11,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import * as proto from '@temporalio/proto';
-import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { HeraldActivities } from '../activities';
+import type { HealthWorkflowActivities } from '../activities';
 import { resolvePolicy, type RetryPolicyInput } from '../src/policy';
 import { NOTIFICATION_PRESET } from '../src/policy/health';
 import { isSuccessStatus } from '../src/policy/success';
@@ -24,6 +23,7 @@ import { startDelivery, startEvent, type TemporalDeps } from '../src/temporal/cl
 import * as health from '../src/temporal/health';
 import { healthWorkflowId } from '../src/temporal/ids';
 import { createTimeSkippingEnv } from '../test/support/timeSkipping';
+import { handledEverything, historyToJson } from '../test/support/workflowHistory';
 import { cancelSignal, retryNowSignal } from '../workflows/delivery';
 import type { AttemptOutcome } from '../workflows/deliveryTypes';
 import type { EventInput } from '../workflows/event';
@@ -48,19 +48,6 @@ interface FakeWebhook {
   buffer: Array<BufferedItem & { status: string }>;
 }
 
-type Doubles = Pick<
-  HeraldActivities,
-  | 'deliverAttempt'
-  | 'recordDeliveryStatus'
-  | 'markDeactivated'
-  | 'markActivated'
-  | 'recordNotification'
-  | 'bufferedPage'
-  | 'claimBuffered'
-  | 'replayProgress'
-  | 'discardBuffered'
->;
-
 const scripts = new Map<string, Scripted>();
 const webhooks = new Map<string, FakeWebhook>();
 const attemptsMade = new Map<string, number>();
@@ -72,7 +59,7 @@ function webhookOf(webhookId: string): FakeWebhook {
 }
 
 /** Minimal doubles of the real activities, of the same type; a delivery nobody scripted (a notification) gets a 200. */
-const doubles: Doubles = {
+const doubles: HealthWorkflowActivities = {
   async deliverAttempt(input): Promise<AttemptOutcome> {
     attemptsMade.set(input.deliveryId, input.attemptNumber);
     const webhook = webhooks.get(input.webhookId);
@@ -136,25 +123,13 @@ const doubles: Doubles = {
 
 // ---------------------------------------------------------------- recording
 
-// The JSON of `historyToJSON` (@temporalio/common/lib/proto-utils), written with the protobufjs
-// copy that @temporalio/proto's types come from: npm installs another copy for @temporalio/common,
-// and that one's `historyToJSON` refuses these types ("type must be a Type").
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [path.dirname(require.resolve('@temporalio/proto/package.json'))] })) as {
-  toJson(type: unknown, message: unknown): unknown;
-};
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
-
 async function save(name: string, handle: WorkflowHandle): Promise<void> {
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
   if (events.some((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)) {
     throw new Error(`${name}: the history holds a failed workflow task; it is no run to keep`);
   }
-  writeFileSync(
-    path.join(OUT_DIR, `${name}.json`),
-    `${JSON.stringify(protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 1)}\n`,
-  );
+  writeFileSync(path.join(OUT_DIR, `${name}.json`), `${JSON.stringify(historyToJson(history), null, 1)}\n`);
   console.log(`${name}.json  ${events.length} events`);
 }
 
@@ -182,16 +157,7 @@ async function until(what: string, probe: () => Promise<boolean> | boolean, tick
 
 /** The workflow has handled everything that came: its last task completed, no activity or child start outstanding. */
 async function idle(handle: WorkflowHandle): Promise<boolean> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const count = (...types: number[]) => events.filter((event) => types.includes(event.eventType ?? 0)).length;
-  const lastTask = events.filter((event) => /^EVENT_TYPE_WORKFLOW_TASK_/.test(EventType[event.eventType ?? 0] ?? '')).at(-1);
-  return (
-    lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
-    count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) ===
-      count(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT) &&
-    count(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) ===
-      count(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)
-  );
+  return handledEverything((await handle.fetchHistory()).events ?? []);
 }
 
 class Recorder {

@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { HeraldActivities } from '../../activities';
+import type { HealthWorkflowActivities } from '../../activities';
 import type { DeliveryStatus } from '../../src/domain';
 import { resolvePolicy } from '../../src/policy';
 import { effectiveBufferSeconds, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/health';
@@ -24,27 +23,13 @@ import { healthQuery, type ActivateRequest, type BufferedItem, type HealthView }
 import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
 import { eventually } from '../support/eventually';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { handledEverything } from '../support/workflowHistory';
 
-const { EventType } = temporal.api.enums.v1;
-
-/** Every activity the health workflow calls, and the two its replayed attempts (handOver) call. */
-export type HealthActivities = Pick<
-  HeraldActivities,
-  | 'markDeactivated'
-  | 'markActivated'
-  | 'recordNotification'
-  | 'bufferedPage'
-  | 'claimBuffered'
-  | 'replayProgress'
-  | 'discardBuffered'
-  | 'deliverAttempt'
-  | 'recordDeliveryStatus'
->;
-export type ActivityName = keyof HealthActivities;
+export type ActivityName = keyof HealthWorkflowActivities;
 
 export interface ActivityCall<K extends ActivityName = ActivityName> {
   name: K;
-  request: Parameters<HealthActivities[K]>[0];
+  request: Parameters<HealthWorkflowActivities[K]>[0];
   /** Server time at which the workflow scheduled the call; NaN for a local activity (it has only the worker's clock). */
   atMs: number;
   local: boolean;
@@ -369,22 +354,7 @@ export class HealthHarness {
    * activity or child start is outstanding: it waits for something from outside, or a timer.
    */
   async idle(webhook: FakeWebhook, options: { activitiesUnderWay?: boolean } = {}): Promise<boolean> {
-    const events = (await webhook.handle.fetchHistory()).events ?? [];
-    const count = (...types: number[]) => events.filter((event) => types.includes(event.eventType ?? 0)).length;
-    // Anything that arrives for the workflow schedules a workflow task; the commands a task made
-    // (markers, timers, an update's outcome) are written after its completion.
-    const lastTask = events.filter((event) => /^EVENT_TYPE_WORKFLOW_TASK_/.test(EventType[event.eventType ?? 0] ?? '')).at(-1);
-    const handled = lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
-    if (!handled || options.activitiesUnderWay) return handled;
-    const { EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: scheduled, EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: childInitiated } = EventType;
-    const activitiesClosed = count(
-      EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-      EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-      EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-      EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
-    );
-    const childrenStarted = count(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED);
-    return count(scheduled) === activitiesClosed && count(childInitiated) === childrenStarted;
+    return handledEverything((await webhook.handle.fetchHistory()).events ?? [], options);
   }
 
   // ------------------------------------------------------------ the doubles
@@ -401,7 +371,7 @@ export class HealthHarness {
     return webhook;
   }
 
-  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<HealthActivities[K]>[0]): ActivityCall<K> {
+  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<HealthWorkflowActivities[K]>[0]): ActivityCall<K> {
     const info = Context.current().info;
     const call: ActivityCall<K> = {
       name,
@@ -416,7 +386,7 @@ export class HealthHarness {
   }
 
   /** Doubles of the real activities, of the same type; each records its call on the webhook it concerns. */
-  private doubles(): HealthActivities {
+  private doubles(): HealthWorkflowActivities {
     return {
       markDeactivated: async (request) => {
         const webhook = this.webhookOf(request);

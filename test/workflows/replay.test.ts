@@ -4,9 +4,9 @@
 // the order or kind of a workflow's commands must fail here, not in production. No server needed.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as proto from '@temporalio/proto';
-import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
+import type * as proto from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { historyFromJson } from '../support/workflowHistory';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
 
@@ -28,16 +28,8 @@ const EXPECTED: Record<string, string> = {
   'health-discard.json': 'endpoint-health/ws1/wh_discard',
 };
 
-// The SDK's historyFromJSON, with the protobufjs copy that @temporalio/proto's types come from:
-// npm installs another copy for @temporalio/common, whose historyFromJSON refuses these types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [path.dirname(require.resolve('@temporalio/proto/package.json'))] })) as {
-  fromJson(type: unknown, json: unknown): proto.temporal.api.history.v1.IHistory;
-};
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
-
 function loadHistory(file: string): proto.temporal.api.history.v1.IHistory {
-  return protojson.fromJson(historyType, JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')));
+  return historyFromJson(JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')));
 }
 
 let workflowBundle: WorkflowBundle;
