@@ -45,7 +45,8 @@ export interface HeraldStack extends ApiStack {
   stop(): Promise<void>;
 }
 
-function testConfig(overrides: Partial<Config>): Config {
+/** A configuration of this test file's own: its own task queue and database. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
   const suffix = randomBytes(4).toString('hex');
   const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
   return {
@@ -57,6 +58,16 @@ function testConfig(overrides: Partial<Config>): Config {
   };
 }
 
+/** The real API on the test config's own database, listening on a free port. */
+export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false) {
+  const mongo: Mongo = await connectMongo(config.mongodbUrl);
+  await ensureIndexes(mongo.db);
+  const store = createStore(mongo.db);
+  const app = await buildApp({ config, store, temporal, db: mongo.db, logger });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { mongo, store, app, baseUrl };
+}
+
 /**
  * The API alone, on its own database, with no worker and no Temporal: its Temporal client points
  * at a port where nothing listens and does not retry, so a route that needs Temporal fails at
@@ -65,13 +76,9 @@ function testConfig(overrides: Partial<Config>): Config {
 export async function startApi(overrides: Partial<Config> = {}): Promise<ApiStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   const config = testConfig({ ...overrides, temporalAddress: '127.0.0.1:1' });
-  const mongo: Mongo = await connectMongo(config.mongodbUrl);
-  await ensureIndexes(mongo.db);
   const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: 200, interceptors: [] });
   const temporal: TemporalDeps = { client: new Client({ connection }), taskQueue: config.taskQueue, close: () => connection.close() };
-  const store = createStore(mongo.db);
-  const app = await buildApp({ config, store, temporal, db: mongo.db, logger: false });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { mongo, store, app, baseUrl } = await serveApi(config, temporal);
   return {
     config,
     app,
@@ -92,25 +99,17 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   quietRuntime();
   const config = testConfig(overrides);
 
-  const mongo: Mongo = await connectMongo(config.mongodbUrl);
-  await ensureIndexes(mongo.db);
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
   const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config);
   const running = worker.run();
-  const app = await buildApp({
-    config,
-    store: createStore(mongo.db),
-    temporal,
-    db: mongo.db,
-    logger: options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false,
-  });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
+  const { mongo, store, app, baseUrl } = await serveApi(config, temporal, logger);
 
   return {
     config,
     app,
-    baseUrl: address,
-    store: createStore(mongo.db),
+    baseUrl,
+    store,
     temporal,
     workerMetrics,
     async stop() {

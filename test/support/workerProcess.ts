@@ -2,14 +2,9 @@
 // another: the real API in this process (like startHerald, without its in-process worker) and
 // workers run from src/worker.ts on the stack's own task queue and database.
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { buildApp } from '../../src/api/app';
-import { loadConfig, type Config } from '../../src/config';
 import { startHeraldProcess, waitUntilReady, type ManagedProcess } from '../../src/devProcesses';
-import { createStore } from '../../src/store';
-import { connectMongo, ensureIndexes } from '../../src/store/mongo';
 import { connectTemporal } from '../../src/temporal/client';
-import { ADMIN_KEY, type HeraldStack } from './stack';
+import { serveApi, testConfig, type HeraldStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Bundling the workflows at start takes a worker a few seconds of CPU on a small machine. */
@@ -22,21 +17,9 @@ export interface ProcessWorkerStack extends Omit<HeraldStack, 'workerMetrics'> {
 
 export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
-  const suffix = randomBytes(4).toString('hex');
-  const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
-  const config: Config = {
-    ...base,
-    port: 0,
-    taskQueue: `herald-test-proc-${suffix}`,
-    mongodbUrl: base.mongodbUrl.replace(/\/[^/?]*(\?|$)/, `/herald_${suffix}$1`),
-  };
-
-  const mongo = await connectMongo(config.mongodbUrl);
-  await ensureIndexes(mongo.db);
+  const config = testConfig();
   const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
-  const store = createStore(mongo.db);
-  const app = await buildApp({ config, store, temporal, db: mongo.db, logger: false });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { mongo, store, app, baseUrl } = await serveApi(config, temporal);
   const workers: ManagedProcess[] = [];
 
   const workerEnv: NodeJS.ProcessEnv = {
