@@ -37,6 +37,16 @@ const notificationsOf = async (stack: HeraldStack, ws: TestWorkspace, webhookId:
 const action = (stack: HeraldStack, ws: TestWorkspace, id: string, verb: 'activate' | 'deactivate', body?: unknown) =>
   api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${id}/${verb}`, body, ws.key);
 
+/** The webhook as GET shows it once it is switched off. */
+const switchedOff = (stack: HeraldStack, ws: TestWorkspace, webhookId: string) =>
+  eventually(
+    async () => {
+      const webhook = await getWebhook(stack, ws, webhookId);
+      expect(webhook.active).toBe(false);
+      return webhook;
+    },
+    { ...WAIT, what: 'the webhook to be switched off' },
+  );
 /** The event id of a request the receiver got (the envelope's `id`). */
 const eventOf = (request: ReceivedRequest) => (JSON.parse(request.body) as { id: string }).id;
 /** Requests per `webhook-id` (one delivery each). */
@@ -106,14 +116,7 @@ describe('endpoint health through the REST API', () => {
       });
       posted.push(...(await postInOrder(stack, ws, 'evt-down', 2, 'pending')));
 
-      const off = await eventually(
-        async () => {
-          const webhook = await getWebhook(stack, ws, webhookId);
-          expect(webhook.active).toBe(false);
-          return webhook;
-        },
-        { ...WAIT, what: 'the webhook to be switched off' },
-      );
+      const off = await switchedOff(stack, ws, webhookId);
       // The streak that crossed the threshold: 3, or one more if the other delivery's retry failed alongside.
       expect(off.deactivationReason).toMatch(/^\d+ consecutive failed attempts/);
       expect(Number(/^(\d+)/.exec(off.deactivationReason)![1])).toBeGreaterThanOrEqual(3);
@@ -257,14 +260,7 @@ describe('endpoint health through the REST API', () => {
     const webhookId = await createWebhook(stack, ws, { url: gone.url, events: [EVENT], retryPolicy: FAST_RETRIES });
     const [deliveryId] = (await postEvent(stack, ws, { type: EVENT })).deliveries.map((delivery) => delivery.id);
 
-    const off = await eventually(
-      async () => {
-        const webhook = await getWebhook(stack, ws, webhookId);
-        expect(webhook.active).toBe(false);
-        return webhook;
-      },
-      { ...WAIT, what: 'the webhook to be switched off' },
-    );
+    const off = await switchedOff(stack, ws, webhookId);
     expect(off.deactivationReason).toBe('the endpoint answered 410 Gone');
     // Its retry, due a second later, found the webhook off: one attempt in all.
     const delivery = await eventually(
