@@ -2,7 +2,7 @@
 // schedule calls for a retry, the delivery handed to a deliveryWorkflow of its own (started as an
 // abandoned child carrying the schedule's state). The event workflow makes every first attempt
 // this way; the endpoint-health workflow makes the next attempt of each delivery it replays.
-import { isCancellation, ParentClosePolicy, proxyActivities, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
+import { isCancellation, ParentClosePolicy, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
 import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { DeliveryStatus } from '../src/domain';
@@ -30,15 +30,6 @@ export interface HandOverOptions {
    * `wait` for it to close (a replayed delivery's previous run, closing as it was buffered).
    */
   ifRunOpen: 'leave' | 'wait';
-  /**
-   * `local` (the default): the cheapest, one marker in the history, but the workflow takes no
-   * message until the attempt ends; a worker lost in the middle makes the next worker run it again.
-   * `activity`: a regular activity, so signals and updates are handled while the attempt runs; a
-   * worker lost in the middle (the activity times out) makes Temporal run it again in place, so the
-   * attempt keeps its place in a replay's order. Either way a failed HTTP answer is never retried
-   * here: the activity reports it, and the schedule decides.
-   */
-  attemptAs?: 'local' | 'activity';
 }
 
 const RUN_CLOSE_WAIT = '2 seconds';
@@ -57,17 +48,13 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
   const plan = planAfterFailure(policy, 'schedule', attemptNumber, lane, deadlineMs);
   // A little above the HTTP timeout: the activity also loads the target and records the attempt.
   const startToCloseTimeout = policy.timeoutMs + 10_000;
-  const { deliverAttempt } =
-    options.attemptAs === 'activity'
-      ? proxyActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 3, initialInterval: '1 second' } })
-      : proxyLocalActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 1 } });
+  const { deliverAttempt } = proxyLocalActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 1 } });
   let outcome: AttemptOutcome;
   try {
     outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure));
   } catch (error) {
     // The activity itself broke (store down): a failed attempt, retried on the schedule. A local
-    // activity's failure arrives as the failure itself (application error, timeout), a regular
-    // one's wrapped in an ActivityFailure: both are TemporalFailures.
+    // activity's failure arrives as the failure itself (application error, timeout), not wrapped.
     if (!(error instanceof TemporalFailure) || isCancellation(error)) throw error;
     outcome = { outcome: 'failed', errorKind: 'other' };
     await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.failure });
