@@ -16,6 +16,8 @@ import { createHealthActivities } from './health';
 export interface ActivityDeps {
   store: Store;
   allowPrivateNetworks: boolean;
+  /** Attempts in flight to one webhook from this worker; see Config.maxInFlightPerWebhook. */
+  maxInFlightPerWebhook?: number;
   dispatcher?: Dispatcher;
   onAttempt?: (attempt: Attempt, succeeded: boolean) => void;
   /** A delivery reached an end state, or was buffered. */

@@ -22,6 +22,17 @@ export interface Config {
    * its timer fires.
    */
   workerCachedWorkflows: number;
+  /**
+   * Attempts one worker keeps in flight to a single webhook. A receiver that hangs to its timeout
+   * holds at most this many of the worker's slots; its other deliveries wait their turn.
+   */
+  maxInFlightPerWebhook: number;
+  /** How often the reconciler Schedule looks for deliveries that a crash left without a run. */
+  reconcileIntervalSeconds: number;
+  /** How often the retention Schedule sweeps records past their keeping time. */
+  retentionIntervalSeconds: number;
+  /** Days that succeeded deliveries, events and notifications are kept. */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -81,5 +92,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer(env, 'HERALD_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     workerMetricsPort: integer(env, 'HERALD_WORKER_METRICS_PORT', 9464, 0, 65535),
     workerCachedWorkflows: integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000),
+    maxInFlightPerWebhook: integer(env, 'HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
+    reconcileIntervalSeconds: integer(env, 'HERALD_RECONCILE_INTERVAL_SECONDS', 60, 1, 86_400),
+    retentionIntervalSeconds: integer(env, 'HERALD_RETENTION_INTERVAL_SECONDS', 3600, 1, 86_400),
+    retentionDays: integer(env, 'HERALD_RETENTION_DAYS', 30, 1, 3650),
   };
 }

@@ -21,6 +21,7 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
     activities: createActivities({
       store: createStore(mongo.db),
       allowPrivateNetworks: config.allowPrivateNetworks,
+      maxInFlightPerWebhook: config.maxInFlightPerWebhook,
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
         metrics.attemptDuration.observe(attempt.durationMs / 1000);

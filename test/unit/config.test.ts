@@ -15,6 +15,10 @@ describe('loadConfig', () => {
       logLevel: 'info',
       workerMetricsPort: 9464,
       workerCachedWorkflows: 250,
+      maxInFlightPerWebhook: 10,
+      reconcileIntervalSeconds: 60,
+      retentionIntervalSeconds: 3600,
+      retentionDays: 30,
     });
     expect(config.adminKey).toBeUndefined();
   });
@@ -34,6 +38,10 @@ describe('loadConfig', () => {
       HERALD_RATE_LIMIT_PER_MINUTE: '100',
       HERALD_WORKER_METRICS_PORT: '0',
       HERALD_WORKER_CACHED_WORKFLOWS: '1000',
+      HERALD_MAX_IN_FLIGHT_PER_WEBHOOK: '4',
+      HERALD_RECONCILE_INTERVAL_SECONDS: '5',
+      HERALD_RETENTION_INTERVAL_SECONDS: '600',
+      HERALD_RETENTION_DAYS: '7',
     });
     expect(config).toEqual({
       port: 8080,
@@ -49,6 +57,10 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 100,
       workerMetricsPort: 0,
       workerCachedWorkflows: 1000,
+      maxInFlightPerWebhook: 4,
+      reconcileIntervalSeconds: 5,
+      retentionIntervalSeconds: 600,
+      retentionDays: 7,
     });
   });
 
@@ -62,6 +74,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['HERALD_ADMIN_KEY', 'short', /HERALD_ADMIN_KEY must be at least 16 characters/],
     ['HERALD_WORKER_CACHED_WORKFLOWS', '1', /HERALD_WORKER_CACHED_WORKFLOWS must be between 2 and 100000/],
+    ['HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', '0', /HERALD_MAX_IN_FLIGHT_PER_WEBHOOK must be between 1 and 10000/],
+    ['HERALD_RETENTION_DAYS', 'forever', /HERALD_RETENTION_DAYS must be an integer/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
