@@ -2,7 +2,7 @@
 // notifications, and the pages of a replay. Each write is idempotent, so Temporal may retry it.
 import type { NotificationDelivery, BufferedPage, NotifyRequest, WebhookRef } from '../workflows/healthTypes';
 import { activationPath } from '../src/health/notifications';
-import { effectiveBufferSeconds } from '../src/policy/health';
+import { effectiveBufferSeconds, NOTIFICATION_PRESET } from '../src/policy/health';
 import type { Store } from '../src/store';
 import { deliveryId } from '../src/store/deliveries';
 import { familyOf } from '../src/store/eventTypes';
@@ -93,7 +93,7 @@ export function createHealthActivities(store: Store) {
           receivedAt,
           deliveries: [{ id, webhookId: endpoint._id, status: 'pending' }],
         });
-        await store.deliveries.createRecords(workspaceId, notificationId, type, [{ webhookId: endpoint._id, status: 'pending' }]);
+        await store.deliveries.createRecords(workspaceId, notificationId, type, [{ webhookId: endpoint._id, preset: NOTIFICATION_PRESET, status: 'pending' }]);
         doc.deliveryId = id;
         delivery = {
           workspaceId,

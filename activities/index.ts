@@ -12,6 +12,7 @@ import type { WorkspaceSettings } from '../src/store/workspaces';
 import { reportFailing } from '../src/temporal/health';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
 import { createHealthActivities } from './health';
+import { createMaintenanceActivities } from './maintenance';
 
 export interface ActivityDeps {
   store: Store;
@@ -70,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createHealthActivities(store),
+    ...createMaintenanceActivities(store),
 
     /** Sends one attempt of a delivery and records it with the state the workflow planned for its outcome. */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {

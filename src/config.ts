@@ -1,5 +1,6 @@
 // Configuration comes from environment variables with safe defaults, validated once at start-up.
 // A bad value stops the process with a message naming the variable.
+import { DEFAULT_RECONCILE_GRACE_SECONDS, DEFAULT_RETENTION_DAYS } from './policy/retention';
 
 export interface Config {
   port: number;
@@ -29,6 +30,8 @@ export interface Config {
   maxInFlightPerWebhook: number;
   /** How often the reconciler Schedule looks for deliveries that a crash left without a run. */
   reconcileIntervalSeconds: number;
+  /** How overdue a pending delivery's next attempt must be before the reconciler checks its run. */
+  reconcileGraceSeconds: number;
   /** How often the retention Schedule sweeps records past their keeping time. */
   retentionIntervalSeconds: number;
   /** Days that succeeded deliveries, events and notifications are kept. */
@@ -95,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxInFlightPerWebhook: integer(env, 'HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
     reconcileIntervalSeconds: integer(env, 'HERALD_RECONCILE_INTERVAL_SECONDS', 60, 1, 86_400),
     retentionIntervalSeconds: integer(env, 'HERALD_RETENTION_INTERVAL_SECONDS', 3600, 1, 86_400),
-    retentionDays: integer(env, 'HERALD_RETENTION_DAYS', 30, 1, 3650),
+    reconcileGraceSeconds: integer(env, 'HERALD_RECONCILE_GRACE_SECONDS', DEFAULT_RECONCILE_GRACE_SECONDS, 1, 86_400),
+    retentionDays: integer(env, 'HERALD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650),
   };
 }

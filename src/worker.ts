@@ -1,4 +1,5 @@
 // The worker process: runs delivery workflows and their activities. Scale it out horizontally.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -7,11 +8,19 @@ import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics
 import { createStore } from './store';
 import { workflowSource } from './workflowBundle';
 import { connectMongo, ensureIndexes } from './store/mongo';
+import { ensureSchedules } from './temporal/schedules';
 
 export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics()) {
   const mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // The reconciler and retention Schedules exist as long as any worker has started once.
+  const scheduling = await Connection.connect({ address: config.temporalAddress });
+  try {
+    await ensureSchedules(new Client({ connection: scheduling, namespace: config.temporalNamespace }), config);
+  } finally {
+    await scheduling.close();
+  }
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

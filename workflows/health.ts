@@ -35,6 +35,7 @@ import {
   deletedSignal,
   failingSignal,
   healthQuery,
+  replayBufferedSignal,
   type ActivateRequest,
   type BufferedItem,
   type HealthInput,
@@ -127,6 +128,15 @@ export async function endpointHealthWorkflow(input: HealthInput): Promise<void> 
   setHandler(deactivateUpdate, (request) => serially(() => deactivate(request.reason)).then(view));
   setHandler(activateUpdate, (request) => serially(() => activate(request)).then(view));
   setHandler(failingSignal, (signal) => serially(() => deactivate(signal.reason)));
+  setHandler(replayBufferedSignal, () =>
+    serially(() => {
+      // Only an active webhook with nothing under way: a replay or discard in progress deals with its buffer itself.
+      if (!state.active || state.replay || state.discarding || deleted) return Promise.resolve();
+      // A quiet replay: it does not mark the record as replaying, so new events keep going straight to the webhook.
+      state.replay = { concurrency: DEFAULT_REPLAY_CONCURRENCY, afterSeq: null, total: 0, done: 0, startedAtMs: Date.now(), draining: true };
+      return Promise.resolve();
+    }),
+  );
   setHandler(deletedSignal, () => {
     deleted = true;
   });

@@ -60,6 +60,11 @@ export interface FailingSignal {
 export const deactivateUpdate = defineUpdate<HealthView, [DeactivateRequest]>('deactivate');
 export const activateUpdate = defineUpdate<HealthView, [ActivateRequest]>('activate');
 export const failingSignal = defineSignal<[FailingSignal]>('failing');
+/**
+ * From the reconciler: the webhook is active but deliveries of it are still `buffered` (recorded by
+ * an ingest just as a replay ended). An active webhook that is not replaying replays them; else nothing.
+ */
+export const replayBufferedSignal = defineSignal('replayBuffered');
 /** The webhook was deleted: the workflow ends. */
 export const deletedSignal = defineSignal('deleted');
 export const healthQuery = defineQuery<HealthView>('health');

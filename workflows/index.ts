@@ -2,3 +2,4 @@
 export { deliveryWorkflow } from './delivery';
 export { eventWorkflow } from './event';
 export { endpointHealthWorkflow } from './health';
+export { reconcileWorkflow, retentionWorkflow } from './maintenance';

@@ -9,3 +9,4 @@ export * from './success';
 export * from './expiry';
 export * from './schema';
 export * from './health';
+export * from './retention';

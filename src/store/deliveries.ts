@@ -1,5 +1,7 @@
 import { Collection, Db, Filter } from 'mongodb';
 import type { Attempt, DeliveryStatus, Lane } from '../domain';
+import type { PresetName } from '../policy/types';
+import type { DeliverySweep } from '../policy/retention';
 import { newId } from './ids';
 import { isDuplicateKey } from './mongo';
 
@@ -10,6 +12,8 @@ export interface DeliveryDoc {
   eventId: string;
   eventType: string;
   webhookId: string;
+  /** The webhook's preset when the event arrived, for the retention rule that depends on it. */
+  preset?: PresetName;
   status: DeliveryStatus;
   lane: Lane;
   attempts: Attempt[];
@@ -49,16 +53,22 @@ export class DeliveryRepository {
    * Creates the records of a newly ingested event: `pending` for a webhook that takes it now,
    * `buffered` or `dropped` for one that is switched off. Ones that exist already are kept.
    */
-  async createRecords(workspaceId: string, eventId: string, eventType: string, records: Array<{ webhookId: string; status: DeliveryStatus }>): Promise<void> {
+  async createRecords(
+    workspaceId: string,
+    eventId: string,
+    eventType: string,
+    records: Array<{ webhookId: string; preset: PresetName; status: DeliveryStatus }>,
+  ): Promise<void> {
     if (records.length === 0) return;
     const now = new Date();
-    const docs: DeliveryDoc[] = records.map(({ webhookId, status }) => ({
+    const docs: DeliveryDoc[] = records.map(({ webhookId, preset, status }) => ({
       _id: deliveryId(workspaceId, eventId, webhookId),
       seq: newId('d'),
       workspaceId,
       eventId,
       eventType,
       webhookId,
+      preset,
       status,
       lane: 'priority',
       attempts: [],
@@ -80,6 +90,50 @@ export class DeliveryRepository {
 
   getById(id: string): Promise<DeliveryDoc | null> {
     return this.collection.findOne({ _id: id });
+  }
+
+  /** The records of these ids that exist. */
+  byIds(ids: string[]): Promise<DeliveryDoc[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.collection.find({ _id: { $in: ids } }).toArray();
+  }
+
+  /** Which of these ids have a record. */
+  async existingIds(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id);
+  }
+
+  /**
+   * The reconciler's candidates: pending deliveries whose next attempt was due before `before`,
+   * a page at a time in `_id` order. A live run keeps `nextAttemptAt` ahead of time or attempts
+   * within its timeout, so few records match unless a crash left some without a run.
+   */
+  overdue(before: Date, afterId: string | null, limit: number): Promise<DeliveryDoc[]> {
+    const query: Filter<DeliveryDoc> = { status: 'pending', nextAttemptAt: { $lt: before } };
+    if (afterId !== null) query._id = { $gt: afterId };
+    return this.collection.find(query).sort({ _id: 1 }).limit(limit).toArray();
+  }
+
+  /** Webhooks with deliveries that have been `buffered` since before `before`. */
+  async webhooksWithBuffered(before: Date): Promise<string[]> {
+    return this.collection.distinct('webhookId', { status: 'buffered', updatedAt: { $lt: before } });
+  }
+
+  /** Deletes up to `limit` deliveries that one retention rule lets go; how many it deleted. */
+  async sweep(sweep: DeliverySweep, limit: number): Promise<number> {
+    const query: Filter<DeliveryDoc> = { status: { $in: sweep.statuses }, [sweep.field]: { $lt: sweep.before } };
+    if (sweep.preset !== undefined) query.preset = sweep.preset;
+    const ids = (
+      await this.collection
+        .find(query, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray()
+    ).map((doc) => doc._id);
+    if (ids.length === 0) return 0;
+    // The status is checked again in the delete itself: a delivery retried meanwhile is kept.
+    const result = await this.collection.deleteMany({ _id: { $in: ids }, status: { $in: sweep.statuses } });
+    return result.deletedCount;
   }
 
   list(workspaceId: string, filter: DeliveryFilter): Promise<DeliveryDoc[]> {

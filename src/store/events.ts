@@ -1,4 +1,4 @@
-import { Collection, Db } from 'mongodb';
+import { Collection, Db, Filter } from 'mongodb';
 import type { DeliveryStatus, EventRecord } from '../domain';
 import { isDuplicateKey } from './mongo';
 
@@ -55,5 +55,27 @@ export class EventRepository {
 
   get(workspaceId: string, eventId: string): Promise<EventDoc | null> {
     return this.collection.findOne({ _id: `${workspaceId}/${eventId}` });
+  }
+
+  /** Events of these `{workspaceId}/{eventId}` ids that exist. */
+  byIds(ids: string[]): Promise<EventDoc[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.collection.find({ _id: { $in: ids } }).toArray();
+  }
+
+  /** Events received before `before`, a page at a time in `_id` order, for retention. */
+  receivedBefore(before: Date, afterId: string | null, limit: number): Promise<EventDoc[]> {
+    const query: Filter<EventDoc> = { receivedAt: { $lt: before } };
+    if (afterId !== null) query._id = { $gt: afterId };
+    return this.collection
+      .find(query, { projection: { data: 0 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  async deleteMany(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount;
   }
 }

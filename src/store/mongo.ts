@@ -41,6 +41,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('deliveries').createIndex({ workspaceId: 1, status: 1, seq: 1 }), // the queue by status
     db.collection('deliveries').createIndex({ workspaceId: 1, eventId: 1, seq: 1 }), // the queue by event
     db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, status: 1, seq: 1 }), // a webhook's buffer
+    db.collection('deliveries').createIndex({ status: 1, nextAttemptAt: 1 }), // the reconciler
+    db.collection('deliveries').createIndex({ status: 1, updatedAt: 1 }), // retention, buffered stragglers
+    db.collection('deliveries').createIndex({ status: 1, preset: 1, createdAt: 1 }), // retention of fixed
+    db.collection('events').createIndex({ receivedAt: 1 }), // retention
+    db.collection('notifications').createIndex({ createdAt: 1 }), // retention
     db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
   ]);

@@ -34,6 +34,18 @@ export class NotificationRepository {
     }
   }
 
+  /** Deletes up to `limit` notifications created before `before`; how many it deleted. */
+  async sweep(before: Date, limit: number): Promise<number> {
+    const ids = (
+      await this.collection
+        .find({ createdAt: { $lt: before } }, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray()
+    ).map((doc) => doc._id);
+    if (ids.length === 0) return 0;
+    return (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount;
+  }
+
   list(workspaceId: string, limit: number, after?: string): Promise<NotificationDoc[]> {
     return this.collection
       .find({ workspaceId, ...(after !== undefined ? { _id: { $gt: after } } : {}) })

@@ -103,6 +103,12 @@ export class WebhookRepository {
     return this.collection.findOne({ _id: id, workspaceId });
   }
 
+  /** Any delivery targets of these ids, in any workspace: for the reconciler. */
+  byIds(ids: string[]): Promise<WebhookDoc[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.collection.find({ _id: { $in: ids } }).toArray();
+  }
+
   list(workspaceId: string, filter: WebhookFilter): Promise<WebhookDoc[]> {
     const query: Filter<WebhookDoc> = { workspaceId, ...VISIBLE };
     if (filter.app !== undefined) query.app = filter.app;

@@ -37,7 +37,7 @@ export interface DeliveryStart {
  * repeated ingest never delivers twice.
  */
 export async function startDelivery(
-  temporal: TemporalDeps,
+  temporal: Pick<TemporalDeps, 'client' | 'taskQueue'>,
   start: DeliveryStart,
   extra: Partial<DeliveryInput> = {},
   /** A new run for a delivery whose previous run closed: manual retry, replay of a buffer. */

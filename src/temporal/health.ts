@@ -9,6 +9,7 @@ import {
   deactivateUpdate,
   deletedSignal,
   failingSignal,
+  replayBufferedSignal,
   type ActivateRequest,
   type HealthState,
   type HealthView,
@@ -69,6 +70,11 @@ export async function reportFailing(temporal: HealthClient, webhook: WebhookDoc,
     signal: failingSignal,
     signalArgs: [{ reason }],
   });
+}
+
+/** From the reconciler: an active webhook still holds buffered deliveries; its health workflow replays them. */
+export async function replayBuffered(temporal: HealthClient, webhook: WebhookDoc): Promise<void> {
+  await temporal.client.workflow.signalWithStart(endpointHealthWorkflow, { ...startOptions(temporal, webhook), signal: replayBufferedSignal, signalArgs: [] });
 }
 
 /** The webhook was deleted: its health workflow ends. */

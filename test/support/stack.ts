@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
+import { removeSchedules } from '../../src/temporal/schedules';
 import { eventually } from './eventually';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
@@ -114,6 +115,7 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
     workerMetrics,
     async stop() {
       await app.close();
+      await removeSchedules(temporal.client, config.taskQueue);
       worker.shutdown();
       await running;
       await closeWorker();

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       workerCachedWorkflows: 250,
       maxInFlightPerWebhook: 10,
       reconcileIntervalSeconds: 60,
+      reconcileGraceSeconds: 60,
       retentionIntervalSeconds: 3600,
       retentionDays: 30,
     });
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       HERALD_WORKER_CACHED_WORKFLOWS: '1000',
       HERALD_MAX_IN_FLIGHT_PER_WEBHOOK: '4',
       HERALD_RECONCILE_INTERVAL_SECONDS: '5',
+      HERALD_RECONCILE_GRACE_SECONDS: '10',
       HERALD_RETENTION_INTERVAL_SECONDS: '600',
       HERALD_RETENTION_DAYS: '7',
     });
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
       workerCachedWorkflows: 1000,
       maxInFlightPerWebhook: 4,
       reconcileIntervalSeconds: 5,
+      reconcileGraceSeconds: 10,
       retentionIntervalSeconds: 600,
       retentionDays: 7,
     });

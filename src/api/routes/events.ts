@@ -51,6 +51,9 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
         ...(appName !== undefined ? { app: appName } : {}),
       });
       if (!result.duplicate) deps.metrics.eventsIngested.inc();
+      if (result.startError !== undefined) {
+        request.log.warn({ eventId: result.eventId, error: result.startError }, 'event stored; its workflow did not start, the reconciler will start it');
+      }
       reply.code(202);
       return envelope({ eventId: result.eventId, deliveries: result.deliveries });
     },

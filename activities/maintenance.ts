@@ -1,0 +1,161 @@
+// The activities of the two maintenance Schedules (workflows/maintenance.ts): the reconciler,
+// which starts deliveries that a crash left without a run, and retention, which deletes records
+// past their keeping time. Each call handles one bounded page and is safe to repeat.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { deliverySweeps, recordsCutoff, type DeliveryRetentionRule } from '../src/policy/retention';
+import type { Store } from '../src/store';
+import type { DeliveryDoc } from '../src/store/deliveries';
+import { policyOf } from '../src/store/webhooks';
+import { startDelivery } from '../src/temporal/client';
+import { replayBuffered } from '../src/temporal/health';
+import { eventWorkflowId, healthWorkflowId } from '../src/temporal/ids';
+import { healthQuery } from '../workflows/healthTypes';
+
+export interface ReconcilePageRequest {
+  /** Pending deliveries whose next attempt was due before this instant (epoch ms) are examined. */
+  beforeMs: number;
+  afterId: string | null;
+  limit: number;
+}
+
+export interface ReconcilePageResult {
+  examined: number;
+  /** Deliveries that had no run and were given one. */
+  started: string[];
+  /** Deliveries whose webhook or event no longer exists: recorded `cancelled`. */
+  cancelled: string[];
+  /** Where the next page starts; null when this was the last. */
+  nextAfterId: string | null;
+}
+
+export interface SweepResult {
+  deleted: number;
+}
+
+export interface EventSweepResult extends SweepResult {
+  examined: number;
+  nextAfterId: string | null;
+}
+
+/** A workflow's latest run is open (or its id was never used: false). */
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+export function createMaintenanceActivities(store: Store) {
+  const temporal = () => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
+
+  /**
+   * Whether some workflow may still make the delivery's next attempt: its event's workflow (first
+   * attempts), its own workflow (retries), or its webhook's health workflow replaying the buffer
+   * that it was claimed from.
+   */
+  async function hasRun(client: Client, delivery: DeliveryDoc): Promise<boolean> {
+    if (await isRunning(client, eventWorkflowId(delivery.workspaceId, delivery.eventId))) return true;
+    if (await isRunning(client, delivery._id)) return true;
+    if (delivery.replayClaim === undefined) return false;
+    try {
+      const health = await client.workflow.getHandle(healthWorkflowId(delivery.workspaceId, delivery.webhookId)).query(healthQuery);
+      return health.replay !== null;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    /** One page of overdue pending deliveries: each one without a run gets a delivery workflow. */
+    async reconcilePage(request: ReconcilePageRequest): Promise<ReconcilePageResult> {
+      const page = await store.deliveries.overdue(new Date(request.beforeMs), request.afterId, request.limit);
+      const result: ReconcilePageResult = { examined: page.length, started: [], cancelled: [], nextAfterId: null };
+      if (page.length === 0) return result;
+      if (page.length === request.limit) result.nextAfterId = page[page.length - 1]._id;
+
+      const { client, taskQueue } = temporal();
+      const [webhooks, events] = await Promise.all([
+        store.webhooks.byIds([...new Set(page.map((doc) => doc.webhookId))]),
+        store.events.byIds([...new Set(page.map((doc) => `${doc.workspaceId}/${doc.eventId}`))]),
+      ]);
+      const webhookOf = new Map(webhooks.map((doc) => [doc._id, doc]));
+      const eventOf = new Map(events.map((doc) => [doc._id, doc]));
+
+      for (const candidate of page) {
+        Context.current().heartbeat(candidate._id);
+        if (await hasRun(client, candidate)) continue;
+        // Read again after looking at the runs: a run that closed in between has written its end.
+        const delivery = await store.deliveries.getById(candidate._id);
+        if (!delivery || delivery.status !== 'pending' || delivery.updatedAt.getTime() !== candidate.updatedAt.getTime()) continue;
+        const webhook = webhookOf.get(delivery.webhookId);
+        const event = eventOf.get(`${delivery.workspaceId}/${delivery.eventId}`);
+        if (!webhook || webhook.workspaceId !== delivery.workspaceId || !event) {
+          if (await store.deliveries.setProgressFrom(delivery._id, ['pending'], { status: 'cancelled', nextAttemptAt: null }))
+            result.cancelled.push(delivery._id);
+          continue;
+        }
+        const started = await startDelivery(
+          { client, taskQueue },
+          {
+            workspaceId: delivery.workspaceId,
+            webhookId: delivery.webhookId,
+            eventId: delivery.eventId,
+            eventType: delivery.eventType,
+            deliveryId: delivery._id,
+            receivedAt: event.receivedAt.toISOString(),
+            policy: policyOf(webhook),
+            summary: `${delivery.eventType} event ${delivery.eventId} → ${webhook.name} (reconciled)`,
+          },
+          { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
+          true,
+        );
+        if (started) result.started.push(delivery._id);
+      }
+      if (result.started.length > 0 || result.cancelled.length > 0) {
+        Context.current().log.info('reconciled deliveries left without a run', { started: result.started.length, cancelled: result.cancelled.length });
+      }
+      return result;
+    },
+
+    /**
+     * Buffered deliveries of a webhook that is active and not replaying (an ingest that read the
+     * webhook as switched off a moment before its replay ended): its health workflow is asked to
+     * replay them. Returns the webhooks asked.
+     */
+    async reconcileBuffers(request: { beforeMs: number }): Promise<string[]> {
+      const ids = await store.deliveries.webhooksWithBuffered(new Date(request.beforeMs));
+      const webhooks = (await store.webhooks.byIds(ids)).filter((doc) => doc.active && doc.replay === undefined && doc.kind === undefined);
+      for (const webhook of webhooks) await replayBuffered(temporal(), webhook);
+      return webhooks.map((doc) => doc._id);
+    },
+
+    async sweepDeliveries(request: { rule: DeliveryRetentionRule; nowMs: number; retentionDays: number; limit: number }): Promise<SweepResult> {
+      const sweep = deliverySweeps(request.nowMs, request.retentionDays).find((candidate) => candidate.rule === request.rule);
+      if (!sweep) throw new Error(`no retention rule named ${request.rule}`);
+      return { deleted: await store.deliveries.sweep(sweep, request.limit) };
+    },
+
+    /** One page of events past the retention time: those with no delivery left are deleted. */
+    async sweepEvents(request: { nowMs: number; retentionDays: number; afterId: string | null; limit: number }): Promise<EventSweepResult> {
+      const page = await store.events.receivedBefore(recordsCutoff(request.nowMs, request.retentionDays), request.afterId, request.limit);
+      if (page.length === 0) return { deleted: 0, examined: 0, nextAfterId: null };
+      const remaining = new Set(await store.deliveries.existingIds(page.flatMap((event) => event.deliveries.map((ref) => ref.id))));
+      const orphans = page.filter((event) => !event.deliveries.some((ref) => remaining.has(ref.id))).map((event) => event._id);
+      return {
+        deleted: await store.events.deleteMany(orphans),
+        examined: page.length,
+        nextAfterId: page.length === request.limit ? page[page.length - 1]._id : null,
+      };
+    },
+
+    async sweepNotifications(request: { nowMs: number; retentionDays: number; limit: number }): Promise<SweepResult> {
+      return { deleted: await store.notifications.sweep(recordsCutoff(request.nowMs, request.retentionDays), request.limit) };
+    },
+  };
+}
+
+export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;

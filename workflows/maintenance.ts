@@ -1,0 +1,83 @@
+// The two maintenance workflows, each started by a Temporal Schedule that the worker creates at
+// start (src/temporal/schedules.ts), so they are listed under the Web UI's Schedules:
+// - reconcileWorkflow heals what a crash left half-done: a delivery recorded `pending` with no run
+//   to attempt it (an ingest that died between storing and starting), or `buffered` on a webhook
+//   that is active and not replaying;
+// - retentionWorkflow deletes records past their keeping time (src/policy/retention.ts).
+// Both work in bounded pages and batches, so one run's cost does not grow with the backlog.
+import { proxyActivities } from '@temporalio/workflow';
+import type { EventSweepResult, MaintenanceActivities, ReconcilePageResult } from '../activities/maintenance';
+import { RECONCILE_MAX_PAGES, RECONCILE_PAGE, RETENTION_BATCH, RETENTION_MAX_BATCHES, type DeliveryRetentionRule } from '../src/policy/retention';
+
+/** Each call is one bounded page and safe to repeat: Temporal retries it until the store answers. */
+const { reconcilePage, reconcileBuffers, sweepDeliveries, sweepEvents, sweepNotifications } = proxyActivities<MaintenanceActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+export interface ReconcileInput {
+  /** How overdue a pending delivery's next attempt must be before its runs are looked at. */
+  graceSeconds: number;
+}
+
+export interface ReconcileResult {
+  examined: number;
+  started: number;
+  cancelled: number;
+  /** Webhooks whose health workflow was asked to replay buffered stragglers. */
+  buffersReplayed: number;
+}
+
+export async function reconcileWorkflow(input: ReconcileInput): Promise<ReconcileResult> {
+  const beforeMs = Date.now() - input.graceSeconds * 1000;
+  const result: ReconcileResult = { examined: 0, started: 0, cancelled: 0, buffersReplayed: 0 };
+  let afterId: string | null = null;
+  for (let page = 0; page < RECONCILE_MAX_PAGES; page++) {
+    const done: ReconcilePageResult = await reconcilePage({ beforeMs, afterId, limit: RECONCILE_PAGE });
+    result.examined += done.examined;
+    result.started += done.started.length;
+    result.cancelled += done.cancelled.length;
+    if (done.nextAfterId === null) break;
+    afterId = done.nextAfterId;
+  }
+  result.buffersReplayed = (await reconcileBuffers({ beforeMs })).length;
+  return result;
+}
+
+export interface RetentionInput {
+  /** Days that ended deliveries, events and notifications are kept. */
+  retentionDays: number;
+}
+
+export type RetentionResult = Record<DeliveryRetentionRule | 'events' | 'notifications', number>;
+
+const DELIVERY_RULES: DeliveryRetentionRule[] = ['fixed-failed', 'held', 'ended'];
+
+export async function retentionWorkflow(input: RetentionInput): Promise<RetentionResult> {
+  const nowMs = Date.now();
+  const { retentionDays } = input;
+  const deleted: RetentionResult = { 'fixed-failed': 0, held: 0, ended: 0, events: 0, notifications: 0 };
+
+  // Deliveries first, so that events whose last delivery goes in this run go in this run too.
+  for (const rule of DELIVERY_RULES) {
+    for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch++) {
+      const { deleted: count } = await sweepDeliveries({ rule, nowMs, retentionDays, limit: RETENTION_BATCH });
+      deleted[rule] += count;
+      if (count < RETENTION_BATCH) break;
+    }
+  }
+  let afterId: string | null = null;
+  for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch++) {
+    const page: EventSweepResult = await sweepEvents({ nowMs, retentionDays, afterId, limit: RETENTION_BATCH });
+    deleted.events += page.deleted;
+    if (page.nextAfterId === null) break;
+    afterId = page.nextAfterId;
+  }
+  for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch++) {
+    const { deleted: count } = await sweepNotifications({ nowMs, retentionDays, limit: RETENTION_BATCH });
+    deleted.notifications += count;
+    if (count < RETENTION_BATCH) break;
+  }
+  return deleted;
+}
