@@ -53,6 +53,24 @@ async function signal(deps: AppDeps, delivery: DeliveryDoc, name: DeliverySignal
   }
 }
 
+/**
+ * How long a control call waits for the workflow to act on its signal, so that it can answer with
+ * the record after the change. An attempt in flight can take longer (up to the webhook's timeout):
+ * then the answer shows the record as it stands, and the change follows.
+ */
+const SIGNAL_EFFECT_MS = 5_000;
+
+/** The delivery's record once `acted` holds for it, or as it stands when the wait ends. */
+async function recordOnceActed(deps: AppDeps, delivery: DeliveryDoc, acted: (doc: DeliveryDoc) => boolean): Promise<DeliveryDoc> {
+  const deadline = Date.now() + SIGNAL_EFFECT_MS;
+  for (;;) {
+    const doc = await deps.store.deliveries.get(delivery.workspaceId, delivery._id);
+    if (!doc) throw notFoundError('delivery');
+    if (acted(doc) || Date.now() >= deadline) return doc;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // The run that made a delivery's last attempt closes a moment after its record says `failed`.
 const PREVIOUS_RUN_CLOSE_MS = 10_000;
 
@@ -79,7 +97,13 @@ async function previousRunClosed(deps: AppDeps, delivery: DeliveryDoc): Promise<
  */
 export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
   const { store } = deps;
-  if (delivery.status === 'pending' && (await signal(deps, delivery, retryNowSignal))) return delivery;
+  if (delivery.status === 'pending') {
+    // Due now: what the record shows until the attempt is recorded.
+    await store.deliveries.setProgressFrom(delivery._id, ['pending'], { status: 'pending', nextAttemptAt: new Date() });
+    if (await signal(deps, delivery, retryNowSignal)) {
+      return recordOnceActed(deps, delivery, (doc) => doc.status !== 'pending' || doc.attempts.length > delivery.attempts.length);
+    }
+  }
   if (delivery.status === 'expired') throw conflictError('this delivery expired: its retry policy allows no attempt after its maximum age');
   if (delivery.status === 'succeeded') throw conflictError('this delivery already succeeded');
   if (delivery.status !== 'failed' && delivery.status !== 'pending') throw conflictError(`a ${delivery.status} delivery cannot be retried`);
@@ -129,12 +153,14 @@ async function restartDelivery(
   );
 }
 
-export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<void> {
+/** Cancels a pending or buffered delivery; its record after the change (or its end, if it ended first). */
+export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
   if (!RUNNING_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
   if (!(await signal(deps, delivery, cancelSignal))) {
     // No workflow runs it: cancel the record, unless it ended meanwhile (then the end stands).
     await deps.store.deliveries.setProgressFrom(delivery._id, RUNNING_STATUSES, { status: 'cancelled', nextAttemptAt: null });
   }
+  return recordOnceActed(deps, delivery, (doc) => !RUNNING_STATUSES.includes(doc.status));
 }
 
 export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {

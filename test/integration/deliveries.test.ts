@@ -156,7 +156,9 @@ describe('one delivery: attempts, retry and cancel', () => {
 
     const retry = await call(c, 'POST', 'retry');
     expect(retry.status).toBe(202);
-    expect(retry.body.data).toMatchObject({ id: c.deliveryId });
+    // The answer is the record once the workflow has made the attempt (the receiver answers at once).
+    expect(retry.body.data).toMatchObject({ id: c.deliveryId, status: 'succeeded', nextAttemptAt: null });
+    expect(retry.body.data.attempts).toHaveLength(2);
     const done = await settled(c, 'succeeded');
     expect(attemptOutcomes(done)).toEqual([
       { n: 1, statusCode: 500, kind: 'status' },
@@ -203,7 +205,8 @@ describe('one delivery: attempts, retry and cancel', () => {
 
     const cancel = await call(waiting, 'POST', 'cancel');
     expect(cancel.status).toBe(202);
-    expect(cancel.body.data).toMatchObject({ id: waiting.deliveryId });
+    // The answer is the record after the change, not as it was before the signal.
+    expect(cancel.body.data).toMatchObject({ id: waiting.deliveryId, status: 'cancelled', nextAttemptAt: null });
     const cancelled = await settled(waiting, 'cancelled');
     expect(cancelled).toMatchObject({ nextAttemptAt: null, attempts: [expect.objectContaining({ n: 1, statusCode: 500 })] });
     // The run has ended: no attempt will follow.

@@ -144,10 +144,9 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
       },
     },
     async (request, reply) => {
-      const doc = await load(request.params.ws, request.params.id);
-      await cancelDelivery(deps, doc);
+      const doc = await cancelDelivery(deps, await load(request.params.ws, request.params.id));
       reply.code(202);
-      return envelope(deliveryView(await load(request.params.ws, request.params.id)));
+      return envelope(deliveryView(doc));
     },
   );
 }
