@@ -12,6 +12,7 @@ import type { WorkspaceSettings } from '../src/store/workspaces';
 import { reportFailing } from '../src/temporal/health';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
 import { createHealthActivities } from './health';
+import { createInFlightLimit } from './inFlight';
 import { createMaintenanceActivities } from './maintenance';
 
 export interface ActivityDeps {
@@ -31,6 +32,8 @@ const SETTINGS_CACHE_MS = 10_000;
 export function createActivities(deps: ActivityDeps) {
   const { store } = deps;
   const settingsCache = new Map<string, { value: WorkspaceSettings | undefined; at: number }>();
+  // Per worker process, shared by the first attempts (local activities) and the later ones.
+  const inFlight = createInFlightLimit(deps.maxInFlightPerWebhook ?? Number.POSITIVE_INFINITY);
 
   async function settingsOf(workspaceId: string): Promise<WorkspaceSettings | undefined> {
     const cached = settingsCache.get(workspaceId);
@@ -73,62 +76,73 @@ export function createActivities(deps: ActivityDeps) {
     ...createHealthActivities(store),
     ...createMaintenanceActivities(store),
 
-    /** Sends one attempt of a delivery and records it with the state the workflow planned for its outcome. */
+    /**
+     * Sends one attempt of a delivery and records it with the state the workflow planned for its
+     * outcome; or, when the webhook already has its cap of attempts in flight on this worker,
+     * defers it at once: nothing sent, recorded or counted towards the webhook's health.
+     */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const [webhook, event, settings] = await Promise.all([
-        store.webhooks.target(input.workspaceId, input.webhookId),
-        store.events.get(input.workspaceId, input.eventId),
-        settingsOf(input.workspaceId),
-      ]);
-      if (!webhook || !event) return { outcome: 'webhook-missing' };
-      if (!webhook.active) return { outcome: 'webhook-inactive' };
-
-      const startedAt = new Date();
-      let sent: SendResult;
+      const release = inFlight.tryAcquire(`${input.workspaceId}/${input.webhookId}`);
+      if (!release) return { outcome: 'deferred' };
       try {
-        const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
-        sent = await sendRequest(request, {
-          timeoutMs: input.timeoutMs,
-          allowPrivateNetworks: deps.allowPrivateNetworks,
-          requireHttps: settings?.requireHttps ?? false,
-          ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
-        });
-      } catch (error) {
-        // A request that cannot be built (a template that no longer renders) is a failed attempt.
-        sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
+        const [webhook, event, settings] = await Promise.all([
+          store.webhooks.target(input.workspaceId, input.webhookId),
+          store.events.get(input.workspaceId, input.eventId),
+          settingsOf(input.workspaceId),
+        ]);
+        if (!webhook || !event) return { outcome: 'webhook-missing' };
+        if (!webhook.active) return { outcome: 'webhook-inactive' };
+
+        const startedAt = new Date();
+        let sent: SendResult;
+        try {
+          const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
+          sent = await sendRequest(request, {
+            timeoutMs: input.timeoutMs,
+            allowPrivateNetworks: deps.allowPrivateNetworks,
+            requireHttps: settings?.requireHttps ?? false,
+            ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+          });
+        } catch (error) {
+          // A request that cannot be built (a template that no longer renders) is a failed attempt.
+          sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
+        }
+        // The webhook's success rule as it stands now, like its URL and secret.
+        const succeeded = sent.statusCode !== undefined && sent.error === undefined && isSuccessStatus(policyOf(webhook), sent.statusCode);
+
+        const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
+        if (sent.statusCode !== undefined) attempt.statusCode = sent.statusCode;
+        if (sent.responseSnippet !== undefined) attempt.responseSnippet = sent.responseSnippet;
+        if (sent.error) attempt.error = sent.error;
+        else if (!succeeded) attempt.error = { kind: 'status', message: `status ${sent.statusCode} is not a success code` };
+
+        const recorded = await store.deliveries.recordAttempt(
+          input.deliveryId,
+          attempt,
+          succeeded
+            ? { status: 'succeeded', lane: input.lane, nextAttemptAt: null }
+            : {
+                status: input.onFailure.status,
+                lane: input.onFailure.lane,
+                nextAttemptAt: input.onFailure.nextAttemptAt ? new Date(input.onFailure.nextAttemptAt) : null,
+              },
+        );
+        deps.onAttempt?.(attempt, succeeded);
+        await trackHealth(webhook, succeeded, sent.statusCode, startedAt);
+        if (!recorded) return { outcome: 'cancelled' };
+        const ended = succeeded ? 'succeeded' : input.onFailure.status;
+        if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
+
+        if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
+        return {
+          outcome: 'failed',
+          ...(sent.statusCode !== undefined ? { statusCode: sent.statusCode } : {}),
+          errorKind: attempt.error?.kind ?? 'status',
+          ...(sent.retryAfterSeconds !== undefined ? { retryAfterSeconds: sent.retryAfterSeconds } : {}),
+        };
+      } finally {
+        release();
       }
-      // The webhook's success rule as it stands now, like its URL and secret.
-      const succeeded = sent.statusCode !== undefined && sent.error === undefined && isSuccessStatus(policyOf(webhook), sent.statusCode);
-
-      const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
-      if (sent.statusCode !== undefined) attempt.statusCode = sent.statusCode;
-      if (sent.responseSnippet !== undefined) attempt.responseSnippet = sent.responseSnippet;
-      if (sent.error) attempt.error = sent.error;
-      else if (!succeeded) attempt.error = { kind: 'status', message: `status ${sent.statusCode} is not a success code` };
-
-      const recorded = await store.deliveries.recordAttempt(
-        input.deliveryId,
-        attempt,
-        succeeded
-          ? { status: 'succeeded', lane: input.lane, nextAttemptAt: null }
-          : {
-              status: input.onFailure.status,
-              lane: input.onFailure.lane,
-              nextAttemptAt: input.onFailure.nextAttemptAt ? new Date(input.onFailure.nextAttemptAt) : null,
-            },
-      );
-      deps.onAttempt?.(attempt, succeeded);
-      await trackHealth(webhook, succeeded, sent.statusCode, startedAt);
-      if (!recorded) return { outcome: 'cancelled' };
-      const ended = succeeded ? 'succeeded' : input.onFailure.status;
-      if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
-
-      if (succeeded) return { outcome: 'succeeded', statusCode: sent.statusCode as number };
-      return {
-        outcome: 'failed',
-        ...(sent.statusCode !== undefined ? { statusCode: sent.statusCode } : {}),
-        errorKind: attempt.error?.kind ?? 'status',
-      };
     },
 
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {

@@ -34,12 +34,17 @@ const OUT_DIR = path.resolve(__dirname, '../test/fixtures/histories');
 const TASK_QUEUE = 'record-histories';
 const WS = 'ws1';
 
-/** An HTTP status, or an outcome the real activity reports without one. Reply n answers attempt n; the last repeats. */
-type Reply = number | 'webhook-inactive';
+/**
+ * An HTTP status (with the seconds of a Retry-After the real activity read), or an outcome the
+ * real activity reports without one. Reply n answers attempt n; the last repeats.
+ */
+type Reply = number | { status: number; retryAfterSeconds: number } | 'webhook-inactive' | 'deferred';
 
 interface Scripted {
   replies: Reply[];
   policy: ResolvedPolicy;
+  /** Reply n answers the n-th call instead: a deferred attempt is called again with the same number. */
+  byCall?: { made: number };
 }
 
 /** A webhook as the health doubles see it: its active flag and its buffer, in order. */
@@ -66,11 +71,13 @@ const doubles: HealthWorkflowActivities = {
     if (webhook && !webhook.doc.active) return { outcome: 'webhook-inactive' };
     const scripted = scripts.get(input.deliveryId);
     if (!scripted) return { outcome: 'succeeded', statusCode: 200 };
-    const reply = scripted.replies[Math.min(input.attemptNumber, scripted.replies.length) - 1];
-    if (typeof reply !== 'number') return { outcome: reply };
-    return isSuccessStatus(scripted.policy, reply)
-      ? { outcome: 'succeeded', statusCode: reply }
-      : { outcome: 'failed', statusCode: reply, errorKind: 'status' };
+    const n = scripted.byCall ? ++scripted.byCall.made : input.attemptNumber;
+    const reply = scripted.replies[Math.min(n, scripted.replies.length) - 1];
+    if (typeof reply === 'string') return { outcome: reply };
+    const [statusCode, retryAfter] = typeof reply === 'number' ? [reply, {}] : [reply.status, { retryAfterSeconds: reply.retryAfterSeconds }];
+    return isSuccessStatus(scripted.policy, statusCode)
+      ? { outcome: 'succeeded', statusCode }
+      : { outcome: 'failed', statusCode, errorKind: 'status', ...retryAfter };
   },
   async recordDeliveryStatus() {},
   async markDeactivated(request) {
@@ -171,7 +178,7 @@ class Recorder {
   }
 
   /** An event for webhooks wh1, wh2, ... each answering with its replies; fixed ids from `eventId`. */
-  async event(eventId: string, targets: Array<{ policy: RetryPolicyInput; replies: Reply[] }>) {
+  async event(eventId: string, targets: Array<{ policy: RetryPolicyInput; replies: Reply[]; byCall?: boolean }>) {
     const input: EventInput = {
       workspaceId: WS,
       eventId,
@@ -184,7 +191,9 @@ class Recorder {
         summary: `order.paid → wh${i + 1}`,
       })),
     };
-    input.targets.forEach((target, i) => scripts.set(target.deliveryId, { replies: targets[i].replies, policy: target.policy }));
+    input.targets.forEach((target, i) =>
+      scripts.set(target.deliveryId, { replies: targets[i].replies, policy: target.policy, ...(targets[i].byCall ? { byCall: { made: 0 } } : {}) }),
+    );
     await startEvent(this.temporal, input, `order.paid ${eventId}`);
     const handle = this.env.client.workflow.getHandle(`event/${WS}/${eventId}`);
     await handle.result();
@@ -192,10 +201,10 @@ class Recorder {
   }
 
   /** A delivery workflow of its own, as a manual start makes it; webhook wh1. */
-  async delivery(eventId: string, policy: RetryPolicyInput, replies: Reply[], historyEventLimit?: number) {
+  async delivery(eventId: string, policy: RetryPolicyInput, replies: Reply[], historyEventLimit?: number, byCall = false) {
     const deliveryId = `delivery/${WS}/${eventId}/wh1`;
     const resolved = resolvePolicy(policy);
-    scripts.set(deliveryId, { replies, policy: resolved });
+    scripts.set(deliveryId, { replies, policy: resolved, ...(byCall ? { byCall: { made: 0 } } : {}) });
     const start = {
       workspaceId: WS,
       webhookId: 'wh1',
@@ -319,6 +328,18 @@ async function record(r: Recorder): Promise<void> {
     await save('delivery-cancel', handle);
   }
   {
+    // The webhook at its in-flight cap twice, a failure, once more, then a success: the deferrals are not counted.
+    const { handle } = await r.delivery('evt_fixture8', { preset: 'fixed' }, ['deferred', 'deferred', 500, 'deferred', 200], undefined, true);
+    await handle.result();
+    await save('delivery-deferred', handle);
+  }
+  {
+    // A 429 asking for 900 s, longer than the 300 s schedule: the record's next attempt is corrected.
+    const { handle } = await r.delivery('evt_fixture9', { preset: 'fixed' }, [{ status: 429, retryAfterSeconds: 900 }, 200]);
+    await handle.result();
+    await save('delivery-retry-after', handle);
+  }
+  {
     // Switched off, three deliveries buffered, switched on with a replay: the second fails and
     // gets a delivery workflow of its own (which succeeds at its second attempt).
     const { webhook, handle } = await r.webhook('wh_replay');
@@ -375,6 +396,17 @@ async function record(r: Recorder): Promise<void> {
     const child = r.env.client.workflow.getHandle(deliveryIds[1]);
     await child.result();
     await save('event-fanout-mixed-delivery', child);
+  }
+  {
+    // A first attempt deferred at the in-flight cap: handed, uncounted, to a delivery workflow of its own.
+    const { handle, deliveryIds } = await r.event('evt_fixture10', [
+      { policy: { preset: 'fixed' }, replies: ['deferred', 'deferred', 200], byCall: true },
+      { policy: { preset: 'fixed' }, replies: [200] },
+    ]);
+    await save('event-deferred', handle);
+    const child = r.env.client.workflow.getHandle(deliveryIds[0]);
+    await child.result();
+    await save('event-deferred-delivery', child);
   }
 }
 

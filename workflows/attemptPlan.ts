@@ -2,10 +2,12 @@
 // store the outcome of a failure in the same write as the attempt itself. Shared by the event
 // workflow (first attempts) and the delivery workflow (every later one).
 import type { Lane } from '../src/domain';
+import { deferralDelaySeconds } from '../src/policy/deferral';
 import { expiresAtMs } from '../src/policy/expiry';
+import { nextAttemptHonouringRetryAfter } from '../src/policy/retryAfter';
 import { nextStep } from '../src/policy/schedule';
 import type { ResolvedPolicy } from '../src/policy/types';
-import type { AttemptInput, DeliveryInput, FailurePlan } from './deliveryTypes';
+import type { AttemptInput, AttemptOutcome, DeliveryInput, FailurePlan } from './deliveryTypes';
 
 export interface AttemptPlan {
   failure: FailurePlan;
@@ -33,10 +35,39 @@ export function planAfterFailure(
   if (step.kind === 'stop') {
     return { failure: { status: 'failed', lane: currentLane, nextAttemptAt: null }, nextAttemptAtMs: null };
   }
-  const at = Date.now() + step.delaySeconds * 1000;
-  // Past the maximum age no attempt will happen: the delivery waits for its expiry, showing none.
-  const shown = deadlineMs !== null && at >= deadlineMs ? null : new Date(at).toISOString();
-  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: shown }, nextAttemptAtMs: at };
+  // Jittered delays have a fraction of a second: whole milliseconds, for the timer and the record.
+  const at = Date.now() + Math.round(step.delaySeconds * 1000);
+  return { failure: { status: 'pending', lane: step.lane, nextAttemptAt: shownNextAttempt(at, deadlineMs) }, nextAttemptAtMs: at };
+}
+
+/** The next attempt as the record shows it: none past the maximum age, where the delivery only waits for its expiry. */
+function shownNextAttempt(atMs: number, deadlineMs: number | null): string | null {
+  return deadlineMs !== null && atMs >= deadlineMs ? null : new Date(atMs).toISOString();
+}
+
+/**
+ * The plan once a failed attempt's answer is heard: unchanged (the same object) unless the
+ * receiver's Retry-After asks for a later time than the schedule's, within the preset's bound and
+ * the deadline (src/policy/retryAfter.ts). A changed plan must be recorded: the attempt stored the old one.
+ */
+export function planAfterAnswer(policy: ResolvedPolicy, plan: AttemptPlan, outcome: AttemptOutcome, deadlineMs: number | null): AttemptPlan {
+  if (outcome.outcome !== 'failed' || outcome.retryAfterSeconds === undefined) return plan;
+  if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return plan;
+  const at = nextAttemptHonouringRetryAfter({
+    policy,
+    lane: plan.failure.lane,
+    plannedAtMs: plan.nextAttemptAtMs,
+    nowMs: Date.now(),
+    retryAfterSeconds: outcome.retryAfterSeconds,
+    deadlineMs,
+  });
+  if (at === plan.nextAttemptAtMs) return plan;
+  return { failure: { ...plan.failure, nextAttemptAt: shownNextAttempt(at, deadlineMs) }, nextAttemptAtMs: at };
+}
+
+/** When to try again after the `deferrals`-th consecutive deferred attempt (workflow time, epoch ms). */
+export function afterDeferral(deferrals: number): number {
+  return Date.now() + Math.round(deferralDelaySeconds(deferrals, Math.random) * 1000);
 }
 
 /** The attempt activity's input for attempt `attemptNumber` of a delivery, with its failure plan. */

@@ -16,7 +16,7 @@ import {
 import type { createActivities } from '../activities';
 import type { DeliveryStatus, Lane } from '../src/domain';
 import { HERALD_DELIVERY_STATUS } from '../src/temporal/searchAttributes';
-import { attemptInput, deadlineOf, planAfterFailure } from './attemptPlan';
+import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attemptPlan';
 import type { AttemptOutcome, DeliveryInput, DeliveryStatusView } from './deliveryTypes';
 
 export const retryNowSignal = defineSignal('retryNow');
@@ -46,6 +46,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
   let lane: Lane = input.state?.lane ?? 'priority';
   let attemptsMade = input.state?.attemptsMade ?? 0;
   let nextAttemptAtMs: number | null = input.state?.nextAttemptAtMs ?? Date.now();
+  // Consecutive attempts the worker deferred (the webhook at its in-flight cap): they set the next wait.
+  let deferrals = input.state?.deferrals ?? 0;
   let retryRequested = false;
   let cancelRequested = false;
 
@@ -76,6 +78,16 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
   };
 
   const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit;
+  const continueAsNew = async () => {
+    await condition(allHandlersFinished);
+    // Without an explicit memo the next run gets the one the first run started with, losing the
+    // upserted lane (seen on the dev server and the test server): pass the current one on.
+    return makeContinueAsNewFunc<typeof deliveryWorkflow>({ memo: { ...workflowInfo().memo, lane } })({
+      ...input,
+      state: { attemptsMade, lane, nextAttemptAtMs: nextAttemptAtMs ?? undefined, ...(deferrals > 0 ? { deferrals } : {}) },
+    });
+  };
 
   for (;;) {
     // Wait for the scheduled attempt, unless told to retry now or cancel. Nothing is attempted
@@ -99,6 +111,15 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
       result = { outcome: 'failed', errorKind: 'other' };
       await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.failure });
     }
+    if (result.outcome === 'deferred') {
+      // Nothing was sent or recorded: the same attempt, after a short wait that grows while the
+      // webhook stays at its cap. Cancel, retryNow and the deadline apply to the wait as to any.
+      deferrals += 1;
+      nextAttemptAtMs = afterDeferral(deferrals);
+      if (historyFull()) return continueAsNew();
+      continue;
+    }
+    deferrals = 0;
     attemptsMade = attemptNumber;
 
     if (result.outcome === 'succeeded') return finish('succeeded', true);
@@ -112,20 +133,16 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     if (cancelRequested) return finish('cancelled', false);
     if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return finish(plan.failure.status, true);
 
-    if (plan.failure.lane !== lane) {
-      lane = plan.failure.lane;
+    // A Retry-After that moves the next attempt: the record shows the time the attempt stored until corrected.
+    const answered = planAfterAnswer(policy, plan, result, deadlineMs);
+    if (answered !== plan) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...answered.failure });
+
+    if (answered.failure.lane !== lane) {
+      lane = answered.failure.lane;
       upsertMemo({ lane });
     }
-    nextAttemptAtMs = plan.nextAttemptAtMs;
+    nextAttemptAtMs = answered.nextAttemptAtMs;
 
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit) {
-      await condition(allHandlersFinished);
-      // Without an explicit memo the next run gets the one the first run started with, losing the
-      // upserted lane (seen on the dev server and the test server): pass the current one on.
-      return makeContinueAsNewFunc<typeof deliveryWorkflow>({ memo: { ...workflowInfo().memo, lane } })({
-        ...input,
-        state: { attemptsMade, lane, nextAttemptAtMs },
-      });
-    }
+    if (historyFull()) return continueAsNew();
   }
 }

@@ -7,6 +7,8 @@ export interface DeliveryState {
   lane: Lane;
   /** Epoch ms of the next scheduled attempt, when a run continues-as-new while waiting. */
   nextAttemptAtMs?: number;
+  /** Consecutive deferrals of the next attempt so far (see AttemptOutcome `deferred`); absent = 0. */
+  deferrals?: number;
 }
 
 export interface DeliveryInput {
@@ -51,11 +53,17 @@ export interface AttemptInput {
 
 export type AttemptOutcome =
   | { outcome: 'succeeded'; statusCode: number }
-  | { outcome: 'failed'; statusCode?: number; errorKind?: string }
+  /** `retryAfterSeconds`: a 429 or 503 said when to come back (see src/policy/retryAfter.ts). */
+  | { outcome: 'failed'; statusCode?: number; errorKind?: string; retryAfterSeconds?: number }
   | { outcome: 'webhook-missing' }
   | { outcome: 'webhook-inactive' }
   /** The record stopped being pending while the attempt ran (cancelled through the API): the attempt is kept, the status too. */
-  | { outcome: 'cancelled' };
+  | { outcome: 'cancelled' }
+  /**
+   * Not made: the webhook already had its cap of attempts in flight on this worker. Nothing was
+   * sent or recorded and the attempt is not counted; the workflow tries again after a short wait.
+   */
+  | { outcome: 'deferred' };
 
 export interface StatusUpdate {
   deliveryId: string;

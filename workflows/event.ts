@@ -3,6 +3,8 @@
 // to a deliveryWorkflow of its own (delivery/{ws}/{eventId}/{webhookId}), started as an abandoned
 // child that carries on the schedule. An event delivered at the first try costs the engine one
 // workflow and one workflow task, whatever its fan-out; its history shows every first attempt.
+// A first attempt the worker defers (its webhook at the in-flight cap) is handed over the same
+// way, uncounted, so a busy webhook never holds up the event's other deliveries.
 import type { ResolvedPolicy } from '../src/policy/types';
 import type { DeliveryInput } from './deliveryTypes';
 import { attemptAndHandOver, type HandOverResult } from './handOver';

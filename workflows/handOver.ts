@@ -1,15 +1,17 @@
 // One attempt of a delivery made by a workflow other than the delivery's own, then, if the
 // schedule calls for a retry, the delivery handed to a deliveryWorkflow of its own (started as an
 // abandoned child carrying the schedule's state). The event workflow makes every first attempt
-// this way; the endpoint-health workflow makes the next attempt of each delivery it replays.
+// this way; the endpoint-health workflow makes the next attempt of each delivery it replays. An
+// attempt the worker deferred (its webhook at the in-flight cap) is handed over the same way,
+// uncounted, to be tried again after a short wait.
 import { isCancellation, ParentClosePolicy, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
 import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { DeliveryStatus } from '../src/domain';
 import { deliverySearchAttributes } from '../src/temporal/searchAttributes';
-import { attemptInput, deadlineOf, planAfterFailure } from './attemptPlan';
+import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attemptPlan';
 import { deliveryWorkflow } from './delivery';
-import type { AttemptOutcome, DeliveryInput } from './deliveryTypes';
+import type { AttemptOutcome, DeliveryInput, DeliveryState } from './deliveryTypes';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -69,17 +71,28 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
       return record('cancelled');
     case 'webhook-inactive':
       return record('buffered');
+    case 'deferred':
+      // Not made, not counted: the delivery's own workflow makes this attempt after the first deferral's wait.
+      return handOver(input, { attemptsMade: attemptNumber - 1, lane, nextAttemptAtMs: afterDeferral(1), deferrals: 1 }, options);
     case 'failed':
       if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return plan.failure.status;
   }
 
+  // A Retry-After that moves the next attempt: the record shows the time the attempt stored until corrected.
+  const answered = planAfterAnswer(policy, plan, outcome, deadlineMs);
+  if (answered !== plan) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...answered.failure });
+  return handOver(input, { attemptsMade: attemptNumber, lane: answered.failure.lane, nextAttemptAtMs: answered.nextAttemptAtMs ?? undefined }, options);
+}
+
+/** Starts the delivery's own workflow, an abandoned child, to go on from `state`. */
+async function handOver(input: DeliveryInput, state: DeliveryState, options: HandOverOptions): Promise<HandOverResult> {
   for (let tries = 1; ; tries++) {
     try {
       await startChild(deliveryWorkflow, {
         workflowId: input.deliveryId,
-        args: [{ ...input, state: { attemptsMade: attemptNumber, lane: plan.failure.lane, nextAttemptAtMs: plan.nextAttemptAtMs } }],
+        args: [{ ...input, state }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        memo: { summary: options.summary, lane: plan.failure.lane },
+        memo: { summary: options.summary, lane: state.lane },
         typedSearchAttributes: deliverySearchAttributes(input.workspaceId, input.webhookId, input.eventType, 'pending'),
       });
       return 'retrying';

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
 import type { AttemptErrorKind } from '../domain';
+import { parseRetryAfter, RETRY_AFTER_STATUSES } from '../policy/retryAfter';
 import { classifyError } from './attemptErrors';
 import { sharedDispatcher } from './dispatchers';
 import type { OutgoingRequest } from './request';
@@ -27,6 +28,8 @@ export interface SendResult {
   statusCode?: number;
   durationMs: number;
   responseSnippet?: string;
+  /** Seconds a 429 or 503 asked the sender to wait (`Retry-After`), when it said so readably. */
+  retryAfterSeconds?: number;
   error?: { kind: AttemptErrorKind; message: string };
 }
 
@@ -54,11 +57,20 @@ export async function sendRequest(req: OutgoingRequest, opts: SendOptions): Prom
       bodyTimeout: opts.timeoutMs,
     });
     const durationMs = elapsed(); // the receiver's answer; draining the rest is our housekeeping
+    const retryAfterSeconds = retryAfterOf(response);
     const snippet = await readSnippet(response.body, deadline);
-    return { statusCode: response.statusCode, durationMs, responseSnippet: snippet };
+    return { statusCode: response.statusCode, durationMs, responseSnippet: snippet, ...(retryAfterSeconds !== null ? { retryAfterSeconds } : {}) };
   } catch (err) {
     return { durationMs: elapsed(), error: classifyError(err, deadline.aborted) };
   }
+}
+
+/** A 429's or 503's Retry-After in seconds from now; null for other answers, or without a readable header. */
+function retryAfterOf(response: Dispatcher.ResponseData): number | null {
+  if (!RETRY_AFTER_STATUSES.includes(response.statusCode)) return null;
+  const header = response.headers['retry-after'];
+  // Repeated, the header is ambiguous: the first one is taken.
+  return parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now());
 }
 
 /** Lets the deadline interrupt work that cannot be cancelled itself (a DNS lookup). */

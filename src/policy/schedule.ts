@@ -3,11 +3,17 @@
 // the only randomness is the injected `rng`, which the workflow backs with its replay-safe
 // Math.random.
 
+import { jittered } from './jitter';
 import type { NextStep, ResolvedPolicy } from './types';
 
 /**
+ * The priority lane's intervals (and fixed's) are the preset's exact interval lengthened by up to
+ * RETRY_JITTER, never shortened and never past maxIntervalSeconds where the preset has one
+ * (progressive, max-attempts); fixed's only bound is its interval plus the jitter. With `rng`
+ * returning 0 the schedule is exactly the preset's. The slow lane is random already: no jitter.
+ *
  * @param attemptsMade failed attempts so far (>= 1). Retry number `attemptsMade` follows.
- * @param rng uniform in [0, 1); only read for a slow-lane interval.
+ * @param rng uniform in [0, 1); read once for every retry (jitter, or the slow-lane interval), never for a stop.
  */
 export function nextStep(policy: ResolvedPolicy, attemptsMade: number, rng: () => number): NextStep {
   if (!Number.isInteger(attemptsMade) || attemptsMade < 1) {
@@ -17,13 +23,15 @@ export function nextStep(policy: ResolvedPolicy, attemptsMade: number, rng: () =
   const inPriorityLane = retryNumber <= policy.maxRetries;
   switch (policy.preset) {
     case 'fixed':
-      return inPriorityLane ? priority(policy.intervalSeconds) : { kind: 'stop' };
+      return inPriorityLane ? priority(jittered(policy.intervalSeconds, rng)) : { kind: 'stop' };
     case 'max-attempts':
-      return inPriorityLane ? priority(doublingInterval(policy, retryNumber)) : { kind: 'stop' };
+      return inPriorityLane ? priority(jittered(doublingInterval(policy, retryNumber), rng, policy.maxIntervalSeconds)) : { kind: 'stop' };
     case 'progressive':
       // Never stops by count: after the priority lane it keeps trying in the slow lane, and only
       // the workflow's age check (maxAgeSeconds) or success / cancel ends it.
-      return inPriorityLane ? priority(priorityInterval(policy, retryNumber)) : { kind: 'retry', delaySeconds: slowLaneInterval(policy, rng), lane: 'slow' };
+      return inPriorityLane
+        ? priority(jittered(priorityInterval(policy, retryNumber), rng, policy.maxIntervalSeconds))
+        : { kind: 'retry', delaySeconds: slowLaneInterval(policy, rng), lane: 'slow' };
   }
 }
 

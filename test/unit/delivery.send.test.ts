@@ -186,3 +186,40 @@ describe('sendRequest', () => {
     await dispatcher.close();
   });
 });
+
+describe('sendRequest and Retry-After', () => {
+  /** A receiver answering `status` with the given Retry-After header (none when undefined). */
+  async function answering(status: number, retryAfter?: string): Promise<Receiver> {
+    return startReceiver((_req, res) => {
+      res.writeHead(status, retryAfter === undefined ? {} : { 'Retry-After': retryAfter });
+      res.end('slow down');
+    });
+  }
+
+  it.each([429, 503])('reports the seconds a %i asks for', async (status) => {
+    const result = await sendRequest(post((await answering(status, '120')).url), local);
+    expect(result).toMatchObject({ statusCode: status, retryAfterSeconds: 120, responseSnippet: 'slow down' });
+  });
+
+  it('reads an HTTP-date as seconds from now', async () => {
+    const inTenMinutes = new Date(Math.ceil(Date.now() / 1000) * 1000 + 600_000).toUTCString();
+    const result = await sendRequest(post((await answering(429, inTenMinutes)).url), local);
+    expect(result.retryAfterSeconds).toBeGreaterThanOrEqual(598);
+    expect(result.retryAfterSeconds).toBeLessThanOrEqual(601);
+  });
+
+  it('ignores the header on other statuses, an unreadable one, and its absence', async () => {
+    for (const [status, header] of [
+      [500, '120'],
+      [200, '120'],
+      [301, '120'],
+      [429, 'soon'],
+      [503, '-1'],
+      [429, undefined],
+    ] as const) {
+      const result = await sendRequest(post((await answering(status, header)).url), local);
+      expect(result.statusCode).toBe(status);
+      expect(result).not.toHaveProperty('retryAfterSeconds');
+    }
+  });
+});

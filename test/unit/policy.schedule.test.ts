@@ -1,7 +1,9 @@
 // Every preset's schedule, interval by interval. Expected values are written out by hand (not
 // recomputed with the production formula), so any change to an interval, a count or a lane fails.
+// An rng that always draws 0 adds no jitter: the schedule is exactly the preset's; the jitter's
+// own bounds are checked at the end, over many seeded draws.
 
-import { nextStep, resolvePolicy, type NextStep, type ResolvedPolicy, type RetryPolicyInput } from '../../src/policy';
+import { nextStep, resolvePolicy, RETRY_JITTER, type NextStep, type ResolvedPolicy, type RetryPolicyInput } from '../../src/policy';
 import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
 /** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
@@ -22,11 +24,14 @@ function drawsOf(...values: number[]): () => number {
 }
 
 const noRandomness = (): number => {
-  throw new Error('rng must not be read outside the slow lane');
+  throw new Error('rng must not be read for a stop');
 };
 
+/** The lowest draw: no jitter at all. */
+const noJitter = (): number => 0;
+
 /** The steps after failed attempts 1..limit, stopping early at the first `stop`. */
-function schedule(policy: ResolvedPolicy, limit: number, rng: () => number = noRandomness): NextStep[] {
+function schedule(policy: ResolvedPolicy, limit: number, rng: () => number = noJitter): NextStep[] {
   const steps: NextStep[] = [];
   for (let attemptsMade = 1; attemptsMade <= limit; attemptsMade++) {
     const step = nextStep(policy, attemptsMade, rng);
@@ -172,8 +177,90 @@ describe('max-attempts preset', () => {
 
   it('stays at the cap for a very long retry count', () => {
     const long = policy({ preset: 'max-attempts', maxRetries: 1000 });
-    expect(nextStep(long, 1000, noRandomness)).toEqual({ kind: 'retry', delaySeconds: 21600, lane: 'priority' });
+    expect(nextStep(long, 1000, noJitter)).toEqual({ kind: 'retry', delaySeconds: 21600, lane: 'priority' });
     expect(nextStep(long, 1001, noRandomness)).toEqual({ kind: 'stop' });
+  });
+});
+
+describe('jitter', () => {
+  /** Every retry's delay over `draws` schedules of `limit` failed attempts each, with the retry's number. */
+  function jitteredRuns(p: ResolvedPolicy, limit: number, draws: number, seed: number): Array<{ retry: number; delay: number }> {
+    const rng = seededRng(seed);
+    return Array.from({ length: draws }, () =>
+      schedule(p, limit, rng).flatMap((step, i) => (step.kind === 'retry' ? [{ retry: i + 1, delay: step.delaySeconds }] : [])),
+    ).flat();
+  }
+
+  it('is 10 % of the interval', () => {
+    expect(RETRY_JITTER).toBe(0.1);
+  });
+
+  it('lengthens every fixed interval by up to 10 %, never shortens it, and spreads the retries over that range', () => {
+    const delays = jitteredRuns(policy({ preset: 'fixed' }), 100, 200, 7).map((run) => run.delay);
+    expect(delays).toHaveLength(1000);
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(300);
+      expect(delay).toBeLessThanOrEqual(330);
+      // To the millisecond, no finer.
+      expect(Number.isInteger(Math.round(delay * 1000 * 1000) / 1000)).toBe(true);
+    }
+    expect(delays.filter((delay) => delay === 300).length).toBeLessThan(10);
+    expect(Math.min(...delays)).toBeLessThan(301);
+    expect(Math.max(...delays)).toBeGreaterThan(329);
+    expect(new Set(delays).size).toBeGreaterThan(900);
+  });
+
+  it('keeps the progressive priority lane within [interval, interval + 10 %], capped at maxIntervalSeconds', () => {
+    const runs = jitteredRuns(policy({ preset: 'progressive' }), 50, 100, 11);
+    expect(runs).toHaveLength(5000);
+    for (const { retry, delay } of runs) {
+      const base = PROGRESSIVE_PRIORITY_LANE[retry - 1];
+      expect(delay).toBeGreaterThanOrEqual(base);
+      expect(delay).toBeLessThanOrEqual(Math.min(base * 1.1, 480));
+    }
+    // 437 s + 10 % would pass the 480 s cap: a draw that would is cut to it.
+    const progressive = policy({ preset: 'progressive' });
+    expect(nextStep(progressive, 49, () => 0.5)).toEqual({ kind: 'retry', delaySeconds: 458.85, lane: 'priority' });
+    expect(nextStep(progressive, 49, () => 0.999)).toEqual({ kind: 'retry', delaySeconds: 480, lane: 'priority' });
+    expect(nextStep(progressive, 50, () => 0.999)).toEqual({ kind: 'retry', delaySeconds: 480, lane: 'priority' });
+    expect(runs.filter((run) => run.delay !== PROGRESSIVE_PRIORITY_LANE[run.retry - 1]).length).toBeGreaterThan(4500);
+  });
+
+  it('keeps max-attempts within [interval, interval + 10 %] below its cap, and exactly at the cap once reached', () => {
+    const runs = jitteredRuns(policy({ preset: 'max-attempts' }), 100, 100, 13);
+    expect(runs).toHaveLength(2000);
+    for (const { retry, delay } of runs) {
+      const base = MAX_ATTEMPTS_INTERVALS[retry - 1];
+      expect(delay).toBeGreaterThanOrEqual(base);
+      expect(delay).toBeLessThanOrEqual(Math.min(base * 1.1, 21600));
+      if (base === 21600) expect(delay).toBe(21600);
+    }
+    const belowCap = runs.filter((run) => MAX_ATTEMPTS_INTERVALS[run.retry - 1] < 21600);
+    expect(belowCap.filter((run) => run.delay !== MAX_ATTEMPTS_INTERVALS[run.retry - 1]).length).toBeGreaterThan(belowCap.length * 0.95);
+  });
+
+  it('maps the draw onto the range: 0 adds nothing, 0.5 adds 5 %, the top adds 10 %, within the cap', () => {
+    const fixed = policy({ preset: 'fixed' });
+    expect(nextStep(fixed, 1, () => 0.5)).toEqual({ kind: 'retry', delaySeconds: 315, lane: 'priority' });
+    expect(nextStep(fixed, 1, () => 0.9999999999)).toEqual({ kind: 'retry', delaySeconds: 329.999, lane: 'priority' });
+    const short = policy({ preset: 'max-attempts', maxRetries: 6, initialIntervalSeconds: 1, maxIntervalSeconds: 5 });
+    expect(delays(schedule(short, 100, () => 0.5))).toEqual([1.05, 2.1, 4.2, 5, 5, 5]);
+    // An rng breaking its [0, 1) contract neither shortens a wait nor stretches it past 10 %.
+    expect(nextStep(fixed, 1, () => -1)).toEqual({ kind: 'retry', delaySeconds: 300, lane: 'priority' });
+    expect(nextStep(fixed, 1, () => 7)).toEqual({ kind: 'retry', delaySeconds: 330, lane: 'priority' });
+  });
+
+  it('reads the rng once per retry, and never for a stop', () => {
+    let reads = 0;
+    const counting = () => {
+      reads++;
+      return 0.25;
+    };
+    expect(schedule(policy({ preset: 'fixed' }), 100, counting)).toHaveLength(6);
+    expect(reads).toBe(5);
+    reads = 0;
+    expect(schedule(policy({ preset: 'progressive', maxRetries: 2 }), 4, counting)).toHaveLength(4);
+    expect(reads).toBe(4);
   });
 });
 

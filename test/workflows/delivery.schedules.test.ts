@@ -1,7 +1,18 @@
 // Every preset's schedule as the delivery workflow runs it, in simulated time: each interval
 // between attempts (on the server's clock), the lane switch, and every end condition. Expected
-// values are written out by hand, so a changed interval, count or end state fails.
-import { DAY, DeliveryHarness, intervalsSeconds, offsetsSeconds, replies, searchStatus, SECOND, type RecordedAttempt } from './deliveryHarness';
+// values are written out by hand, so a changed interval, count or end state fails. Intervals
+// carry the retry jitter: each is checked against its exact value and the jitter's bounds.
+import {
+  DAY,
+  DeliveryHarness,
+  expectJitteredGaps,
+  intervalsSeconds,
+  offsetsSeconds,
+  replies,
+  searchStatus,
+  SECOND,
+  type RecordedAttempt,
+} from './deliveryHarness';
 import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
 const TWELVE_HOURS = 43200;
@@ -28,11 +39,13 @@ function expectAttemptsOnPlan(attempts: RecordedAttempt[]): void {
 }
 
 describe('fixed preset', () => {
-  it('attempts at 0, 300, 600, 900, 1200 and 1500 s, then fails', async () => {
+  it('attempts every 300 s (up to 330 s with the jitter), six times, then fails', async () => {
     const delivery = await harness.start({ preset: 'fixed' }, replies(500));
 
     expect(await delivery.handle.result()).toEqual({ status: 'failed', lane: 'priority', attemptsMade: 6, nextAttemptAt: null });
-    expect(offsetsSeconds(delivery)).toEqual([0, 300, 600, 900, 1200, 1500]);
+    expect(offsetsSeconds(delivery)[0]).toBe(0);
+    // Five draws of up to 30 s each: all of them below the slack would be a broken jitter.
+    expect(expectJitteredGaps(delivery.attempts, [300, 300, 300, 300, 300])).toBeGreaterThan(0);
     expect(numbersOf(delivery.attempts)).toEqual([1, 2, 3, 4, 5, 6]);
     expectAttemptsOnPlan(delivery.attempts);
     expect(delivery.attempts.map((a) => a.input.onFailure.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'failed']);
@@ -46,16 +59,16 @@ describe('fixed preset', () => {
     const delivery = await harness.start({ preset: 'fixed' }, replies(302, 299));
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 2, nextAttemptAt: null });
-    expect(offsetsSeconds(delivery)).toEqual([0, 300]);
+    expectJitteredGaps(delivery.attempts, [300]);
   });
 
   it('expires at maxAgeSeconds after the event, without attempting past it', async () => {
     const delivery = await harness.start({ preset: 'fixed', intervalSeconds: 600, maxAgeSeconds: 1000 }, replies(500));
 
     expect(await delivery.handle.result()).toEqual({ status: 'expired', lane: 'priority', attemptsMade: 2, nextAttemptAt: null });
-    expect(offsetsSeconds(delivery)).toEqual([0, 600]);
-    // The first failure plans an attempt at 600 s; the second would be at 1200 s, past the age
-    // limit, so the record shows no next attempt while it waits to expire.
+    expectJitteredGaps(delivery.attempts, [600]);
+    // The first failure plans an attempt at 600 to 660 s; the second would be at 1200 s or later,
+    // past the age limit, so the record shows no next attempt while it waits to expire.
     expect(delivery.attempts[0].input.onFailure.nextAttemptAt).not.toBeNull();
     expect(delivery.attempts[1].input.onFailure).toEqual({ status: 'pending', lane: 'priority', nextAttemptAt: null });
     expect(delivery.statuses.map((s) => s.update)).toEqual([
@@ -91,7 +104,8 @@ describe('progressive preset', () => {
     expectAttemptsOnPlan(attempts);
 
     const intervals = intervalsSeconds(attempts);
-    expect(intervals.slice(0, 50)).toEqual(PROGRESSIVE_PRIORITY_LANE);
+    // 50 jittered intervals up to the 480 s cap: most of them measurably longer than the exact one.
+    expect(expectJitteredGaps(attempts.slice(0, 51), PROGRESSIVE_PRIORITY_LANE, 480)).toBeGreaterThan(20);
 
     // The lane switches with the 51st failure's plan.
     expect(attempts.slice(0, 51).map((a) => a.input.lane)).toEqual(Array(51).fill('priority'));
@@ -123,7 +137,7 @@ describe('progressive preset', () => {
     const delivery = await harness.start({ preset: 'progressive' }, replies(203, 206, 299, 201));
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 4, nextAttemptAt: null });
-    expect(intervalsSeconds(delivery.attempts)).toEqual([5, 5, 6]);
+    expectJitteredGaps(delivery.attempts, [5, 5, 6], 480);
   });
 });
 
@@ -133,7 +147,8 @@ describe('max-attempts preset', () => {
 
     expect(await delivery.handle.result()).toEqual({ status: 'failed', lane: 'priority', attemptsMade: 21, nextAttemptAt: null });
     expect(numbersOf(delivery.attempts)).toEqual(oneTo(21));
-    expect(intervalsSeconds(delivery.attempts)).toEqual(MAX_ATTEMPTS_INTERVALS);
+    // Jittered below the 6 h cap (ten intervals of 30 s to 4 h 16 min), exactly the cap after.
+    expect(expectJitteredGaps(delivery.attempts, MAX_ATTEMPTS_INTERVALS, 21600)).toBeGreaterThan(5);
     expectAttemptsOnPlan(delivery.attempts);
     expect(delivery.attempts[20].input.onFailure).toEqual({ status: 'failed', lane: 'priority', nextAttemptAt: null });
     expect(await searchStatus(delivery)).toBe('failed');
@@ -143,6 +158,6 @@ describe('max-attempts preset', () => {
     const delivery = await harness.start({ preset: 'max-attempts' }, replies(201, 204, 200));
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 3, nextAttemptAt: null });
-    expect(intervalsSeconds(delivery.attempts)).toEqual([30, 60]);
+    expectJitteredGaps(delivery.attempts, [30, 60], 21600);
   });
 });

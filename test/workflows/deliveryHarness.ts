@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { HeraldActivities } from '../../activities';
-import { resolvePolicy, type RetryPolicyInput } from '../../src/policy';
+import { resolvePolicy, RETRY_JITTER, type RetryPolicyInput } from '../../src/policy';
 import { isSuccessStatus } from '../../src/policy/success';
 import type { ResolvedPolicy } from '../../src/policy/types';
 import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
@@ -18,8 +18,13 @@ import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '
 import { eventually } from '../support/eventually';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
-/** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
-export type Reply = number | 'webhook-missing' | 'webhook-inactive' | 'cancelled' | 'activity-throws';
+/**
+ * What the receiver does on one attempt: answer with an HTTP status (with a Retry-After the real
+ * activity has read), or something worse; or the worker defers the attempt (`deferred`: the
+ * webhook at its in-flight cap).
+ */
+export type Reply =
+  number | { status: number; retryAfterSeconds: number } | 'webhook-missing' | 'webhook-inactive' | 'cancelled' | 'activity-throws' | 'deferred';
 export type ReceiverScript = (attempt: AttemptInput, atMs: number) => Reply;
 
 export interface RecordedAttempt {
@@ -50,12 +55,45 @@ export function replies(...script: Reply[]): ReceiverScript {
   return (attempt) => script[Math.min(attempt.attemptNumber, script.length) - 1];
 }
 
+/** Reply n answers the n-th call, whatever its attempt number (a deferred attempt is called again); the last repeats. */
+export function calls(...script: Reply[]): ReceiverScript {
+  let made = 0;
+  return () => script[Math.min(++made, script.length) - 1];
+}
+
 export const SECOND = 1000;
 export const DAY = 24 * 60 * 60 * SECOND;
 
 /** Whole seconds between successive attempts. Server time runs for real between timers, so round. */
 export function intervalsSeconds(attempts: RecordedAttempt[]): number[] {
   return attempts.slice(1).map((attempt, i) => Math.round((attempt.atMs - attempts[i].atMs) / SECOND));
+}
+
+/**
+ * Server time runs for real between timers: an attempt is scheduled a few ms after its timer fires,
+ * and the workflow planned it a few ms before the previous attempt was scheduled.
+ */
+export const PROCESSING_SLACK_MS = 500;
+
+/** Milliseconds between successive attempts. */
+export function gapsMs(attempts: RecordedAttempt[]): number[] {
+  return attempts.slice(1).map((attempt, i) => attempt.atMs - attempts[i].atMs);
+}
+
+/**
+ * Each gap between attempts is its schedule's exact interval (`baseSeconds`, in order) lengthened
+ * by the retry jitter, never shortened and never past `capSeconds`, within the processing slack.
+ * Returns how many gaps the jitter measurably lengthened, for the caller to check it is not none.
+ */
+export function expectJitteredGaps(attempts: RecordedAttempt[], baseSeconds: number[], capSeconds = Number.POSITIVE_INFINITY): number {
+  const gaps = gapsMs(attempts);
+  expect(gaps).toHaveLength(baseSeconds.length);
+  gaps.forEach((gap, i) => {
+    const baseMs = baseSeconds[i] * SECOND;
+    expect(gap).toBeGreaterThanOrEqual(baseMs - PROCESSING_SLACK_MS);
+    expect(gap).toBeLessThanOrEqual(Math.min(baseMs * (1 + RETRY_JITTER), capSeconds * SECOND) + PROCESSING_SLACK_MS);
+  });
+  return gaps.filter((gap, i) => gap > baseSeconds[i] * SECOND + PROCESSING_SLACK_MS).length;
 }
 
 /** Whole seconds of each attempt after the event was received: never early, late only by processing ms. */
@@ -212,11 +250,12 @@ function createActivityDoubles(recorders: Map<string, Recorder>): Pick<HeraldAct
       recorder.attempts.push({ input, atMs, local, runId });
       const reply = recorder.script(input, atMs);
       if (reply === 'activity-throws') throw new Error('store unavailable');
-      if (typeof reply !== 'number') return { outcome: reply };
+      if (typeof reply === 'string') return { outcome: reply };
+      const [statusCode, retryAfter] = typeof reply === 'number' ? [reply, {}] : [reply.status, { retryAfterSeconds: reply.retryAfterSeconds }];
       // The real activity's success rule, the one production uses.
-      return isSuccessStatus(recorder.policy, reply)
-        ? { outcome: 'succeeded', statusCode: reply }
-        : { outcome: 'failed', statusCode: reply, errorKind: 'status' };
+      return isSuccessStatus(recorder.policy, statusCode)
+        ? { outcome: 'succeeded', statusCode }
+        : { outcome: 'failed', statusCode, errorKind: 'status', ...retryAfter };
     },
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {
       const { recorder, atMs } = current(update.deliveryId);

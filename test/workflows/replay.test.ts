@@ -24,6 +24,10 @@ const EXPECTED: Record<string, string> = {
   'delivery-max-attempts.json': 'delivery/ws1/evt_fixture5/wh1',
   'delivery-retry-now.json': 'delivery/ws1/evt_fixture6/wh1',
   'delivery-cancel.json': 'delivery/ws1/evt_fixture7/wh1',
+  'delivery-deferred.json': 'delivery/ws1/evt_fixture8/wh1',
+  'delivery-retry-after.json': 'delivery/ws1/evt_fixture9/wh1',
+  'event-deferred.json': 'event/ws1/evt_fixture10',
+  'event-deferred-delivery.json': 'delivery/ws1/evt_fixture10/wh1',
   'health-deactivate-replay.json': 'endpoint-health/ws1/wh_replay',
   'health-discard.json': 'endpoint-health/ws1/wh_discard',
 };

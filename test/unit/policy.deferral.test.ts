@@ -1,0 +1,47 @@
+// The wait after an attempt the worker deferred (its webhook at the in-flight cap): short,
+// doubling while the webhook stays busy, capped, and jittered.
+import { DEFERRAL_FIRST_SECONDS, DEFERRAL_JITTER, DEFERRAL_MAX_SECONDS, deferralDelaySeconds } from '../../src/policy';
+
+const noJitter = (): number => 0;
+
+/** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
+function seededRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('deferralDelaySeconds', () => {
+  it('starts at 1 s and doubles up to 2 minutes', () => {
+    expect([DEFERRAL_FIRST_SECONDS, DEFERRAL_MAX_SECONDS, DEFERRAL_JITTER]).toEqual([1, 120, 0.5]);
+    const waits = Array.from({ length: 12 }, (_, i) => deferralDelaySeconds(i + 1, noJitter));
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 120, 120, 120, 120, 120]);
+    expect(deferralDelaySeconds(1_000_000, noJitter)).toBe(120);
+  });
+
+  it('adds up to half of the wait, to the millisecond, so the longest is 3 minutes', () => {
+    expect(deferralDelaySeconds(1, () => 0.5)).toBe(1.25);
+    expect(deferralDelaySeconds(3, () => 0.999)).toBe(5.998);
+    expect(deferralDelaySeconds(50, () => 0.9999999)).toBe(179.999);
+    const rng = seededRng(3);
+    for (let deferrals = 1; deferrals <= 20; deferrals++) {
+      const base = Math.min(2 ** (deferrals - 1), 120);
+      const waits = Array.from({ length: 200 }, () => deferralDelaySeconds(deferrals, rng));
+      for (const wait of waits) {
+        expect(wait).toBeGreaterThanOrEqual(base);
+        expect(wait).toBeLessThanOrEqual(base * 1.5);
+      }
+      // Spread: deliveries deferred together do not come back together.
+      expect(new Set(waits).size).toBeGreaterThan(150);
+    }
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses deferrals = %p', (deferrals) => {
+    expect(() => deferralDelaySeconds(deferrals, noJitter)).toThrow(RangeError);
+  });
+});
