@@ -82,8 +82,9 @@ export function createActivities(deps: ActivityDeps) {
      * defers it at once: nothing sent, recorded or counted towards the webhook's health.
      */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const release = inFlight.tryAcquire(`${input.workspaceId}/${input.webhookId}`);
-      if (!release) return { outcome: 'deferred' };
+      const place = inFlight.tryAcquire(`${input.workspaceId}/${input.webhookId}`, input.timeoutMs);
+      if (!('release' in place)) return { outcome: 'deferred', retryInMs: place.retryInMs };
+      const { release } = place;
       try {
         const [webhook, event, settings] = await Promise.all([
           store.webhooks.target(input.workspaceId, input.webhookId),

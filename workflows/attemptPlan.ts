@@ -65,9 +65,12 @@ export function planAfterAnswer(policy: ResolvedPolicy, plan: AttemptPlan, outco
   return { failure: { ...plan.failure, nextAttemptAt: shownNextAttempt(at, deadlineMs) }, nextAttemptAtMs: at };
 }
 
-/** When to try again after the `deferrals`-th consecutive deferred attempt (workflow time, epoch ms). */
-export function afterDeferral(deferrals: number): number {
-  return Date.now() + Math.round(deferralDelaySeconds(deferrals, Math.random) * 1000);
+/**
+ * When to try again after the `deferrals`-th consecutive deferred attempt (workflow time, epoch
+ * ms), given the worker's booking `retryInMs` if it made one.
+ */
+export function afterDeferral(deferrals: number, retryInMs?: number): number {
+  return Date.now() + Math.round(deferralDelaySeconds(deferrals, Math.random, (retryInMs ?? 0) / 1000) * 1000);
 }
 
 /** The attempt activity's input for attempt `attemptNumber` of a delivery, with its failure plan. */

@@ -115,7 +115,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
       // Nothing was sent or recorded: the same attempt, after a short wait that grows while the
       // webhook stays at its cap. Cancel, retryNow and the deadline apply to the wait as to any.
       deferrals += 1;
-      nextAttemptAtMs = afterDeferral(deferrals);
+      nextAttemptAtMs = afterDeferral(deferrals, result.retryInMs);
       if (historyFull()) return continueAsNew();
       continue;
     }

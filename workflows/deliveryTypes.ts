@@ -61,9 +61,10 @@ export type AttemptOutcome =
   | { outcome: 'cancelled' }
   /**
    * Not made: the webhook already had its cap of attempts in flight on this worker. Nothing was
-   * sent or recorded and the attempt is not counted; the workflow tries again after a short wait.
+   * sent or recorded and the attempt is not counted; the workflow tries again after a wait.
+   * `retryInMs`: when the worker expects a place to be free for it (absent in older histories).
    */
-  | { outcome: 'deferred' };
+  | { outcome: 'deferred'; retryInMs?: number };
 
 export interface StatusUpdate {
   deliveryId: string;

@@ -73,7 +73,7 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
       return record('buffered');
     case 'deferred':
       // Not made, not counted: the delivery's own workflow makes this attempt after the first deferral's wait.
-      return handOver(input, { attemptsMade: attemptNumber - 1, lane, nextAttemptAtMs: afterDeferral(1), deferrals: 1 }, options);
+      return handOver(input, { attemptsMade: attemptNumber - 1, lane, nextAttemptAtMs: afterDeferral(1, outcome.retryInMs), deferrals: 1 }, options);
     case 'failed':
       if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return plan.failure.status;
   }

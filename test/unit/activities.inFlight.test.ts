@@ -1,32 +1,39 @@
 // The per-webhook cap of attempts in flight in one worker: the counter itself, and the attempt
 // activity refusing an attempt over the cap at once, without touching the store or the receiver.
 import { createActivities } from '../../activities';
-import { createInFlightLimit } from '../../activities/inFlight';
+import { createInFlightLimit, type InFlightAnswer, type ReleaseInFlight } from '../../activities/inFlight';
 import type { Store } from '../../src/store';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
+
+const TIMEOUT_MS = 5000;
+
+/** The release of a place, or a failed expectation when the answer was a refusal. */
+function placeOf(answer: InFlightAnswer): ReleaseInFlight {
+  if (!('release' in answer)) throw new Error(`refused, retry in ${answer.retryInMs} ms`);
+  return answer.release;
+}
+
+const refused = (answer: InFlightAnswer) => ('retryInMs' in answer ? answer.retryInMs : undefined);
 
 describe('createInFlightLimit', () => {
   it('gives out `cap` places per key, and refuses more until one is released', () => {
     const limit = createInFlightLimit(2);
-    const first = limit.tryAcquire('wh1');
-    const second = limit.tryAcquire('wh1');
-    expect(first).toBeDefined();
-    expect(second).toBeDefined();
-    expect(limit.tryAcquire('wh1')).toBeUndefined();
+    const first = placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    expect(refused(limit.tryAcquire('wh1', TIMEOUT_MS))).toEqual(expect.any(Number));
     expect(limit.count('wh1')).toBe(2);
 
-    first!();
+    first();
     expect(limit.count('wh1')).toBe(1);
-    const third = limit.tryAcquire('wh1');
-    expect(third).toBeDefined();
-    expect(limit.tryAcquire('wh1')).toBeUndefined();
+    placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    expect(refused(limit.tryAcquire('wh1', TIMEOUT_MS))).toEqual(expect.any(Number));
   });
 
   it('counts each key on its own', () => {
     const limit = createInFlightLimit(1);
-    expect(limit.tryAcquire('busy')).toBeDefined();
-    expect(limit.tryAcquire('busy')).toBeUndefined();
-    expect(limit.tryAcquire('healthy')).toBeDefined();
+    placeOf(limit.tryAcquire('busy', TIMEOUT_MS));
+    expect(refused(limit.tryAcquire('busy', TIMEOUT_MS))).toEqual(expect.any(Number));
+    placeOf(limit.tryAcquire('healthy', TIMEOUT_MS));
     expect(limit.count('busy')).toBe(1);
     expect(limit.count('healthy')).toBe(1);
     expect(limit.count('unknown')).toBe(0);
@@ -34,19 +41,47 @@ describe('createInFlightLimit', () => {
 
   it('releases a place once, however often its release is called', () => {
     const limit = createInFlightLimit(2);
-    const release = limit.tryAcquire('wh1')!;
-    limit.tryAcquire('wh1');
+    const release = placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
     release();
     release();
     release();
     expect(limit.count('wh1')).toBe(1);
-    expect(limit.tryAcquire('wh1')).toBeDefined();
-    expect(limit.tryAcquire('wh1')).toBeUndefined();
+    placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    expect(refused(limit.tryAcquire('wh1', TIMEOUT_MS))).toEqual(expect.any(Number));
+  });
+
+  it('books refused attempts one after the other, `cap` per attempt time, from the timeout until an attempt is timed', () => {
+    let now = 1_000_000;
+    const limit = createInFlightLimit(10, () => now);
+    const places = Array.from({ length: 10 }, () => placeOf(limit.tryAcquire('dead', TIMEOUT_MS)));
+    // Nothing timed yet: an attempt is expected to hold its place for the timeout, so one place frees every 500 ms.
+    expect([1, 2, 3].map(() => refused(limit.tryAcquire('dead', TIMEOUT_MS)))).toEqual([500, 1000, 1500]);
+
+    // The ten attempts took 1 s each: from now on a place is expected to free every 100 ms,
+    // after the bookings already made (the last one 500 ms from now).
+    now += 1000;
+    for (const release of places) release();
+    for (let i = 0; i < 10; i++) placeOf(limit.tryAcquire('dead', TIMEOUT_MS));
+    expect(refused(limit.tryAcquire('dead', TIMEOUT_MS))).toBe(600);
+    expect(refused(limit.tryAcquire('dead', TIMEOUT_MS))).toBe(700);
+  });
+
+  it('books from now again once the last booking is past, and forgets a key with nothing in flight and nothing booked', () => {
+    let now = 0;
+    const limit = createInFlightLimit(1, () => now);
+    const release = placeOf(limit.tryAcquire('wh1', 2000));
+    expect(refused(limit.tryAcquire('wh1', 2000))).toBe(2000);
+    expect(refused(limit.tryAcquire('wh1', 2000))).toBe(4000);
+    now = 10_000;
+    expect(refused(limit.tryAcquire('wh1', 2000))).toBe(2000);
+    release();
+    expect(limit.count('wh1')).toBe(0);
   });
 
   it('has no limit with an infinite cap', () => {
     const limit = createInFlightLimit(Number.POSITIVE_INFINITY);
-    for (let i = 0; i < 1000; i++) expect(limit.tryAcquire('wh1')).toBeDefined();
+    for (let i = 0; i < 1000; i++) placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
     expect(limit.count('wh1')).toBe(1000);
   });
 
@@ -97,7 +132,7 @@ describe('deliverAttempt at the cap', () => {
     const deliverAttempt = (input: AttemptInput) => activities.deliverAttempt(input);
 
     const running = [deliverAttempt(attempt('dead', 1)), deliverAttempt(attempt('dead', 2))];
-    expect(await deliverAttempt(attempt('dead', 3))).toEqual({ outcome: 'deferred' });
+    expect(await deliverAttempt(attempt('dead', 3))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
     expect(calls.filter((call) => call.includes('dead'))).toEqual(['webhooks.target dead', 'webhooks.target dead']);
     // Another webhook is not held up by the busy one.
     const healthy = deliverAttempt(attempt('healthy', 4));
@@ -115,7 +150,7 @@ describe('deliverAttempt at the cap', () => {
     ]);
 
     const again = [deliverAttempt(attempt('dead', 5)), deliverAttempt(attempt('dead', 6))];
-    expect(await deliverAttempt(attempt('dead', 7))).toEqual({ outcome: 'deferred' });
+    expect(await deliverAttempt(attempt('dead', 7))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
     expect(calls.filter((call) => call === 'webhooks.target dead')).toHaveLength(4);
     waiting.slice(3).forEach((lookup) => lookup.resolve(null));
     await Promise.all(again);

@@ -1,6 +1,6 @@
 // The wait after an attempt the worker deferred (its webhook at the in-flight cap): short,
 // doubling while the webhook stays busy, capped, and jittered.
-import { DEFERRAL_FIRST_SECONDS, DEFERRAL_JITTER, DEFERRAL_MAX_SECONDS, deferralDelaySeconds } from '../../src/policy';
+import { DEFERRAL_BOOKING_MAX_SECONDS, DEFERRAL_FIRST_SECONDS, DEFERRAL_JITTER, DEFERRAL_MAX_SECONDS, deferralDelaySeconds } from '../../src/policy';
 
 const noJitter = (): number => 0;
 
@@ -43,5 +43,16 @@ describe('deferralDelaySeconds', () => {
 
   it.each([0, -1, 1.5, Number.NaN])('refuses deferrals = %p', (deferrals) => {
     expect(() => deferralDelaySeconds(deferrals, noJitter)).toThrow(RangeError);
+  });
+
+  it("waits for the worker's booking when it is later than the growing wait, up to 15 minutes", () => {
+    expect(deferralDelaySeconds(1, noJitter, 30)).toBe(30);
+    expect(deferralDelaySeconds(1, noJitter, 0.2)).toBe(DEFERRAL_FIRST_SECONDS);
+    expect(deferralDelaySeconds(5, noJitter, 3)).toBe(16);
+    expect(deferralDelaySeconds(1, noJitter, 10_000)).toBe(DEFERRAL_BOOKING_MAX_SECONDS);
+    expect(deferralDelaySeconds(1, noJitter, Number.NaN)).toBe(DEFERRAL_FIRST_SECONDS);
+    // The booking is lengthened by at most 10 %.
+    const draws = [0, 0.999];
+    expect(deferralDelaySeconds(1, () => draws.shift()!, 100)).toBeCloseTo(109.99, 2);
   });
 });
