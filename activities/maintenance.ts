@@ -6,8 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deliverySweeps, recordsCutoff, type DeliveryRetentionRule } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
-import { policyOf } from '../src/store/webhooks';
-import { startDelivery } from '../src/temporal/client';
+import { deliveryStartOf, startDelivery } from '../src/temporal/client';
 import { replayBuffered } from '../src/temporal/health';
 import { eventWorkflowId, healthWorkflowId } from '../src/temporal/ids';
 import { healthQuery } from '../workflows/healthTypes';
@@ -100,16 +99,7 @@ export function createMaintenanceActivities(store: Store) {
         }
         const started = await startDelivery(
           { client, taskQueue },
-          {
-            workspaceId: delivery.workspaceId,
-            webhookId: delivery.webhookId,
-            eventId: delivery.eventId,
-            eventType: delivery.eventType,
-            deliveryId: delivery._id,
-            receivedAt: event.receivedAt.toISOString(),
-            policy: policyOf(webhook),
-            summary: `${delivery.eventType} event ${delivery.eventId} → ${webhook.name} (reconciled)`,
-          },
+          deliveryStartOf(delivery, webhook, event.receivedAt, `${delivery.eventType} event ${delivery.eventId} → ${webhook.name} (reconciled)`),
           { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
           true,
         );

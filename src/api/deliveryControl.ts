@@ -5,7 +5,7 @@ import { policyOf, type WebhookDoc } from '../store/webhooks';
 import type { DeliveryStatus } from '../domain';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
-import { eventWorkflowId, startDelivery } from '../temporal/client';
+import { deliveryStartOf, eventWorkflowId, startDelivery } from '../temporal/client';
 import { cancelSignal, deliveryWorkflow, retryNowSignal } from '../../workflows/delivery';
 import type { AppDeps } from './deps';
 import { conflictError, notFoundError } from '../errors';
@@ -138,16 +138,7 @@ async function restartDelivery(
   await deps.store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
   await startDelivery(
     deps.temporal,
-    {
-      workspaceId: delivery.workspaceId,
-      webhookId: delivery.webhookId,
-      eventId: delivery.eventId,
-      eventType: delivery.eventType,
-      deliveryId: delivery._id,
-      receivedAt: event.receivedAt.toISOString(),
-      policy: policyOf(webhook),
-      summary: `${delivery.eventType} → ${webhook.name} (${why})`,
-    },
+    deliveryStartOf(delivery, webhook, event.receivedAt, `${delivery.eventType} → ${webhook.name} (${why})`),
     { mode, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
     true,
   );

@@ -1,5 +1,7 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ResolvedPolicy } from '../policy/types';
+import type { DeliveryDoc } from '../store/deliveries';
+import { policyOf, type WebhookDoc } from '../store/webhooks';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import type { DeliveryInput } from '../../workflows/deliveryTypes';
 import { eventWorkflow, type EventInput } from '../../workflows/event';
@@ -30,6 +32,20 @@ export interface DeliveryStart {
   policy: ResolvedPolicy;
   /** Shown in the Web UI: what is delivered where. */
   summary: string;
+}
+
+/** What starting a delivery's workflow needs, read from its record, its webhook and its event's arrival. */
+export function deliveryStartOf(delivery: DeliveryDoc, webhook: WebhookDoc, receivedAt: Date, summary: string): DeliveryStart {
+  return {
+    workspaceId: delivery.workspaceId,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    deliveryId: delivery._id,
+    receivedAt: receivedAt.toISOString(),
+    policy: policyOf(webhook),
+    summary,
+  };
 }
 
 /**
