@@ -4,21 +4,16 @@
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import type { CaseOutcome } from './caseKit';
+import type { TallyCounts } from './tally';
 
-export interface CaseRow {
+/** A case's counts as its tally keeps them (`deliveries`: what the tally calls `expected`), and the rest. */
+export interface CaseRow extends Omit<TallyCounts, 'expected'> {
   case: string;
   title: string;
   eventsIn: number;
   notAccepted: number;
   /** Deliveries the 202 answers listed. */
   deliveries: number;
-  receipts: number;
-  duplicates: number;
-  lost: number;
-  /** Of the lost, those that arrived after the deadline, before the suite ended. */
-  late: number;
-  unexpected: number;
-  requests: number;
   seconds: number;
   passed: boolean;
   notes: string[];

@@ -53,6 +53,8 @@ export class FaultStack {
   readonly adminKey = `faults-admin-${randomBytes(12).toString('hex')}`;
   readonly taskQueue = `herald-faults-${randomBytes(4).toString('hex')}`;
   apiUrl = '';
+  /** For observing the engine (visibility counts), never for driving Herald. */
+  temporalAddress = '';
   private apiPort = 0;
   private env: NodeJS.ProcessEnv = {};
   private servers: Servers | undefined;
@@ -133,7 +135,7 @@ export class FaultStack {
     this.apiUrl = `http://127.0.0.1:${this.apiPort}`;
     this.env = {
       ...process.env,
-      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_ADDRESS: (this.temporalAddress = temporalAddress),
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       MONGODB_URL: mongodbUrl,
