@@ -14,11 +14,15 @@ const { WorkflowExecutionStatus } = temporal.api.enums.v1;
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
+// A time-skipping server of its own for every test: once a test has run an event workflow (local
+// activities), the test server may stop skipping time for workflows started later, and the next
+// test that waits on a timer (a retry, the 5-day window, a replay's last look) then hung — in
+// full CI runs, not when the suite ran alone. A fresh server costs about a second.
 let harness: HealthHarness;
-beforeAll(async () => {
+beforeEach(async () => {
   harness = await HealthHarness.start();
 });
-afterAll(async () => {
+afterEach(async () => {
   await harness?.stop();
 });
 
