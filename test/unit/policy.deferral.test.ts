@@ -1,20 +1,9 @@
 // The wait after an attempt the worker deferred (its webhook at the in-flight cap): short,
 // doubling while the webhook stays busy, capped, and jittered.
 import { DEFERRAL_BOOKING_MAX_SECONDS, DEFERRAL_FIRST_SECONDS, DEFERRAL_JITTER, DEFERRAL_MAX_SECONDS, deferralDelaySeconds } from '../../src/policy';
+import { seededRng } from '../support/seededRng';
 
 const noJitter = (): number => 0;
-
-/** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
-function seededRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('deferralDelaySeconds', () => {
   it('starts at 1 s and doubles up to 2 minutes', () => {

@@ -5,18 +5,7 @@
 
 import { nextStep, resolvePolicy, RETRY_JITTER, type NextStep, type ResolvedPolicy, type RetryPolicyInput } from '../../src/policy';
 import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
-
-/** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
-function seededRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRng } from '../support/seededRng';
 
 /** An rng replaying fixed draws, for exact slow-lane expectations. */
 function drawsOf(...values: number[]): () => number {

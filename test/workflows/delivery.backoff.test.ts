@@ -3,7 +3,7 @@
 // webhook was at the in-flight cap, tried again after a growing, jittered wait without counting
 // it. Both in the delivery workflow and for a first attempt in the event workflow.
 import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/delivery';
-import { calls, DeliveryHarness, gapsMs, PROCESSING_SLACK_MS, replies, SECOND, type Delivery, type RecordedAttempt } from './deliveryHarness';
+import { calls, DeliveryHarness, gapsMs, PROCESSING_SLACK_MS, replies, SECOND, type Delivery, numbersOf } from './deliveryHarness';
 
 let harness: DeliveryHarness;
 beforeAll(async () => {
@@ -12,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.stop();
 });
-
-const numbersOf = (attempts: RecordedAttempt[]) => attempts.map((a) => a.input.attemptNumber);
 
 /** `ms` lies in [lowSeconds, highSeconds], give or take the test server's processing time. */
 function expectWithin(ms: number, lowSeconds: number, highSeconds: number): void {

@@ -12,6 +12,7 @@ import {
   searchStatus,
   SECOND,
   type RecordedAttempt,
+  numbersOf,
 } from './deliveryHarness';
 import { MAX_ATTEMPTS_INTERVALS, PROGRESSIVE_PRIORITY_LANE } from '../support/expectedSchedules';
 
@@ -26,7 +27,6 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const numbersOf = (attempts: RecordedAttempt[]) => attempts.map((a) => a.input.attemptNumber);
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Each attempt starts when the previous failure's plan said, within the second. */

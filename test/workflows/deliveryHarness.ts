@@ -76,6 +76,9 @@ export function intervalsSeconds(attempts: RecordedAttempt[]): number[] {
 export const PROCESSING_SLACK_MS = 500;
 
 /** Milliseconds between successive attempts. */
+/** The attempt numbers the recorded attempts carried, in order. */
+export const numbersOf = (attempts: RecordedAttempt[]) => attempts.map((a) => a.input.attemptNumber);
+
 export function gapsMs(attempts: RecordedAttempt[]): number[] {
   return attempts.slice(1).map((attempt, i) => attempt.atMs - attempts[i].atMs);
 }

@@ -1,0 +1,13 @@
+// A deterministic random source for tests of pure rules that draw from one (jitter, the slow lane).
+
+/** Deterministic rng (mulberry32), standing in for the workflow's replay-safe Math.random. */
+export function seededRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
