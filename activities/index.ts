@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import type { Attempt, DeliveryStatus } from '../src/domain';
 import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
+import { deferralLatestSeconds } from '../src/policy/deferral';
 import { effectiveRule, GONE_STATUS, streakCrossesThreshold } from '../src/policy/health';
 import { isSuccessStatus } from '../src/policy/success';
 import type { Store } from '../src/store';
@@ -72,6 +73,20 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /**
+   * A deferred delivery's record shows the latest its next attempt may come: otherwise its next
+   * attempt looks overdue and the reconciler checks its run on every pass, two Temporal calls per
+   * deferred delivery. Best effort: a deferral must not fail for want of this write.
+   */
+  async function recordDeferral(input: AttemptInput, retryInMs: number): Promise<void> {
+    const latestMs = deferralLatestSeconds((input.deferrals ?? 0) + 1, retryInMs / 1000) * 1000;
+    try {
+      await store.deliveries.deferNextAttempt(input.deliveryId, new Date(Date.now() + latestMs));
+    } catch (error) {
+      Context.current().log.warn('could not record a deferred attempt', { deliveryId: input.deliveryId, error: String(error) });
+    }
+  }
+
   return {
     ...createHealthActivities(store),
     ...createMaintenanceActivities(store),
@@ -83,7 +98,10 @@ export function createActivities(deps: ActivityDeps) {
      */
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       const place = inFlight.tryAcquire(`${input.workspaceId}/${input.webhookId}`, input.timeoutMs);
-      if (!('release' in place)) return { outcome: 'deferred', retryInMs: place.retryInMs };
+      if (!('release' in place)) {
+        await recordDeferral(input, place.retryInMs);
+        return { outcome: 'deferred', retryInMs: place.retryInMs };
+      }
       const { release } = place;
       try {
         const [webhook, event, settings] = await Promise.all([

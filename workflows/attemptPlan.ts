@@ -74,7 +74,7 @@ export function afterDeferral(deferrals: number, retryInMs?: number): number {
 }
 
 /** The attempt activity's input for attempt `attemptNumber` of a delivery, with its failure plan. */
-export function attemptInput(delivery: DeliveryInput, attemptNumber: number, lane: Lane, onFailure: FailurePlan): AttemptInput {
+export function attemptInput(delivery: DeliveryInput, attemptNumber: number, lane: Lane, onFailure: FailurePlan, deferrals = 0): AttemptInput {
   return {
     deliveryId: delivery.deliveryId,
     workspaceId: delivery.workspaceId,
@@ -84,5 +84,6 @@ export function attemptInput(delivery: DeliveryInput, attemptNumber: number, lan
     timeoutMs: delivery.policy.timeoutMs,
     lane,
     onFailure,
+    ...(deferrals > 0 ? { deferrals } : {}),
   };
 }

@@ -104,7 +104,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     const plan = planAfterFailure(policy, input.mode ?? 'schedule', attemptNumber, lane, deadlineMs);
     let result: AttemptOutcome;
     try {
-      result = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure));
+      result = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure, deferrals));
     } catch (error) {
       // The activity itself broke (worker lost, store down): count it as a failed attempt.
       if (!(error instanceof ActivityFailure)) throw error;

@@ -49,6 +49,8 @@ export interface AttemptInput {
   timeoutMs: number;
   lane: Lane;
   onFailure: FailurePlan;
+  /** Consecutive deferrals of this attempt so far; the activity records how long the next one may wait. Absent = 0. */
+  deferrals?: number;
 }
 
 export type AttemptOutcome =

@@ -16,17 +16,35 @@ export const DEFERRAL_JITTER = 0.5;
 /** A worker's booking is followed up to 15 minutes ahead; a longer queue is tried again then. */
 export const DEFERRAL_BOOKING_MAX_SECONDS = 15 * 60;
 
+/** The un-jittered growing wait after the `deferrals`-th consecutive deferral. */
+function growingBaseSeconds(deferrals: number): number {
+  if (!Number.isInteger(deferrals) || deferrals < 1) throw new RangeError(`deferrals must be an integer >= 1, got ${deferrals}`);
+  // Doubling stops at the cap, so a long streak cannot overflow.
+  let base = DEFERRAL_FIRST_SECONDS;
+  for (let n = 2; n <= deferrals && base < DEFERRAL_MAX_SECONDS; n++) base *= 2;
+  return Math.min(base, DEFERRAL_MAX_SECONDS);
+}
+
+/** The part of a booking that is followed: positive, at most 15 minutes. */
+function followedBookingSeconds(bookedSeconds: number): number {
+  return Number.isFinite(bookedSeconds) && bookedSeconds > 0 ? Math.min(bookedSeconds, DEFERRAL_BOOKING_MAX_SECONDS) : 0;
+}
+
 /**
  * Seconds (to the millisecond) to wait after the `deferrals`-th consecutive deferral (>= 1): the
  * later of the growing wait and the worker's booking (`bookedSeconds`, lengthened by up to 10 %).
  * @param rng uniform in [0, 1), read twice.
  */
 export function deferralDelaySeconds(deferrals: number, rng: () => number, bookedSeconds = 0): number {
-  if (!Number.isInteger(deferrals) || deferrals < 1) throw new RangeError(`deferrals must be an integer >= 1, got ${deferrals}`);
-  // Doubling stops at the cap, so a long streak cannot overflow.
-  let base = DEFERRAL_FIRST_SECONDS;
-  for (let n = 2; n <= deferrals && base < DEFERRAL_MAX_SECONDS; n++) base *= 2;
-  const growing = jittered(Math.min(base, DEFERRAL_MAX_SECONDS), rng, Number.POSITIVE_INFINITY, DEFERRAL_JITTER);
-  const booked = Number.isFinite(bookedSeconds) && bookedSeconds > 0 ? Math.min(bookedSeconds, DEFERRAL_BOOKING_MAX_SECONDS) : 0;
-  return Math.max(growing, jittered(booked, rng, Number.POSITIVE_INFINITY, RETRY_JITTER));
+  const growing = jittered(growingBaseSeconds(deferrals), rng, Number.POSITIVE_INFINITY, DEFERRAL_JITTER);
+  return Math.max(growing, jittered(followedBookingSeconds(bookedSeconds), rng, Number.POSITIVE_INFINITY, RETRY_JITTER));
+}
+
+/**
+ * The longest deferralDelaySeconds can wait for the same deferral and booking, whatever the
+ * jitter: what a deferred delivery's record shows as its next attempt, so that the reconciler,
+ * which looks only at overdue deliveries, does not take a deferred one for one without a run.
+ */
+export function deferralLatestSeconds(deferrals: number, bookedSeconds = 0): number {
+  return Math.max(growingBaseSeconds(deferrals) * (1 + DEFERRAL_JITTER), followedBookingSeconds(bookedSeconds) * (1 + RETRY_JITTER));
 }

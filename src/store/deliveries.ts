@@ -162,6 +162,11 @@ export class DeliveryRepository {
     await this.collection.updateOne({ _id: id }, { $set: { ...progress, updatedAt: new Date() } });
   }
 
+  /** A pending delivery's next attempt moved to `at` (a deferral); nothing else changes. */
+  async deferNextAttempt(id: string, at: Date): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: 'pending' }, { $set: { nextAttemptAt: at, updatedAt: new Date() } });
+  }
+
   /** Like setProgress, only while the record's status is one of `from`; false when it was not. */
   async setProgressFrom(id: string, from: DeliveryStatus[], progress: DeliveryProgress): Promise<boolean> {
     const result = await this.collection.updateOne({ _id: id, status: { $in: from } }, { $set: { ...progress, updatedAt: new Date() } });

@@ -110,9 +110,17 @@ describe('deliverAttempt at the cap', () => {
       },
       events: { get: record('events.get') },
       workspaces: { get: record('workspaces.get') },
-      deliveries: { recordAttempt: record('deliveries.recordAttempt'), setProgress: record('deliveries.setProgress') },
+      deliveries: {
+        recordAttempt: record('deliveries.recordAttempt'),
+        setProgress: record('deliveries.setProgress'),
+        deferNextAttempt: async (id: string, at: Date) => {
+          calls.push(`deliveries.deferNextAttempt ${id}`);
+          deferredTo.push(at.getTime());
+        },
+      },
     };
-    return { store: store as unknown as Store, calls, waiting };
+    const deferredTo: number[] = [];
+    return { store: store as unknown as Store, calls, waiting, deferredTo };
   }
 
   const attempt = (webhookId: string, n = 1): AttemptInput => ({
@@ -126,14 +134,24 @@ describe('deliverAttempt at the cap', () => {
     onFailure: { status: 'pending', lane: 'priority', nextAttemptAt: null },
   });
 
-  it('defers the attempt over the cap at once, with no store call, and frees the place when an attempt ends', async () => {
-    const { store, calls, waiting } = blockingStore();
+  it('defers the attempt over the cap at once, writing only its next attempt, and frees the place when an attempt ends', async () => {
+    const { store, calls, waiting, deferredTo } = blockingStore();
     const activities = createActivities({ store, allowPrivateNetworks: true, maxInFlightPerWebhook: 2 });
     const deliverAttempt = (input: AttemptInput) => activities.deliverAttempt(input);
 
     const running = [deliverAttempt(attempt('dead', 1)), deliverAttempt(attempt('dead', 2))];
-    expect(await deliverAttempt(attempt('dead', 3))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
-    expect(calls.filter((call) => call.includes('dead'))).toEqual(['webhooks.target dead', 'webhooks.target dead']);
+    const before = Date.now();
+    const deferred = await deliverAttempt(attempt('dead', 3));
+    expect(deferred).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
+    expect(calls.filter((call) => call.includes('dead'))).toEqual([
+      'webhooks.target dead',
+      'webhooks.target dead',
+      'deliveries.deferNextAttempt delivery/ws1/evt_3/dead',
+    ]);
+    // The record shows the latest the deferred attempt may come: the booking or the first wait, with their jitter.
+    const { retryInMs } = deferred as { retryInMs: number };
+    expect(deferredTo[0] - before).toBeGreaterThanOrEqual(Math.max(1500, retryInMs * 1.1) - 5);
+    expect(deferredTo[0] - Date.now()).toBeLessThanOrEqual(Math.max(1500, retryInMs * 1.1) + 5);
     // Another webhook is not held up by the busy one.
     const healthy = deliverAttempt(attempt('healthy', 4));
     expect(calls).toContain('webhooks.target healthy');
@@ -152,10 +170,12 @@ describe('deliverAttempt at the cap', () => {
     const again = [deliverAttempt(attempt('dead', 5)), deliverAttempt(attempt('dead', 6))];
     expect(await deliverAttempt(attempt('dead', 7))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
     expect(calls.filter((call) => call === 'webhooks.target dead')).toHaveLength(4);
+    expect(deferredTo).toHaveLength(2);
     waiting.slice(3).forEach((lookup) => lookup.resolve(null));
     await Promise.all(again);
-    // Nothing was ever recorded for a deferred attempt, nor counted against the webhook's health.
-    expect(calls.filter((call) => !call.startsWith('webhooks.target') && !call.startsWith('events.get') && !call.startsWith('workspaces.get'))).toEqual([]);
+    // No attempt was ever recorded for a deferred attempt, nor counted against the webhook's health.
+    const lookups = ['webhooks.target', 'events.get', 'workspaces.get', 'deliveries.deferNextAttempt'];
+    expect(calls.filter((call) => !lookups.some((name) => call.startsWith(name)))).toEqual([]);
   });
 
   it('has no cap when the worker sets none', async () => {

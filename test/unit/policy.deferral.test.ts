@@ -1,6 +1,13 @@
 // The wait after an attempt the worker deferred (its webhook at the in-flight cap): short,
 // doubling while the webhook stays busy, capped, and jittered.
-import { DEFERRAL_BOOKING_MAX_SECONDS, DEFERRAL_FIRST_SECONDS, DEFERRAL_JITTER, DEFERRAL_MAX_SECONDS, deferralDelaySeconds } from '../../src/policy';
+import {
+  DEFERRAL_BOOKING_MAX_SECONDS,
+  DEFERRAL_FIRST_SECONDS,
+  DEFERRAL_JITTER,
+  DEFERRAL_MAX_SECONDS,
+  deferralDelaySeconds,
+  deferralLatestSeconds,
+} from '../../src/policy';
 import { seededRng } from '../support/seededRng';
 
 const noJitter = (): number => 0;
@@ -43,5 +50,33 @@ describe('deferralDelaySeconds', () => {
     // The booking is lengthened by at most 10 %.
     const draws = [0, 0.999];
     expect(deferralDelaySeconds(1, () => draws.shift()!, 100)).toBeCloseTo(109.99, 2);
+  });
+
+  it.each([0, -1, 1.5])('deferralLatestSeconds refuses deferrals = %p', (deferrals) => {
+    expect(() => deferralLatestSeconds(deferrals)).toThrow(RangeError);
+  });
+});
+
+describe('deferralLatestSeconds', () => {
+  it('is the longest wait any jitter gives, for the growing wait and for a booking', () => {
+    expect(deferralLatestSeconds(1)).toBe(1.5);
+    expect(deferralLatestSeconds(8)).toBe(180);
+    expect(deferralLatestSeconds(1, 100)).toBeCloseTo(110, 6);
+    expect(deferralLatestSeconds(1, 10_000)).toBeCloseTo(DEFERRAL_BOOKING_MAX_SECONDS * 1.1, 6);
+    expect(deferralLatestSeconds(3, Number.NaN)).toBe(6);
+  });
+
+  it('is never earlier than the wait a deferral draws', () => {
+    const rng = seededRng(11);
+    for (let deferrals = 1; deferrals <= 12; deferrals++) {
+      for (const booked of [0, 0.4, 3, 45, 700, 2_000]) {
+        const latest = deferralLatestSeconds(deferrals, booked);
+        let longest = 0;
+        for (let i = 0; i < 100; i++) longest = Math.max(longest, deferralDelaySeconds(deferrals, rng, booked));
+        expect(longest).toBeLessThanOrEqual(latest);
+        // Tight: the longest of 100 draws comes within 5 % of it.
+        expect(longest).toBeGreaterThan(latest * 0.95);
+      }
+    }
   });
 });

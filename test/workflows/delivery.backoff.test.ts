@@ -84,11 +84,13 @@ describe('an attempt deferred at the in-flight cap', () => {
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 2, nextAttemptAt: null });
     expect(numbersOf(delivery.attempts)).toEqual([1, 1, 1, 1, 2, 2]);
+    // The activity hears how often the attempt was deferred, to record how long the next wait may be.
+    expect(delivery.attempts.map((a) => a.input.deferrals ?? 0)).toEqual([0, 1, 2, 3, 0, 1]);
     const gaps = gapsMs(delivery.attempts);
     expectDeferralWaits(gaps.slice(0, 3));
     expectWithin(gaps[3], 10, 11);
     expectDeferralWaits(gaps.slice(4));
-    // Nothing is written for a deferral: the attempts' own records are the only ones.
+    // The workflow writes no status for a deferral (the attempt activity moves the next attempt's time itself).
     expect(delivery.statuses).toEqual([]);
   });
 
@@ -98,6 +100,8 @@ describe('an attempt deferred at the in-flight cap', () => {
 
     expect(await delivery.handle.result()).toEqual({ status: 'succeeded', lane: 'priority', attemptsMade: 1, nextAttemptAt: null });
     expect(numbersOf(delivery.attempts)).toEqual(Array(deferrals + 1).fill(1));
+    // The count goes on across the new runs.
+    expect(delivery.attempts.map((a) => a.input.deferrals ?? 0)).toEqual(Array.from({ length: deferrals + 1 }, (_, i) => i));
     expectDeferralWaits(gapsMs(delivery.attempts));
     expect(new Set(delivery.attempts.map((a) => a.runId)).size).toBeGreaterThan(1);
   });
