@@ -41,6 +41,8 @@ export interface IngestStats {
   reposts: Record<string, number>;
   /** Time from the first POST to the last 202. */
   seconds: number;
+  /** How long each 202 took to come, from its POST (ms). */
+  answerMs: number[];
 }
 
 export interface IngestPlan {
@@ -118,7 +120,7 @@ export class HeraldClient {
    * the deliveries every 202 lists in the tally (with the time of the event's first POST).
    */
   async ingest(plan: IngestPlan): Promise<IngestStats> {
-    const stats: IngestStats = { accepted: 0, notAccepted: 0, reposts: {}, seconds: 0 };
+    const stats: IngestStats = { accepted: 0, notAccepted: 0, reposts: {}, seconds: 0, answerMs: [] };
     const started = Date.now();
     let lastAccepted = started;
     const postOne = async (n: number): Promise<void> => {
@@ -126,8 +128,10 @@ export class HeraldClient {
       const event = { id, type: plan.eventType, data: { n, sentAt: new Date().toISOString() } };
       const firstSentAt = Date.now();
       for (;;) {
+        const postedAt = Date.now();
         const answer = await this.call('POST', `/workspaces/${plan.ws.id}/events`, plan.ws.key, event);
         if (answer.status === 202) {
+          stats.answerMs.push(Date.now() - postedAt);
           const deliveries = (answer.body?.data?.deliveries ?? []) as Array<{ id: string }>;
           plan.tally.expect(
             deliveries.map((delivery) => delivery.id),

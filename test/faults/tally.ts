@@ -89,12 +89,17 @@ export class Tally {
 
   /** Ingest-to-receipt times (ms) of the expected deliveries taken, optionally only those of `webhookIds`. */
   latencies(filter?: (webhookId: string) => boolean): number[] {
-    const samples: number[] = [];
+    return this.timeline(filter).map((sample) => sample.ms);
+  }
+
+  /** When each taken delivery's event was sent, with its ingest-to-receipt time (ms), in sending order. */
+  timeline(filter?: (webhookId: string) => boolean): Array<{ sentAt: number; ms: number }> {
+    const samples: Array<{ sentAt: number; ms: number }> = [];
     for (const [id, sentAt] of this.expectedSince) {
       const at = this.takenAt.get(id);
-      if (at !== undefined && (!filter || filter(id))) samples.push(at - sentAt);
+      if (at !== undefined && (!filter || filter(id))) samples.push({ sentAt, ms: at - sentAt });
     }
-    return samples;
+    return samples.sort((a, b) => a.sentAt - b.sentAt);
   }
 
   counts(): TallyCounts {
