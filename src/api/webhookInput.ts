@@ -1,6 +1,15 @@
 // Checks of webhook input that a JSON schema cannot express, each answering 400 naming the field.
 import type { Static } from '@sinclair/typebox';
-import { checkTargetUrl, isReservedHeader, normalizeSecret, generateSecret, SecretError, TemplateError, validateTemplate } from '../delivery';
+import {
+  checkTargetUrl,
+  type TargetAccess,
+  isReservedHeader,
+  normalizeSecret,
+  generateSecret,
+  SecretError,
+  TemplateError,
+  validateTemplate,
+} from '../delivery';
 import { validatePolicy } from '../policy/schema';
 import type { Store } from '../store';
 import type { WorkspaceDoc } from '../store/workspaces';
@@ -9,9 +18,9 @@ import type { CreateWebhookBody, UpdateWebhookBody } from './schemas/webhook';
 
 type Input = Static<typeof CreateWebhookBody> | Static<typeof UpdateWebhookBody>;
 
-export async function checkWebhookInput(store: Store, workspace: WorkspaceDoc, input: Input, allowPrivateNetworks: boolean): Promise<void> {
+export async function checkWebhookInput(store: Store, workspace: WorkspaceDoc, input: Input, access: TargetAccess): Promise<void> {
   if (input.url !== undefined) {
-    const verdict = await checkTargetUrl(input.url, { allowPrivateNetworks, requireHttps: workspace.settings.requireHttps });
+    const verdict = await checkTargetUrl(input.url, { ...access, requireHttps: workspace.settings.requireHttps });
     if (!verdict.ok) throw invalidInput(`body.url ${verdict.reason}`, ['body.url']);
   }
   if (input.events !== undefined) {

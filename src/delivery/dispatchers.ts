@@ -2,7 +2,7 @@
 // instead of paying a TCP/TLS handshake each time; created on first use so importing the
 // delivery code opens nothing.
 import { Agent, type Dispatcher } from 'undici';
-import { guardedLookup } from './targetGuard';
+import { connectLookup, systemResolveHost, type ResolveHost } from './targetGuard';
 
 /**
  * Connections per origin. The worker's activity concurrency bounds requests in flight; this only
@@ -10,25 +10,29 @@ import { guardedLookup } from './targetGuard';
  */
 const CONNECTIONS_PER_ORIGIN = 256;
 
-let open: Agent | undefined;
-let guarded: Agent | undefined;
+// One pool per resolver and mode: a process has one of each, unless tests inject a resolver.
+const open = new Map<ResolveHost, Agent>();
+const guarded = new Map<ResolveHost, Agent>();
 
 /**
- * With private networks disallowed, every new connection resolves its host through guardedLookup,
- * so DNS rebinding between checkTargetUrl and connect cannot reach a private address.
+ * With private networks disallowed, every new connection to a host name resolves it through the
+ * connect-time guard, so DNS rebinding between checkTargetUrl and connect cannot reach a private
+ * address. A connection reused from the pool costs no lookup.
  */
-export function sharedDispatcher(allowPrivateNetworks: boolean): Dispatcher {
-  if (allowPrivateNetworks) {
-    open ??= new Agent({ connections: CONNECTIONS_PER_ORIGIN });
-    return open;
+export function sharedDispatcher(allowPrivateNetworks: boolean, resolveHost: ResolveHost = systemResolveHost): Dispatcher {
+  const pools = allowPrivateNetworks ? open : guarded;
+  let agent = pools.get(resolveHost);
+  if (!agent) {
+    agent = new Agent({ connections: CONNECTIONS_PER_ORIGIN, connect: { lookup: connectLookup(resolveHost, !allowPrivateNetworks) } });
+    pools.set(resolveHost, agent);
   }
-  guarded ??= new Agent({ connections: CONNECTIONS_PER_ORIGIN, connect: { lookup: guardedLookup } });
-  return guarded;
+  return agent;
 }
 
 /** For worker shutdown and tests: closes the shared pools (they are recreated on next use). */
 export async function closeSharedDispatchers(): Promise<void> {
-  const agents = [open, guarded].filter((a): a is Agent => a !== undefined);
-  open = guarded = undefined;
+  const agents = [...open.values(), ...guarded.values()];
+  open.clear();
+  guarded.clear();
   await Promise.all(agents.map((a) => a.close()));
 }

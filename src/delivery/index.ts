@@ -7,9 +7,11 @@ export { renderTemplate, validateTemplate, TemplateError, type RenderedTemplate 
 export { encodeBody, CONTENT_TYPE_HEADERS, type EncodedBody } from './encoders';
 export { isXmlElementName, XML_ROOT } from './xmlEncoding';
 export { generateSecret, normalizeSecret, signPayload, SecretError, SECRET_PREFIX } from './signing';
+export { generateSigningKeyPair, publicKeyObject, signAsymmetric, PUBLIC_KEY_PREFIX, type SigningKeyPair } from './asymmetricSigning';
 export { buildPing, encodePing, pingPayloadJson, PING_EVENT_TYPE, type PingBody, type PingPayload } from './ping';
 export { buildHeaders, basicAuthorization, isReservedHeader, RESERVED_HEADERS, USER_AGENT, type HeaderInputs } from './headers';
 export { buildRequest, buildPingRequest, type OutgoingRequest } from './request';
-export { checkTargetUrl, isPrivateAddress, type TargetCheck, type TargetGuardOptions } from './targetGuard';
+export { checkTargetUrl, type ResolveHost, type TargetAccess, type TargetCheck, type TargetGuardOptions } from './targetGuard';
+export { isPrivateAddress, specialAddressReason } from './specialAddresses';
 export { sendRequest, RESPONSE_SNIPPET_BYTES, type SendOptions, type SendResult } from './send';
 export { closeSharedDispatchers } from './dispatchers';

@@ -7,17 +7,16 @@ import { parseRetryAfter, RETRY_AFTER_STATUSES } from '../policy/retryAfter';
 import { classifyError } from './attemptErrors';
 import { sharedDispatcher } from './dispatchers';
 import type { OutgoingRequest } from './request';
-import { checkTargetUrl } from './targetGuard';
+import { checkTargetUrl, type TargetAccess } from './targetGuard';
 
 /** The attempt log keeps the first 1 KiB of the response; the body is never parsed. */
 export const RESPONSE_SNIPPET_BYTES = 1024;
 /** Past the snippet, up to this much is drained so the connection can be reused; beyond, it is closed. */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 
-export interface SendOptions {
+export interface SendOptions extends TargetAccess {
   /** Overall budget: DNS check, connect, headers and the snippet must fit in it. */
   timeoutMs: number;
-  allowPrivateNetworks: boolean;
   /** The workspace's `requireHttps` option. */
   requireHttps?: boolean;
   /** Replaces the shared pools (tests, custom proxies); it does not get the connect-time DNS guard. */
@@ -39,11 +38,9 @@ export async function sendRequest(req: OutgoingRequest, opts: SendOptions): Prom
   const deadline = AbortSignal.timeout(opts.timeoutMs);
 
   try {
-    // Checked on every attempt, not only at creation: DNS answers change.
-    const guard = await beforeDeadline(
-      checkTargetUrl(req.url, { allowPrivateNetworks: opts.allowPrivateNetworks, requireHttps: opts.requireHttps ?? false }),
-      deadline,
-    );
+    // Checked on every attempt, not only at creation: DNS answers change. With private networks
+    // disallowed, an attempt to a host name costs this lookup, plus one if it opens a connection.
+    const guard = await beforeDeadline(checkTargetUrl(req.url, { ...opts, requireHttps: opts.requireHttps ?? false }), deadline);
     if (!guard.ok) return { durationMs: elapsed(), error: { kind: guard.kind, message: guard.reason } };
 
     // undici follows no redirects unless asked to: a 3xx is reported as a status like any other.
@@ -51,7 +48,7 @@ export async function sendRequest(req: OutgoingRequest, opts: SendOptions): Prom
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: opts.dispatcher ?? sharedDispatcher(opts.allowPrivateNetworks),
+      dispatcher: opts.dispatcher ?? sharedDispatcher(opts.allowPrivateNetworks, opts.resolveHost),
       signal: deadline,
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,

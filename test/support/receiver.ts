@@ -15,6 +15,8 @@ export interface Reply {
   status: number;
   body?: string;
   delayMs?: number;
+  /** Headers besides content-type, such as a redirect's Location. */
+  headers?: Record<string, string>;
 }
 
 export interface Receiver {
@@ -22,6 +24,8 @@ export interface Receiver {
   requests: ReceivedRequest[];
   /** Replies for the next requests, in order; after they run out, `fallback` answers. */
   script(replies: Reply[], fallback?: Reply): void;
+  /** Answers each request from what it carries (e.g. a signature check) instead of the script. */
+  answerWith(decide: (request: ReceivedRequest) => Reply): void;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
 }
@@ -30,16 +34,18 @@ export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let queue: Reply[] = [];
   let fallback: Reply = { status: 200, body: 'ok' };
+  let decide: ((request: ReceivedRequest) => Reply) | undefined;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const reply = queue.shift() ?? fallback;
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      requests.push(request);
+      const reply = decide ? decide(request) : (queue.shift() ?? fallback);
       const answer = () => {
         if (res.destroyed) return;
-        res.writeHead(reply.status, { 'content-type': 'text/plain' });
+        res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
         res.end(reply.body ?? '');
       };
       if (reply.delayMs) setTimeout(answer, reply.delayMs);
@@ -55,6 +61,9 @@ export async function startReceiver(): Promise<Receiver> {
     script(replies, next = fallback) {
       queue = [...replies];
       fallback = next;
+    },
+    answerWith(judge) {
+      decide = judge;
     },
     async waitFor(count, timeoutMs = 60_000) {
       await eventually(

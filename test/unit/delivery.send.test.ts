@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { closeSharedDispatchers, sendRequest, type OutgoingRequest } from '../../src/delivery';
+import { createTestResolver } from '../support/resolver';
 
 interface Receiver {
   url: string;
@@ -163,6 +164,29 @@ describe('sendRequest', () => {
     const port = new URL(receiver.url).port;
     expect((await sendRequest(post(`http://localhost:${port}/`), strict)).error?.kind).toBe('refused-target');
     expect(receiver.hits).toHaveLength(0);
+  });
+
+  it('refuses at connect a name whose answer turns private after the check, through undici', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('ok'));
+    const resolver = createTestResolver();
+    resolver.answer('rebind.test', ['93.184.215.14'], ['127.0.0.1']); // public to the check, loopback to the connection
+    const url = `http://rebind.test:${new URL(receiver.url).port}/`;
+    const result = await sendRequest(post(url), { timeoutMs: 2000, allowPrivateNetworks: false, resolveHost: resolver.resolveHost });
+    expect(result.error).toEqual({
+      kind: 'refused-target',
+      message: expect.stringContaining('targets a private or special-use address (at connect): rebind.test resolves to 127.0.0.1'),
+    });
+    expect([resolver.lookups('rebind.test', 'check'), resolver.lookups('rebind.test', 'connect')]).toEqual([1, 1]);
+    expect(receiver.hits).toHaveLength(0);
+  });
+
+  it('reaches an allowed ip:port target although private, and nothing else on that host', async () => {
+    const receiver = await startReceiver((_req, res) => res.end('ok'));
+    const other = await startReceiver((_req, res) => res.end('ok'));
+    const opts = { timeoutMs: 2000, allowPrivateNetworks: false, allowedTargets: [new URL(receiver.url).host] };
+    expect((await sendRequest(post(receiver.url), opts)).statusCode).toBe(200);
+    expect((await sendRequest(post(other.url), opts)).error?.kind).toBe('refused-target');
+    expect([receiver.hits.length, other.hits.length]).toEqual([1, 0]);
   });
 
   it('refuses plain http when https is required', async () => {
