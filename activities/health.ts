@@ -73,7 +73,7 @@ export function createHealthActivities(store: Store) {
       let delivery: NotificationDelivery | undefined;
       const url = workspace?.settings.notificationUrl;
       if (url) {
-        const endpoint = await store.webhooks.upsertNotificationEndpoint(workspaceId, url, workspace.settings.notificationSecret);
+        const endpoint = await store.webhooks.upsertNotificationEndpoint(workspaceId, url, store.workspaces.notificationSecrets(workspace));
         const id = deliveryId(workspaceId, notificationId, endpoint._id);
         const receivedAt = new Date(atMs);
         const body = {

@@ -2,13 +2,13 @@
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import type { Attempt, DeliveryStatus } from '../src/domain';
-import { buildRequest, sendRequest, type SendResult } from '../src/delivery';
+import { buildRequest, sendRequest, type ResolveHost, type SendResult } from '../src/delivery';
 import { deferralLatestSeconds } from '../src/policy/deferral';
 import { effectiveRule, GONE_STATUS, streakCrossesThreshold } from '../src/policy/health';
 import { isSuccessStatus } from '../src/policy/success';
 import type { Store } from '../src/store';
 import { toEventRecord } from '../src/store/events';
-import { policyOf, toTarget, type WebhookDoc } from '../src/store/webhooks';
+import { policyOf, type WebhookDoc } from '../src/store/webhooks';
 import type { WorkspaceSettings } from '../src/store/workspaces';
 import { reportFailing } from '../src/temporal/health';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
@@ -19,6 +19,10 @@ import { createMaintenanceActivities } from './maintenance';
 export interface ActivityDeps {
   store: Store;
   allowPrivateNetworks: boolean;
+  /** Config.allowedTargets: private `ip:port` targets the operator lets through. */
+  allowedTargets?: readonly string[];
+  /** Resolves webhook host names; the system resolver unless a test injects its own answers. */
+  resolveHost?: ResolveHost;
   /** Attempts in flight to one webhook from this worker; see Config.maxInFlightPerWebhook. */
   maxInFlightPerWebhook?: number;
   dispatcher?: Dispatcher;
@@ -115,15 +119,18 @@ export function createActivities(deps: ActivityDeps) {
         const startedAt = new Date();
         let sent: SendResult;
         try {
-          const request = buildRequest(toTarget(webhook), toEventRecord(event), input.deliveryId, startedAt);
+          const request = buildRequest(store.webhooks.toTarget(webhook, startedAt), toEventRecord(event), input.deliveryId, startedAt);
           sent = await sendRequest(request, {
             timeoutMs: input.timeoutMs,
             allowPrivateNetworks: deps.allowPrivateNetworks,
+            ...(deps.allowedTargets ? { allowedTargets: deps.allowedTargets } : {}),
+            ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
             requireHttps: settings?.requireHttps ?? false,
             ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
           });
         } catch (error) {
-          // A request that cannot be built (a template that no longer renders) is a failed attempt.
+          // A request that cannot be built (a template that no longer renders, a secret sealed under a
+          // key no longer configured) is a failed attempt.
           sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
         }
         // The webhook's success rule as it stands now, like its URL and secret.

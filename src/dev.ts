@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from './config';
 import { PidFile, stopRecorded } from './devPidFile';
+import { DEV_KEY_FILE, devEncryptionKey } from './security/devKey';
 import {
   assertToolsInstalled,
   isPortFree,
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   const root = repoRoot();
   const options = readDevOptions(process.env, root);
   const adminKeyFromEnv = Boolean(process.env.HERALD_ADMIN_KEY);
+  const encryptionKeyFromEnv = Boolean(process.env.HERALD_ENCRYPTION_KEY);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: `127.0.0.1:${options.ports.TEMPORAL_PORT}`,
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
     PORT: String(options.ports.PORT),
     HERALD_ALLOW_PRIVATE_NETWORKS: process.env.HERALD_ALLOW_PRIVATE_NETWORKS || 'true', // local test receivers
     HERALD_ADMIN_KEY: process.env.HERALD_ADMIN_KEY || DEFAULT_ADMIN_KEY,
+    HERALD_ENCRYPTION_KEY: process.env.HERALD_ENCRYPTION_KEY || devEncryptionKey(options.dataDir),
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
   assertToolsInstalled(['temporal', 'ferretdb', 'postgres']);
@@ -221,6 +224,9 @@ async function main(): Promise<void> {
   say(`  Temporal UI  ${temporal.value.uiUrl}`);
   say(`  admin key    ${adminKeyFromEnv ? '(from HERALD_ADMIN_KEY)' : `${DEFAULT_ADMIN_KEY}  (set HERALD_ADMIN_KEY to change it)`}`);
   say(`  Temporal     ${config.temporalAddress}    MongoDB ${config.mongodbUrl}`);
+  say(
+    `  secrets key  ${encryptionKeyFromEnv ? '(from HERALD_ENCRYPTION_KEY)' : `${path.join(options.dataDir, DEV_KEY_FILE)}  (set HERALD_ENCRYPTION_KEY to change it)`}`,
+  );
   say('Press Ctrl-C to stop.');
 }
 

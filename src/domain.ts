@@ -44,6 +44,10 @@ export interface WebhookTarget {
   method: HttpMethod;
   contentType: ContentType;
   secret?: string;
+  /** The secret before the last rotation, only while its grace period lasts. */
+  previousSecret?: string;
+  /** Ed25519 private key (PKCS#8, base64) for `v1a` signatures, when the webhook has one. */
+  signingKey?: string;
   auth?: BasicAuth;
   headers?: Record<string, string>;
   payloadTemplate?: string;

@@ -5,9 +5,9 @@ import type { EventRecord } from '../domain';
 import { buildPingRequest, buildRequest, PING_EVENT_TYPE, sendRequest, type OutgoingRequest } from '../delivery';
 import { familyOf } from '../store/eventTypes';
 import { isSuccessStatus } from '../policy/success';
-import { policyOf, toTarget, type WebhookDoc } from '../store/webhooks';
+import { policyOf, type WebhookDoc } from '../store/webhooks';
 import { deactivate } from '../temporal/health';
-import type { AppDeps } from './deps';
+import { targetAccess, type AppDeps } from './deps';
 
 export interface TestResult {
   event: string;
@@ -45,14 +45,14 @@ export function testedEvents(webhook: WebhookDoc, event?: string): string[] {
 export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?: string): Promise<TestRun> {
   const started = new Date();
   const policy = policyOf(webhook);
-  const target = toTarget(webhook);
+  const target = deps.store.webhooks.toTarget(webhook);
   const tests: TestResult[] = [];
   for (const type of testedEvents(webhook, event)) {
     const now = new Date();
     const testId = `test/${webhook.workspaceId}/${webhook._id}/${randomBytes(6).toString('hex')}`;
     const request: OutgoingRequest =
       type === PING_EVENT_TYPE ? buildPingRequest(target, testId, now) : buildRequest(target, sampleEvent(type, now), testId, now);
-    const sent = await sendRequest(request, { timeoutMs: policy.timeoutMs, allowPrivateNetworks: deps.config.allowPrivateNetworks });
+    const sent = await sendRequest(request, { timeoutMs: policy.timeoutMs, ...targetAccess(deps) });
     const succeeded = sent.error === undefined && sent.statusCode !== undefined && isSuccessStatus(policy, sent.statusCode);
     tests.push({
       event: type,

@@ -2,6 +2,7 @@
 // a webhook's custom headers can add to them, never replace them: a receiver must be able to
 // trust webhook-id, the signature and Content-Type whatever the webhook's configuration says.
 import type { BasicAuth } from '../domain';
+import { signAsymmetric } from './asymmetricSigning';
 import { signPayload } from './signing';
 import { HERALD_VERSION } from './version';
 
@@ -46,6 +47,10 @@ export interface HeaderInputs {
   body: string;
   now: Date;
   secret?: string;
+  /** The secret before a rotation, while its grace period lasts: signs beside `secret`. */
+  previousSecret?: string;
+  /** An Ed25519 private key (PKCS#8, base64): adds a `v1a,` signature. */
+  signingKey?: string;
   auth?: BasicAuth;
   custom?: Record<string, string>;
 }
@@ -58,10 +63,16 @@ export function buildHeaders(input: HeaderInputs): Record<string, string> {
     'webhook-event-type': input.eventType,
   };
   if (input.auth) headers.Authorization = basicAuthorization(input.auth);
-  if (input.secret) {
+  if (input.secret || input.signingKey) {
     const timestampSeconds = Math.floor(input.now.getTime() / 1000);
     headers['webhook-timestamp'] = String(timestampSeconds);
-    headers['webhook-signature'] = signPayload(input.secret, input.deliveryId, timestampSeconds, input.body);
+    // Standard Webhooks' multiple signatures, space-separated: a verifier accepts the request when
+    // any one matches, so a receiver holding either secret accepts it during a rotation, and one
+    // holding only the public key checks the `v1a,` one.
+    const secrets = [input.secret, input.previousSecret].filter((secret): secret is string => Boolean(secret));
+    const signatures = secrets.map((secret) => signPayload(secret, input.deliveryId, timestampSeconds, input.body));
+    if (input.signingKey) signatures.push(signAsymmetric(input.signingKey, input.deliveryId, timestampSeconds, input.body));
+    headers['webhook-signature'] = signatures.join(' ');
   }
   for (const [name, value] of Object.entries(input.custom ?? {})) {
     if (!isReservedHeader(name)) headers[name] = value;

@@ -43,6 +43,8 @@ function assemble(target: WebhookTarget, encoded: EncodedBody, eventType: string
     body: encoded.body,
     now,
     secret: target.secret,
+    previousSecret: target.previousSecret,
+    signingKey: target.signingKey,
     auth: target.auth,
     custom: target.headers,
   });

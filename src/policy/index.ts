@@ -13,3 +13,4 @@ export * from './expiry';
 export * from './schema';
 export * from './health';
 export * from './retention';
+export * from './secrets';

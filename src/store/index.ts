@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { SecretBox } from '../security/secretBox';
 import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
@@ -17,12 +18,13 @@ export interface Store {
   notifications: NotificationRepository;
 }
 
-export function createStore(db: Db): Store {
+/** `box` seals and opens the write-only values the webhooks and workspaces hold. */
+export function createStore(db: Db, box: SecretBox): Store {
   return {
-    workspaces: new WorkspaceRepository(db),
+    workspaces: new WorkspaceRepository(db, box),
     apiKeys: new ApiKeyRepository(db),
     eventTypes: new EventTypeRepository(db),
-    webhooks: new WebhookRepository(db),
+    webhooks: new WebhookRepository(db, box),
     events: new EventRepository(db),
     deliveries: new DeliveryRepository(db),
     notifications: new NotificationRepository(db),

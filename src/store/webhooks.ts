@@ -1,9 +1,13 @@
 import { Collection, Db, Filter } from 'mongodb';
-import type { BasicAuth, ContentType, HttpMethod, WebhookTarget } from '../domain';
+import type { ContentType, HttpMethod, WebhookTarget } from '../domain';
 import { NOTIFICATION_PRESET, type DeactivationRule } from '../policy/health';
 import { resolvePolicy } from '../policy/resolve';
+import { previousSecretExpiry } from '../policy/secrets';
 import type { ResolvedPolicy, RetryPolicyInput } from '../policy/types';
+import type { SecretBox, Sealed, StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
+import type { NotificationSecrets } from './workspaces';
+import { WebhookSecrets, type ClearSecrets } from './webhookSecrets';
 
 export interface WebhookDoc {
   _id: string;
@@ -15,10 +19,15 @@ export interface WebhookDoc {
   method: HttpMethod;
   contentType: ContentType;
   active: boolean;
-  secret?: string;
-  auth?: BasicAuth;
+  // The write-only values are sealed (src/security/secretBox.ts); webhookSecrets.ts says how.
+  secret?: StoredSecret;
+  /** The secret before the last rotation: it signs beside `secret` until `expiresAt`. */
+  previousSecret?: { secret: Sealed; expiresAt: Date };
+  auth?: { username: string; password: StoredSecret };
   // Stored as pairs, never as an object keyed by user input.
-  headers?: Array<{ name: string; value: string }>;
+  headers?: Array<{ name: string; value: StoredSecret }>;
+  /** An Ed25519 key pair for `v1a` signatures: the private key sealed, the public one shown. */
+  signingKey?: { privateKey: Sealed; publicKey: string };
   payloadTemplate?: string;
   retryPolicy: RetryPolicyInput;
   successCodes?: number[];
@@ -46,7 +55,12 @@ export type WebhookDeactivation = Partial<DeactivationRule> & { bufferSeconds?: 
 /** The fields of a webhook's health, mirrored from its health workflow. */
 export type HealthFields = Pick<WebhookDoc, 'active' | 'deactivatedAt' | 'deactivationReason' | 'bufferUntil' | 'replay'>;
 
-export type NewWebhook = Omit<WebhookDoc, '_id' | 'workspaceId' | 'createdAt' | 'updatedAt' | 'failureStreak' | 'kind'>;
+/** A webhook as the API gives it: the write-only values in clear, for the repository to seal. */
+export type NewWebhook = Omit<
+  WebhookDoc,
+  '_id' | 'workspaceId' | 'createdAt' | 'updatedAt' | 'failureStreak' | 'kind' | keyof ClearSecrets | 'previousSecret'
+> &
+  ClearSecrets;
 export type WebhookChanges = Partial<NewWebhook>;
 
 export interface WebhookFilter {
@@ -55,17 +69,6 @@ export interface WebhookFilter {
   active?: boolean;
   after?: string;
   limit: number;
-}
-
-export function toTarget(doc: WebhookDoc): WebhookTarget {
-  const target: WebhookTarget = { id: doc._id, url: doc.url, method: doc.method, contentType: doc.contentType };
-  if (doc.secret) target.secret = doc.secret;
-  if (doc.auth) target.auth = doc.auth;
-  if (doc.headers?.length) target.headers = Object.fromEntries(doc.headers.map((h) => [h.name, h.value]));
-  if (doc.payloadTemplate) target.payloadTemplate = doc.payloadTemplate;
-  if (doc.successCodes) target.successCodes = doc.successCodes;
-  if (doc.timeoutMs) target.timeoutMs = doc.timeoutMs;
-  return target;
 }
 
 /** Whether new events for it are held back (`buffered` or `dropped`) rather than attempted now. */
@@ -82,16 +85,33 @@ export function subscribesTo(doc: Pick<WebhookDoc, 'events'>, eventType: string)
 
 export class WebhookRepository {
   private readonly collection: Collection<WebhookDoc>;
+  private readonly secrets: WebhookSecrets;
 
-  constructor(db: Db) {
+  constructor(db: Db, box: SecretBox) {
     this.collection = db.collection<WebhookDoc>('webhooks');
+    this.secrets = new WebhookSecrets(box);
   }
 
   async create(workspaceId: string, input: NewWebhook): Promise<WebhookDoc> {
     const now = new Date();
-    const doc: WebhookDoc = { ...input, _id: newId('wh'), workspaceId, createdAt: now, updatedAt: now };
+    const id = newId('wh');
+    const { secret, auth, headers, signingKey, ...rest } = input;
+    const doc: WebhookDoc = { ...rest, ...this.secrets.seal(id, { secret, auth, headers, signingKey }), _id: id, workspaceId, createdAt: now, updatedAt: now };
     await this.collection.insertOne(doc);
     return doc;
+  }
+
+  /**
+   * Everything needed to send to it, write-only values opened: for the attempt activity and the
+   * test route, never for an API view. The previous secret signs only while its grace lasts.
+   */
+  toTarget(doc: WebhookDoc, now: Date = new Date()): WebhookTarget {
+    const target: WebhookTarget = { id: doc._id, url: doc.url, method: doc.method, contentType: doc.contentType };
+    Object.assign(target, this.secrets.open(doc, now));
+    if (doc.payloadTemplate) target.payloadTemplate = doc.payloadTemplate;
+    if (doc.successCodes) target.successCodes = doc.successCodes;
+    if (doc.timeoutMs) target.timeoutMs = doc.timeoutMs;
+    return target;
   }
 
   get(workspaceId: string, id: string): Promise<WebhookDoc | null> {
@@ -132,10 +152,68 @@ export class WebhookRepository {
     return this.collection.find(query).sort({ _id: 1 }).toArray();
   }
 
+  /**
+   * Sets the given fields and removes the `unset` ones. A secret set or removed here replaces the
+   * old one at once, a rotation in progress included; rotateSecret keeps the old one signing.
+   * `headers` replaces every custom header (their values are write-only, so there is nothing to merge with).
+   */
   async update(workspaceId: string, id: string, changes: WebhookChanges, unset: string[] = []): Promise<WebhookDoc | null> {
-    const update: Record<string, unknown> = { $set: { ...changes, updatedAt: new Date() } };
-    if (unset.length) update.$unset = Object.fromEntries(unset.map((field) => [field, '']));
+    const { secret, auth, headers, signingKey, ...rest } = changes;
+    const set = { ...rest, ...this.secrets.seal(id, { secret, auth, headers, signingKey }), updatedAt: new Date() };
+    const removed = secret !== undefined || unset.includes('secret') ? [...unset, 'previousSecret'] : unset;
+    const update: Record<string, unknown> = { $set: set };
+    if (removed.length) update.$unset = Object.fromEntries(removed.map((field) => [field, '']));
     return this.collection.findOneAndUpdate({ _id: id, workspaceId, ...VISIBLE }, update, { returnDocument: 'after' });
+  }
+
+  /**
+   * A new signing secret; the current one keeps signing beside it for `graceSeconds` (none: it is
+   * dropped now). Only one previous secret is kept: rotating again within the grace period drops
+   * the oldest. Null when there is no such webhook.
+   */
+  async rotateSecret(workspaceId: string, id: string, next: string, graceSeconds: number, now: Date = new Date()): Promise<WebhookDoc | null> {
+    // Written only if the secret is still the one read, so two rotations at once cannot keep a
+    // stale previous secret; the loser reads again.
+    for (let tries = 0; tries < 3; tries += 1) {
+      const doc = await this.get(workspaceId, id);
+      if (!doc) return null;
+      const expiresAt = previousSecretExpiry(now, graceSeconds);
+      const set: Record<string, unknown> = { ...this.secrets.seal(id, { secret: next }), updatedAt: now };
+      if (doc.secret && expiresAt) set.previousSecret = this.secrets.asPrevious(id, doc.secret, expiresAt);
+      const update = set.previousSecret ? { $set: set } : { $set: set, $unset: { previousSecret: '' as const } };
+      const rotated = await this.collection.findOneAndUpdate({ _id: id, workspaceId, ...VISIBLE, ...sameSecret(doc.secret) }, update, {
+        returnDocument: 'after',
+      });
+      if (rotated) return rotated;
+    }
+    throw new Error(`the secret of webhook ${id} kept changing during its rotation`);
+  }
+
+  /**
+   * Re-encrypts, under the current key, the write-only values of the webhooks after `afterId`
+   * (at most `limit`), plain ones included, and drops previous secrets past their grace.
+   * For `npm run secrets:reencrypt`; the notification endpoints are included.
+   */
+  async reencryptBatch(afterId: string | undefined, limit: number, now: Date = new Date()): Promise<ReencryptBatch> {
+    const docs = await this.collection
+      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    const batch: ReencryptBatch = { scanned: docs.length, rewritten: 0, missed: 0, lastId: docs.at(-1)?._id };
+    for (const doc of docs) {
+      const change = this.secrets.reencrypt(doc, now);
+      if (!change) continue;
+      // Only over the values just read (every API write moves updatedAt): a record changed
+      // meanwhile was written under the current key anyway, or is counted and left to the next run.
+      const update: Record<string, unknown> = {};
+      if (Object.keys(change.set).length) update.$set = change.set;
+      if (change.unset.length) update.$unset = Object.fromEntries(change.unset.map((field) => [field, '']));
+      const result = await this.collection.updateOne({ _id: doc._id, updatedAt: doc.updatedAt }, update);
+      if (result.modifiedCount === 1) batch.rewritten += 1;
+      else batch.missed += 1;
+    }
+    return batch;
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
@@ -171,15 +249,22 @@ export class WebhookRepository {
   }
 
   /** The workspace's notification endpoint as a delivery target, created or brought up to date. */
-  async upsertNotificationEndpoint(workspaceId: string, url: string, secret: string | undefined): Promise<WebhookDoc> {
+  async upsertNotificationEndpoint(workspaceId: string, url: string, secrets: NotificationSecrets): Promise<WebhookDoc> {
     const now = new Date();
     const id = notificationEndpointId(workspaceId);
+    // The workspace's secrets, copied (sealed for this record): during a rotation of the
+    // notification secret, notifications carry both signatures like any webhook's deliveries.
     const set: Record<string, unknown> = { url, updatedAt: now };
+    const unset: Record<string, ''> = {};
+    if (secrets.secret) Object.assign(set, this.secrets.seal(id, { secret: secrets.secret }));
+    else unset.secret = '';
+    if (secrets.secret && secrets.previous) set.previousSecret = this.secrets.previous(id, secrets.previous.secret, secrets.previous.expiresAt);
+    else unset.previousSecret = '';
     const doc = await this.collection.findOneAndUpdate(
       { _id: id, workspaceId },
       {
-        $set: secret ? { ...set, secret } : set,
-        ...(secret ? {} : { $unset: { secret: '' } }),
+        $set: set,
+        ...(Object.keys(unset).length ? { $unset: unset } : {}),
         $setOnInsert: {
           workspaceId,
           kind: 'notification',
@@ -196,6 +281,22 @@ export class WebhookRepository {
     );
     return doc!;
   }
+}
+
+/** One batch of the re-encryption: how many records were read and rewritten, and where to go on. */
+export interface ReencryptBatch {
+  scanned: number;
+  rewritten: number;
+  /** Records changed by someone else between the read and the write: left for the next run. */
+  missed: number;
+  lastId: string | undefined;
+}
+
+/** A filter that matches only while the stored secret is still this one (a fresh IV marks each seal). */
+function sameSecret(secret: StoredSecret | undefined): Filter<WebhookDoc> {
+  if (secret === undefined) return { secret: { $exists: false } };
+  if (typeof secret === 'string') return { secret };
+  return { 'secret.iv': secret.iv };
 }
 
 export function notificationEndpointId(workspaceId: string): string {

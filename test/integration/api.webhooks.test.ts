@@ -21,6 +21,9 @@ afterAll(async () => {
 
 const call = (method: string, path: string, body?: unknown, key: string = ws.key) => api(stack, method, `/workspaces/${ws.id}${path}`, body, key);
 
+/** The webhook as a delivery sees it: its write-only values opened (they are stored sealed). */
+const openedTarget = async (id: string) => stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, id))!);
+
 /** Asserts a response never carries the write-only values, whatever field they might hide in. */
 function expectNoSecrets(text: string): void {
   for (const hidden of [SECRET, Buffer.from(SECRET).toString('base64'), PASSWORD]) expect(text).not.toContain(hidden);
@@ -45,11 +48,12 @@ describe('creating and reading a webhook', () => {
     secret: SECRET,
     deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 },
   };
-  const { secret: _secret, auth: _auth, ...shown } = full;
+  const { secret: _secret, auth: _auth, headers: _headers, ...shown } = full;
   const expected = {
     ...shown,
     id: expect.stringMatching(/^wh_[0-9a-z]+$/),
     auth: { username: 'herald' },
+    headerNames: ['X-Tenant', 'X-Trace'], // header values are write-only too
     hasSecret: true,
     // Created switched off: a pause from the start, keeping events for the workspace's buffer window.
     deactivatedAt: expect.any(String),
@@ -82,9 +86,10 @@ describe('creating and reading a webhook', () => {
   });
 
   it('stores a plain secret normalised to whsec_ form, and the password for signing requests', async () => {
-    const stored = await stack.store.webhooks.get(ws.id, id);
-    expect(stored?.secret).toBe(`whsec_${Buffer.from(SECRET).toString('base64')}`);
-    expect(stored?.auth).toEqual(full.auth);
+    const target = await openedTarget(id);
+    expect(target.secret).toBe(`whsec_${Buffer.from(SECRET).toString('base64')}`);
+    expect(target.auth).toEqual(full.auth);
+    expect(target.headers).toEqual(full.headers);
   });
 
   it('fills defaults for the optional fields', async () => {
@@ -217,7 +222,7 @@ describe('updating and deleting', () => {
       deactivation: null,
     });
     expect(cleared.status).toBe(200);
-    for (const field of ['app', 'auth', 'headers', 'payloadTemplate', 'deactivation', 'secret']) expect(cleared.body.data).not.toHaveProperty(field);
+    for (const field of ['app', 'auth', 'headerNames', 'payloadTemplate', 'deactivation', 'secret']) expect(cleared.body.data).not.toHaveProperty(field);
     expect(cleared.body.data).toMatchObject({ name: 'After', hasSecret: false });
     expect(cleared.body.data.timeoutMs).not.toBe(2500);
 
@@ -234,11 +239,11 @@ describe('updating and deleting', () => {
     const plain = await call('PATCH', `/webhooks/${id}`, { secret: SECRET });
     expect(plain.body.data).toMatchObject({ hasSecret: true });
     expectNoSecrets(plain.text);
-    expect((await stack.store.webhooks.get(ws.id, id))?.secret).toBe(`whsec_${Buffer.from(SECRET).toString('base64')}`);
+    expect((await openedTarget(id)).secret).toBe(`whsec_${Buffer.from(SECRET).toString('base64')}`);
 
     const generated = await call('PATCH', `/webhooks/${id}`, { secret: true });
     expect(generated.body.data.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
-    expect((await stack.store.webhooks.get(ws.id, id))?.secret).toBe(generated.body.data.secret);
+    expect((await openedTarget(id)).secret).toBe(generated.body.data.secret);
     expect((await call('GET', `/webhooks/${id}`)).text).not.toContain(generated.body.data.secret);
   });
 

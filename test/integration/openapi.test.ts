@@ -23,6 +23,8 @@ const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces/{ws}/webhooks/{id}/test',
   'POST /v1/workspaces/{ws}/webhooks/{id}/activate',
   'POST /v1/workspaces/{ws}/webhooks/{id}/deactivate',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/rotate-secret',
+  'POST /v1/workspaces/{ws}/rotate-notification-secret',
   'POST /v1/workspaces/{ws}/events',
   'GET /v1/workspaces/{ws}/deliveries',
   'GET /v1/workspaces/{ws}/deliveries/{id}',
@@ -106,6 +108,9 @@ describe('GET /openapi.json', () => {
     const text = JSON.stringify(webhook);
     expect(text).toContain('hasSecret');
     expect(text).not.toContain('password');
+    // Custom headers are shown by name only.
+    expect(text).toContain('headerNames');
+    expect(text).not.toMatch(/"headers":\{"type":"object"/);
   });
 });
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { startHeraldProcess, waitUntilReady, type ManagedProcess } from '../../src/devProcesses';
 import { connectTemporal } from '../../src/temporal/client';
-import { serveApi, testConfig, type HeraldStack } from './stack';
+import { serveApi, testConfig, TEST_ENCRYPTION_KEY, type HeraldStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Bundling the workflows at start takes a worker a few seconds of CPU on a small machine. */
@@ -18,7 +18,7 @@ export interface ProcessWorkerStack extends Omit<HeraldStack, 'workerMetrics'> {
 export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   const config = testConfig();
-  const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
+  const temporal = await connectTemporal(config);
   const { mongo, store, app, baseUrl } = await serveApi(config, temporal);
   const workers: ManagedProcess[] = [];
 
@@ -28,6 +28,7 @@ export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerSta
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TEMPORAL_TASK_QUEUE: config.taskQueue,
     MONGODB_URL: config.mongodbUrl,
+    HERALD_ENCRYPTION_KEY: process.env.HERALD_ENCRYPTION_KEY || TEST_ENCRYPTION_KEY, // the API's (testConfig's)
     HERALD_ALLOW_PRIVATE_NETWORKS: 'true',
     // Several workers may live at once (a killed one's port is not ours to wait for).
     HERALD_WORKER_METRICS_PORT: '0',

@@ -1,4 +1,5 @@
 import { buildHeaders, generateSecret, HERALD_VERSION, isReservedHeader, RESERVED_HEADERS } from '../../src/delivery';
+import { Webhook } from 'standardwebhooks';
 
 const base = {
   contentType: 'application/json',
@@ -73,5 +74,24 @@ describe('buildHeaders', () => {
   it('lists the reserved names in lower case', () => {
     expect(RESERVED_HEADERS.every((n) => n === n.toLowerCase())).toBe(true);
     expect(RESERVED_HEADERS).toEqual(expect.arrayContaining(['content-type', 'user-agent', 'webhook-id', 'authorization', 'host']));
+  });
+});
+
+describe('signatures during a secret rotation', () => {
+  const body = '{"type":"ticket.updated"}';
+  const current = generateSecret();
+  const previous = generateSecret();
+  // The verifier checks the timestamp against its clock.
+  const now = new Date();
+  const headers = buildHeaders({ ...base, now, body, secret: current, previousSecret: previous });
+
+  it('carries one v1 signature per secret, the new one first, space-separated', () => {
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
+    expect(headers['webhook-signature'].split(' ')[0]).toBe(buildHeaders({ ...base, now, body, secret: current })['webhook-signature']);
+  });
+
+  it('is accepted by the standardwebhooks verifier holding either secret, and by no other', () => {
+    for (const secret of [current, previous]) expect(new Webhook(secret).verify(body, headers)).toEqual({ type: 'ticket.updated' });
+    expect(() => new Webhook(generateSecret()).verify(body, headers)).toThrow();
   });
 });

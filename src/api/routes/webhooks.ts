@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { generateSigningKeyPair } from '../../delivery/asymmetricSigning';
 import { effectiveBufferSeconds } from '../../policy/health';
 import { DEFAULT_PRESET } from '../../policy/presets';
+import { stillSigns } from '../../policy/secrets';
 import type { Store } from '../../store';
 import { policyOf, type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
 import { activate, deactivate, endHealth, startHealth } from '../../temporal/health';
 import { requireWorkspaceKey } from '../auth';
-import type { AppDeps } from '../deps';
+import { targetAccess, type AppDeps } from '../deps';
 import { envelope, notFound } from '../errors';
 import { Envelope, errorResponses, pageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { CreateWebhookBody, UpdateWebhookBody, WebhookListQuery, WebhookView } from '../schemas/webhook';
@@ -27,8 +29,13 @@ export function webhookView(doc: WebhookDoc, revealSecret?: string) {
     active: doc.active,
     hasSecret: Boolean(doc.secret),
     ...(revealSecret ? { secret: revealSecret } : {}),
+    ...(doc.secret && doc.previousSecret && stillSigns(doc.previousSecret.expiresAt, new Date())
+      ? { previousSecretExpiresAt: doc.previousSecret.expiresAt.toISOString() }
+      : {}),
     ...(doc.auth ? { auth: { username: doc.auth.username } } : {}),
-    ...(doc.headers?.length ? { headers: Object.fromEntries(doc.headers.map((h) => [h.name, h.value])) } : {}),
+    // Header values are write-only, like the secret and the password.
+    ...(doc.headers?.length ? { headerNames: doc.headers.map((h) => h.name) } : {}),
+    ...(doc.signingKey ? { publicKey: doc.signingKey.publicKey } : {}),
     ...(doc.payloadTemplate ? { payloadTemplate: doc.payloadTemplate } : {}),
     retryPolicy: doc.retryPolicy as unknown as Record<string, unknown>,
     // Only an override is shown; the preset's own rule (fixed: any 2xx) is documented, not listed.
@@ -79,7 +86,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     async (request, reply) => {
       const body = request.body;
       const workspace = await workspaceOf(request.params.ws);
-      await checkWebhookInput(store, workspace, body, config.allowPrivateNetworks);
+      await checkWebhookInput(store, workspace, body, targetAccess(deps));
       const secret = body.secret !== undefined ? resolveSecret(body.secret) : undefined;
       const input: NewWebhook = {
         name: body.name,
@@ -98,6 +105,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (body.successCodes) input.successCodes = body.successCodes;
       if (body.timeoutMs !== undefined) input.timeoutMs = body.timeoutMs;
       if (body.deactivation) input.deactivation = body.deactivation;
+      if (body.asymmetric) input.signingKey = generateSigningKeyPair();
       if (!input.active) {
         // Created switched off: a pause from the start, with its buffer window.
         const now = new Date();
@@ -169,13 +177,17 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       const { ws, id } = request.params;
       const body = request.body;
       const workspace = await workspaceOf(ws);
-      if (!(await store.webhooks.get(ws, id))) throw notFound('webhook');
-      await checkWebhookInput(store, workspace, body, config.allowPrivateNetworks);
+      const current = await store.webhooks.get(ws, id);
+      if (!current) throw notFound('webhook');
+      await checkWebhookInput(store, workspace, body, targetAccess(deps));
 
       const changes: WebhookChanges = {};
       const unset: string[] = [];
       let reveal: string | undefined;
-      const { active, ...fields } = body;
+      const { active, asymmetric, ...fields } = body;
+      // An existing key pair is kept: its public key may already be with the receiver.
+      if (asymmetric === true && !current.signingKey) changes.signingKey = generateSigningKeyPair();
+      if (asymmetric === false) unset.push('signingKey');
       for (const [key, value] of Object.entries(fields)) {
         if (value === null) {
           unset.push(key);

@@ -4,10 +4,11 @@ import { Type } from '@sinclair/typebox';
 import { checkTargetUrl, SecretError } from '../../delivery';
 import { DEFAULT_BUFFER_SECONDS, effectiveRule } from '../../policy/health';
 import { DeactivationSchema } from '../../policy/schema';
+import { stillSigns } from '../../policy/secrets';
 import { SCOPES, type Scope } from '../../store/apiKeys';
 import type { WorkspaceDoc, WorkspaceSettings } from '../../store/workspaces';
 import { requireAdmin } from '../auth';
-import type { AppDeps } from '../deps';
+import { targetAccess, type AppDeps } from '../deps';
 import { badRequest, envelope, notFound } from '../errors';
 import { Envelope, errorResponses, Nullable, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { resolveSecret } from '../webhookInput';
@@ -24,13 +25,16 @@ const Settings = {
   requireHttps: Type.Optional(Type.Boolean()),
   deactivation: Type.Optional(DeactivationSchema),
 };
-const WorkspaceView = Type.Object({
+export const WorkspaceView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   settings: Type.Object({
     notificationUrl: Type.Optional(Type.String()),
     hasNotificationSecret: Type.Boolean(),
     notificationSecret: Type.Optional(Type.String({ description: 'Only in the response that generated it.' })),
+    previousNotificationSecretExpiresAt: Type.Optional(
+      Type.String({ description: 'After a rotation: until then notifications are signed with the previous secret too.' }),
+    ),
     requireHttps: Type.Boolean(),
     deactivation: Type.Object({ consecutiveFailures: Type.Integer(), minFailingSeconds: Type.Integer(), bufferSeconds: Type.Integer() }),
   }),
@@ -47,14 +51,17 @@ const ApiKeyView = Type.Object({
 });
 
 /** Settings as they apply: the deactivation rule with its defaults filled in; the secret never shown. */
-const workspaceView = (doc: WorkspaceDoc, revealSecret?: string) => {
-  const { notificationUrl, notificationSecret, requireHttps, deactivation } = doc.settings;
+export const workspaceView = (doc: WorkspaceDoc, revealSecret?: string) => {
+  const { notificationUrl, notificationSecret, previousNotificationSecret: previous, requireHttps, deactivation } = doc.settings;
   return {
     id: doc._id,
     name: doc.name,
     settings: {
       ...(notificationUrl ? { notificationUrl } : {}),
       hasNotificationSecret: Boolean(notificationSecret),
+      ...(notificationSecret && previous && stillSigns(previous.expiresAt, new Date())
+        ? { previousNotificationSecretExpiresAt: previous.expiresAt.toISOString() }
+        : {}),
       ...(revealSecret ? { notificationSecret: revealSecret } : {}),
       requireHttps,
       deactivation: { ...effectiveRule(deactivation), bufferSeconds: deactivation.bufferSeconds ?? DEFAULT_BUFFER_SECONDS },
@@ -91,7 +98,7 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
   /** The notification webhook obeys the same outgoing-safety rules as every webhook. */
   const checkNotificationUrl = async (url: string | null | undefined, requireHttps: boolean) => {
     if (!url) return;
-    const verdict = await checkTargetUrl(url, { allowPrivateNetworks: deps.config.allowPrivateNetworks, requireHttps });
+    const verdict = await checkTargetUrl(url, { ...targetAccess(deps), requireHttps });
     if (!verdict.ok) throw badRequest(`body.notificationUrl ${verdict.reason}`, { fields: ['body.notificationUrl'] });
   };
   const tags = ['admin'];

@@ -8,10 +8,19 @@ const Auth = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ maxLength: 500 }) },
   { additionalProperties: false },
 );
-// Header names must be HTTP tokens; reserved names are refused by the route.
-const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }), Type.String({ maxLength: 4096 }), {
-  maxProperties: 50,
-});
+// Header names must be HTTP tokens; reserved names are refused by the route. Values are
+// write-only, so a PATCH gives every header again: it replaces them all. Values are HTTP field
+// text (no CR, LF or other controls): they cannot split the request or break its sending.
+// `additionalProperties: false`: TypeBox's Record alone lets a name that misses the pattern through.
+const Headers = Type.Record(
+  Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }),
+  Type.String({ maxLength: 4096, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' }),
+  {
+    maxProperties: 50,
+    additionalProperties: false,
+    description: 'Custom headers sent with every delivery. Values are write-only; a PATCH replaces the whole set, null removes it.',
+  },
+);
 
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -30,6 +39,10 @@ const fields = {
   successCodes: SuccessCodesSchema,
   timeoutMs: TimeoutMsSchema,
   deactivation: DeactivationSchema,
+  asymmetric: Type.Boolean({
+    description:
+      'true: Herald generates an Ed25519 key pair and adds a `v1a,` signature to every delivery, verifiable with `publicKey` (the private key never leaves Herald). false removes it.',
+  }),
 };
 
 export const CreateWebhookBody = Type.Object(
@@ -49,6 +62,7 @@ export const CreateWebhookBody = Type.Object(
     successCodes: Type.Optional(fields.successCodes),
     timeoutMs: Type.Optional(fields.timeoutMs),
     deactivation: Type.Optional(fields.deactivation),
+    asymmetric: Type.Optional(fields.asymmetric),
   },
   { additionalProperties: false },
 );
@@ -71,11 +85,12 @@ export const UpdateWebhookBody = Type.Object(
     successCodes: Type.Optional(Nullable(fields.successCodes)),
     timeoutMs: Type.Optional(Nullable(fields.timeoutMs)),
     deactivation: Type.Optional(Nullable(fields.deactivation)),
+    asymmetric: Type.Optional(fields.asymmetric),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
-/** What the API shows: secrets and passwords are write-only. */
+/** What the API shows: secrets, passwords and header values are write-only. */
 export const WebhookView = Type.Object({
   id: Id,
   name: Type.String(),
@@ -86,9 +101,11 @@ export const WebhookView = Type.Object({
   contentType: Type.String(),
   active: Type.Boolean(),
   hasSecret: Type.Boolean(),
-  secret: Type.Optional(Type.String({ description: 'Only in the create response, and only when Herald generated it.' })),
+  secret: Type.Optional(Type.String({ description: 'Only in the response that set it (create, PATCH, rotate-secret), and only when Herald generated it.' })),
+  previousSecretExpiresAt: Type.Optional(Type.String({ description: 'After a rotation: until then deliveries are signed with the previous secret too.' })),
   auth: Type.Optional(Type.Object({ username: Type.String() })),
-  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  headerNames: Type.Optional(Type.Array(Type.String(), { description: 'The custom headers sent; their values are write-only.' })),
+  publicKey: Type.Optional(Type.String({ description: 'With `asymmetric`: the Ed25519 public key (`whpk_` + base64) that verifies the `v1a,` signature.' })),
   payloadTemplate: Type.Optional(Type.String()),
   retryPolicy: Type.Record(Type.String(), Type.Unknown()),
   successCodes: Type.Optional(
