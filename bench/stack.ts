@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
+import { generateKeySpec } from '../src/security/keyring';
 import { freePort, liveProcesses, startFerretDB, startHeraldProcess, startTemporalDevServer, waitUntilReady, type ManagedProcess } from '../src/devServices';
 import type { RoleRoot } from './memory';
 
@@ -116,9 +117,11 @@ export async function startEmbeddedStack(
       PORT: String(port),
       HOST: '127.0.0.1',
       HERALD_ADMIN_KEY: adminKey,
+      HERALD_ENCRYPTION_KEY: generateKeySpec('bench'), // a fresh database each run: a fresh key
       HERALD_ALLOW_PRIVATE_NETWORKS: 'true',
       HERALD_WORKER_METRICS_PORT: '0',
       HERALD_RATE_LIMIT_PER_MINUTE: '10000000',
+      HERALD_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', // every client here is 127.0.0.1
       LOG_LEVEL: 'warn',
     };
     const config = loadConfig(env);

@@ -3,13 +3,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import rateLimit from '@fastify/rate-limit';
 import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../delivery/version';
-import { hashKey } from '../store/apiKeys';
 import { createApiMetrics } from '../metrics';
+import { registerAvailability } from './availability';
 import type { AppDeps } from './deps';
-import { registerErrorHandling } from './errors';
+import { clientErrorHandler, registerErrorHandling, sendError } from './errors';
+import { registerJsonBody } from './jsonBody';
+import { registerRateLimits } from './rateLimits';
 import { registerValidation } from './validation';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
@@ -18,13 +19,8 @@ import { notificationRoutes } from './routes/notifications';
 import { operationRoutes } from './routes/operations';
 import { webhookActionRoutes } from './routes/webhookActions';
 import { webhookRoutes } from './routes/webhooks';
+import { secretRotationRoutes } from './routes/secretRotation';
 import { workspaceRoutes } from './routes/workspaces';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: string;
-  }
-}
 
 export interface BuildAppOptions extends AppDeps {
   db: Db;
@@ -42,20 +38,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Delivery ids carry the event id (up to 200 characters) and the webhook id: the router's
     // default of 100 would answer 414 before the schema (maxLength 700) is consulted.
     routerOptions: { maxParamLength: 700 },
+    // The client address the per-address rate limit counts (rateLimits.ts).
+    // Hop 0 is the socket's peer: trusting n hops takes the address n proxies back in X-Forwarded-For.
+    trustProxy: config.trustedProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustedProxyHops : false,
+    // A slow or stalled client cannot hold a socket: the whole request must arrive within
+    // requestTimeout, an idle socket closes after connectionTimeout.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks those deadlines every 30 s by default: a 30 s timeout could let a request take 60.
+    http: { connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs), headersTimeout: Math.min(60_000, config.requestTimeoutMs) },
+    // Errors raised before a route runs (bad URL encoding, malformed HTTP, a closing server)
+    // answer in Herald's envelope with Herald's codes, like every other error.
+    frameworkErrors: sendError,
+    clientErrorHandler,
+    return503OnClosing: false,
   });
 
-  // Keep the exact body text: event payloads are delivered byte for byte as received.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
-    request.rawBody = text;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      const error = Object.assign(new Error('body is not valid JSON'), { statusCode: 400, code: 'invalid_json' });
-      done(error, undefined);
-    }
-  });
+  registerJsonBody(app);
 
   await app.register(swagger, {
     openapi: {
@@ -66,13 +66,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    // Per API key, without keeping keys themselves in the limiter's memory.
-    keyGenerator: (request) => (request.headers.authorization ? hashKey(request.headers.authorization) : request.ip),
-    allowList: (request) => !request.url.startsWith('/v1/'),
-  });
+  // Before any route: the address budget, load shedding, then (per route) authentication and the
+  // caller's budget.
+  await registerRateLimits(app, config);
+  await registerAvailability(app, config, options.db);
 
   registerValidation(app);
   registerErrorHandling(app);
@@ -83,6 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await eventTypeRoutes(v1, options);
       await webhookRoutes(v1, options);
       await webhookActionRoutes(v1, options);
+      await secretRotationRoutes(v1, options);
       await eventRoutes(v1, { ...options, metrics });
       await deliveryRoutes(v1, options);
       await notificationRoutes(v1, options);

@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { withoutNul, type Schema } from './textFields';
 
 // Bodies are validated strictly: unknown fields and wrong types are errors, never silently
 // dropped or coerced. Query strings and path parameters arrive as text, so they are coerced.
@@ -14,6 +15,6 @@ export function registerValidation(app: FastifyInstance): void {
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : lenient;
-    return ajv.compile(schema) as ReturnType<Parameters<FastifyInstance['setValidatorCompiler']>[0]>;
+    return withoutNul(schema as Schema, ajv.compile(schema)) as ReturnType<Parameters<FastifyInstance['setValidatorCompiler']>[0]>;
   });
 }

@@ -23,8 +23,12 @@ export const Page = {
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
 };
 
-/** Error responses every authenticated route can give, for the OpenAPI document. */
-export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } as const;
+/**
+ * Error responses every authenticated route can give, for the OpenAPI document: 429 past a rate
+ * limit and 503 while a dependency is down, both with Retry-After (src/api/rateLimits.ts,
+ * src/api/availability.ts).
+ */
+export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody } as const;
 
 /** Paginates by id: fetch one more than asked to know whether another page exists. */
 export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => string): { items: T[]; nextCursor: string | null } {

@@ -1,0 +1,158 @@
+// Every operation of /openapi.json driven by fast-check: path, query and body generated from the
+// operation's own JSON schemas, valid-shaped or mutated (wrong types, unknown and missing fields,
+// hostile strings), sent with a real key for the route's workspace so bodies get past
+// authentication. On the full stack nothing is down, so every answer must be below 500, JSON in
+// Herald's envelope with one of Herald's error codes, a status the document lists for the
+// operation, and arrive in time; the process answers /healthz afterwards. The seed is fixed (HERALD_FUZZ_SEED overrides it) and printed on failure.
+import fc from 'fast-check';
+import { ERROR_CODES } from '../../src/api/errors';
+import { fillPath, loadOperations, mutatedOf, validOf, type ArbitraryOptions, type Operation } from '../support/openapi';
+import { startReceiver, type Receiver } from '../support/receiver';
+import { api, ADMIN_KEY, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+
+const SEED = Number(process.env.HERALD_FUZZ_SEED ?? 20261124);
+const RUNS_PER_OPERATION = Number(process.env.HERALD_FUZZ_RUNS ?? 40);
+const REQUEST_TIMEOUT_MS = 20_000;
+const EVENT_TYPES = ['order.paid', 'order.shipped'];
+// Answered by the router or the HTTP parser for any URL, so not listed per operation: a path
+// parameter over the router's limit (414), a URL over Node's header limit (431).
+const BEFORE_ROUTING = [414, 431];
+
+let stack: HeraldStack;
+let receiver: Receiver;
+let tenant: TestWorkspace; // the workspace routes' target
+let admin: TestWorkspace; // the admin routes' target: their changes (requireHttps…) spare `tenant`
+/** Ids that exist, by the path segment before `{id}`. */
+const pools: Record<string, string[]> = {};
+const seen = new Map<string, Map<number, number>>();
+
+beforeAll(async () => {
+  [stack, receiver] = await Promise.all([startHerald(), startReceiver()]);
+  [tenant, admin] = [await createWorkspace(stack, EVENT_TYPES), await createWorkspace(stack, EVENT_TYPES)];
+  const webhooks = [];
+  for (let i = 0; i < 3; i++) webhooks.push(await createWebhook(stack, tenant, { url: `${receiver.url}/${i}`, events: EVENT_TYPES }));
+  const deliveries = [];
+  for (const type of EVENT_TYPES) deliveries.push(...(await postEvent(stack, tenant, { type, data: { n: 1 } })).deliveries.map((d) => d.id));
+  const keys = [];
+  for (let i = 0; i < 3; i++) keys.push((await api(stack, 'POST', `/workspaces/${admin.id}/api-keys`, {})).body.data.id as string);
+  Object.assign(pools, { webhooks, deliveries, 'api-keys': keys });
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+/** Most generated webhooks point at the local receiver and subscribe to known types, so they get created. */
+function arbitraryOptions(): ArbitraryOptions {
+  return {
+    url: fc.oneof({ weight: 4, arbitrary: fc.webPath().map((path) => `${receiver.url}${path}`) }, { weight: 1, arbitrary: fc.webUrl() }),
+    patterns: { '^(\\*|[A-Za-z0-9_.:-]+)$': fc.constantFrom(...EVENT_TYPES, '*') },
+  };
+}
+
+interface Generated {
+  path: Record<string, string>;
+  query: Record<string, unknown>;
+  body?: unknown;
+}
+
+function requestsFor(operation: Operation): fc.Arbitrary<Generated> {
+  const options = arbitraryOptions();
+  const isAdmin = operation.tags.includes('admin');
+  const segments = operation.path.split('/');
+  const path = fc.record(
+    Object.fromEntries(
+      operation.parameters
+        .filter((p) => p.in === 'path')
+        .map((p) => {
+          const known = p.name === 'ws' ? [isAdmin ? admin.id : tenant.id] : (pools[segments[segments.indexOf(`{${p.name}}`) - 1] ?? ''] ?? []);
+          const real = known.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...known) }] : [];
+          return [p.name, fc.oneof(...real, validOf(p.schema, options).map(String), mutatedOf(p.schema, options).map(String))];
+        }),
+    ),
+  ) as fc.Arbitrary<Record<string, string>>;
+  const queryParams = operation.parameters.filter((p) => p.in === 'query');
+  const query = fc.record(
+    Object.fromEntries(queryParams.map((p) => [p.name, fc.oneof({ weight: 3, arbitrary: validOf(p.schema, options) }, mutatedOf(p.schema, options))])),
+    { requiredKeys: [] },
+  );
+  const body = operation.body
+    ? fc.oneof({ weight: 3, arbitrary: validOf(operation.body, options) }, { weight: 3, arbitrary: mutatedOf(operation.body, options) }, fc.constant(undefined))
+    : fc.constant(undefined);
+  return fc.record({ path, query, body }, { requiredKeys: ['path', 'query'] });
+}
+
+const queryText = (query: Record<string, unknown>) =>
+  new URLSearchParams(
+    Object.entries(query).map(([k, v]): [string, string] => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]),
+  ).toString();
+
+async function send(operation: Operation, generated: Generated) {
+  const query = queryText(generated.query);
+  const url = `${stack.baseUrl}${fillPath(operation.path, generated.path)}${query ? `?${query}` : ''}`;
+  const headers: Record<string, string> = { authorization: `Bearer ${operation.tags.includes('admin') ? ADMIN_KEY : tenant.key}` };
+  if (generated.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, {
+    method: operation.method,
+    headers,
+    ...(generated.body !== undefined ? { body: JSON.stringify(generated.body) } : {}),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return { url, status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+}
+
+/** What every answer must be, whatever was asked. */
+function checkAnswer(answer: Awaited<ReturnType<typeof send>>): void {
+  const where = `${answer.status} from ${answer.url}: ${answer.text.slice(0, 300)}`;
+  if (answer.status >= 500) throw new Error(`server error ${where}`);
+  if (answer.status === 204) return;
+  if (!answer.contentType?.startsWith('application/json')) throw new Error(`not JSON (${answer.contentType}) ${where}`);
+  const body = JSON.parse(answer.text) as { data?: unknown; error?: { code?: unknown; message?: unknown } | null };
+  if (answer.status < 400) {
+    if (body.error !== null || !('data' in body)) throw new Error(`success outside the envelope ${where}`);
+    return;
+  }
+  const code = body.error?.code;
+  if (body.data !== null || typeof body.error?.message !== 'string' || !(ERROR_CODES as readonly unknown[]).includes(code)) {
+    throw new Error(`error outside the envelope or with a foreign code ${where}`);
+  }
+}
+
+describe('every operation of /openapi.json, fuzzed', () => {
+  let operations: Operation[];
+  beforeAll(async () => {
+    // Deletions last, so the others meet the resources they name.
+    operations = (await loadOperations(stack.baseUrl)).sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+  });
+
+  it(`answers every generated request below 500, in the envelope, in time (seed ${SEED}, ${RUNS_PER_OPERATION} runs each)`, async () => {
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations) {
+      const statuses = new Map<number, number>();
+      seen.set(operation.route, statuses);
+      await fc.assert(
+        fc.asyncProperty(requestsFor(operation), async (generated) => {
+          const answer = await send(operation, generated);
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          checkAnswer(answer);
+          const documented = operation.responses.includes(String(answer.status)) || BEFORE_ROUTING.includes(answer.status);
+          if (!documented) throw new Error(`${answer.status} is not in the document for ${operation.route}`);
+        }),
+        // No shrinking: each run is a real request; the failing case and seed are reported as found.
+        { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true, verbose: 1 },
+      );
+    }
+  });
+
+  it('got past validation: most operations answered a 2xx at least once', () => {
+    const table = [...seen].map(([route, statuses]) => `${route}: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    if (process.env.HERALD_FUZZ_TABLE === '1') console.log(table.join('\n'));
+    const succeeded = [...seen.values()].filter((statuses) => [...statuses.keys()].some((s) => s < 300)).length;
+    expect({ succeeded: succeeded >= seen.size / 2, table }).toEqual({ succeeded: true, table: expect.any(Array) });
+  });
+
+  it('leaves the process alive and ready', async () => {
+    expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
+  });
+});

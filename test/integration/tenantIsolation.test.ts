@@ -1,0 +1,170 @@
+// Tenant isolation over every route of /openapi.json (new routes are walked as soon as they are
+// documented): workspace B's key on workspace A's paths and ids, and revoked keys, must never
+// succeed and never show A's data. Workspace routes answer 404 to another workspace's key (ids
+// cannot be probed), admin routes answer 401 to any workspace key, and a revoked key is 401
+// everywhere. Afterwards A's resources are as they were.
+import fc from 'fast-check';
+import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
+import { api, createWebhook, postEvent, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+
+// The API alone suffices: every call here is refused before a route would reach Temporal.
+let stack: ApiStack;
+let operations: Operation[];
+
+interface Tenant extends TestWorkspace {
+  name: string;
+  /** Ids of its resources, by the path segment that precedes `{id}`. */
+  ids: Record<string, string>;
+  /** A key of its own that is revoked. */
+  revokedKey: string;
+  /** Everything of it that must never show in another tenant's answer. */
+  secrets: string[];
+}
+
+/** A workspace with one of everything: event type, webhook, event, delivery, notification, keys. */
+async function seedTenant(label: string): Promise<Tenant> {
+  const name = `Tenant ${label} ${Date.now()}`;
+  const eventType = `${label.toLowerCase()}.private-event`;
+  const created = await api(stack, 'POST', '/workspaces', { name });
+  const id = created.body.data.id as string;
+  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
+  const ws = { id, key };
+  await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name: eventType, description: `${label} catalog` }, key);
+  const url = `https://${label.toLowerCase()}-private.example.com/hook`;
+  const webhookId = await createWebhook(stack, ws, { name: `${label} hook`, url, events: [eventType], headers: { 'X-Tenant-Token': `${label}-header-value` } });
+  const event = await postEvent(stack, ws, { id: `${label}-event-1`, type: eventType, data: { owner: `${label}-data` } });
+  const deliveryId = event.deliveries[0].id;
+  await stack.store.notifications.createOnce({
+    _id: `ntf_${label}_1`,
+    workspaceId: id,
+    type: 'webhook.deactivated',
+    webhookId,
+    message: `${label} notification`,
+    createdAt: new Date(),
+  });
+  const spare = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, { name: `${label} spare` })).body.data;
+  const revoked = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data;
+  expect((await api(stack, 'DELETE', `/workspaces/${id}/api-keys/${revoked.id}`)).status).toBe(204);
+  return {
+    ...ws,
+    name,
+    ids: { webhooks: webhookId, deliveries: deliveryId, 'api-keys': spare.id as string },
+    revokedKey: revoked.key as string,
+    secrets: [name, id, eventType, url, webhookId, deliveryId, event.eventId, `${label}-header-value`, `${label}-data`, `${label} notification`, spare.id, key],
+  };
+}
+
+let a: Tenant;
+let b: Tenant;
+
+beforeAll(async () => {
+  stack = await startApi();
+  [a, b] = [await seedTenant('Alpha'), await seedTenant('Bravo')];
+  operations = await loadOperations(stack.baseUrl);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The path of `operation` in workspace `ws` naming `owner`'s resource for `{id}`. */
+function pathOf(operation: Operation, ws: string, owner: Tenant): string {
+  const segments = operation.path.split('/');
+  return fillPath(operation.path, {
+    ws,
+    ...(operation.path.includes('{id}') ? { id: idFor(owner, segments[segments.indexOf('{id}') - 1], operation) } : {}),
+  });
+}
+
+function idFor(owner: Tenant, segment: string, operation: Operation): string {
+  const id = owner.ids[segment];
+  if (!id) throw new Error(`${operation.route}: no ${segment} id to walk it with; add one to seedTenant`);
+  return id;
+}
+
+/** A body the operation's schema accepts, so a refusal cannot be a validation error in disguise. */
+const bodyOf = (operation: Operation) =>
+  operation.body ? fc.sample(validOf(operation.body, { url: fc.constant('https://elsewhere.example.com/in') }), { seed: 1, numRuns: 1 })[0] : undefined;
+
+interface Attempt {
+  route: string;
+  admin: boolean;
+  walk: string;
+  status: number;
+  code: unknown;
+  leaked: string[];
+}
+
+async function attempt(walk: string, operation: Operation, path: string, key: string, victim: Tenant): Promise<Attempt> {
+  const body = bodyOf(operation);
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method: operation.method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as { error?: { code?: unknown } }) : {};
+  return {
+    route: operation.route,
+    admin: isAdmin(operation),
+    walk,
+    status: response.status,
+    code: parsed.error?.code,
+    leaked: victim.secrets.filter((secret) => text.includes(secret)),
+  };
+}
+
+const isAdmin = (operation: Operation) => operation.tags.includes('admin');
+
+describe('every documented route', () => {
+  const walked = new Set<string>();
+
+  it("refuses workspace B's key on workspace A's paths: 404 on workspace routes, 401 on admin routes", async () => {
+    const results = [];
+    for (const operation of operations) {
+      results.push(await attempt("B's key, A's workspace", operation, pathOf(operation, a.id, a), b.key, a));
+      walked.add(operation.route);
+    }
+    const expected = (r: Attempt) => (r.admin ? { status: 401, code: 'unauthorized' } : { status: 404, code: 'not_found' });
+    expect(results.filter((r) => r.leaked.length > 0 || r.status !== expected(r).status || r.code !== expected(r).code)).toEqual([]);
+  });
+
+  it("refuses workspace B's key on its own workspace naming A's ids: 404, ids cannot be probed", async () => {
+    const withIds = operations.filter((operation) => operation.path.includes('{id}') && !isAdmin(operation));
+    expect(withIds.length).toBeGreaterThan(5);
+    const results = [];
+    for (const operation of withIds) results.push(await attempt("B's key, A's id", operation, pathOf(operation, b.id, a), b.key, a));
+    expect(results.filter((r) => r.leaked.length > 0 || r.status !== 404 || r.code !== 'not_found')).toEqual([]);
+  });
+
+  it.each([
+    ["A's own revoked key", () => a.revokedKey],
+    ["B's revoked key", () => b.revokedKey],
+  ])('refuses %s everywhere with 401', async (walk, key) => {
+    const results = [];
+    for (const operation of operations) results.push(await attempt(walk, operation, pathOf(operation, a.id, a), key(), a));
+    expect(results.filter((r) => r.leaked.length > 0 || r.status !== 401 || r.code !== 'unauthorized')).toEqual([]);
+  });
+
+  it('walked every operation of the document', () => {
+    expect(operations.length).toBeGreaterThan(20);
+    expect(operations.map((operation) => operation.route).filter((route) => !walked.has(route))).toEqual([]);
+  });
+});
+
+describe("workspace A's resources afterwards", () => {
+  it('are all as they were', async () => {
+    const workspace = await stack.store.workspaces.get(a.id);
+    expect(workspace?.name).toBe(a.name);
+    const hook = await api(stack, 'GET', `/workspaces/${a.id}/webhooks/${a.ids.webhooks}`, undefined, a.key);
+    expect(hook.body.data).toMatchObject({ id: a.ids.webhooks, name: 'Alpha hook', active: true });
+    const keys = (await api(stack, 'GET', `/workspaces/${a.id}/api-keys`)).body.data as Array<{ id: string; revokedAt?: string }>;
+    expect(keys.filter((k) => k.revokedAt).length).toBe(1);
+    const types = (await api(stack, 'GET', `/workspaces/${a.id}/webhook-events`, undefined, a.key)).body.data as unknown[];
+    expect(types).toHaveLength(1);
+    const deliveries = (await api(stack, 'GET', `/workspaces/${a.id}/deliveries`, undefined, a.key)).body.data as Array<{ id: string }>;
+    expect(deliveries.map((d) => d.id)).toEqual([a.ids.deliveries]);
+    const notifications = (await api(stack, 'GET', `/workspaces/${a.id}/notifications`, undefined, a.key)).body.data as unknown[];
+    expect(notifications).toHaveLength(1);
+  });
+});
