@@ -1,6 +1,8 @@
 // Configuration comes from environment variables with safe defaults, validated once at start-up.
 // A bad value stops the process with a message naming the variable.
+import { isIP } from 'node:net';
 import { DEFAULT_RECONCILE_GRACE_SECONDS, DEFAULT_RETENTION_DAYS } from './policy/retention';
+import { ENCRYPTION_KEY_VARIABLE, Keyring, KeyringError } from './security/keyring';
 
 export interface Config {
   port: number;
@@ -8,12 +10,38 @@ export interface Config {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
+  /** How the worker and the API authenticate to Temporal beyond its address. */
+  temporalSecurity: TemporalSecurity;
   mongodbUrl: string;
   adminKey: string | undefined;
   allowPrivateNetworks: boolean;
+  /**
+   * `ip:port` targets webhooks may reach although private, e.g. an internal receiver the operator
+   * trusts; every tenant can reach them. IP literals only: a name would trust whatever DNS answers.
+   */
+  allowedTargets: string[];
   maxBodyBytes: number;
   logLevel: string;
+  /** Requests one authenticated caller (API key, or the admin key) may make per minute. */
   rateLimitPerMinute: number;
+  /**
+   * Requests one client address may make per minute, counted before authentication: a caller
+   * rotating bogus keys is stopped here, in memory, before each key costs a MongoDB lookup.
+   */
+  rateLimitPerAddressPerMinute: number;
+  /**
+   * Proxies (load balancers) in front of the API whose X-Forwarded-For is trusted for the client
+   * address; 0 uses the socket's address. Behind a proxy, 0 would put every client in one bucket.
+   */
+  trustedProxyHops: number;
+  /** Time allowed to receive a whole request (headers and body): a slow sender cannot hold a socket. */
+  requestTimeoutMs: number;
+  /** A socket idle this long is closed; longer than any route takes to answer. */
+  connectionTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open; above a load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** How often the API pings MongoDB to decide whether to shed load; 0 turns shedding off. */
+  dependencyCheckIntervalMs: number;
   /** Where a worker serves its /metrics; 0 turns it off. */
   workerMetricsPort: number;
   /**
@@ -36,6 +64,21 @@ export interface Config {
   retentionIntervalSeconds: number;
   /** Days that succeeded deliveries, events and notifications are kept. */
   retentionDays: number;
+  /** The keys that encrypt secrets at rest; the API and worker refuse to start without them (requireKeyring). */
+  encryptionKeys: Keyring | undefined;
+}
+
+/**
+ * TLS to Temporal (a server certificate the OS trusts, or `caFile`), mTLS (`certFile` + `keyFile`),
+ * and an API key (sent as a bearer token, so only over TLS). Files are paths, read at connect time.
+ */
+export interface TemporalSecurity {
+  tls: boolean;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+  apiKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +117,51 @@ function text(env: Env, name: string, fallback: string, pattern?: RegExp, expect
   return raw;
 }
 
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function temporalSecurity(env: Env): TemporalSecurity {
+  const caFile = optional(env, 'TEMPORAL_TLS_CA_FILE');
+  const certFile = optional(env, 'TEMPORAL_TLS_CERT_FILE');
+  const keyFile = optional(env, 'TEMPORAL_TLS_KEY_FILE');
+  const serverName = optional(env, 'TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = optional(env, 'TEMPORAL_API_KEY');
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConfigError(certFile ? 'TEMPORAL_TLS_KEY_FILE' : 'TEMPORAL_TLS_CERT_FILE', 'must be set with the other half of the client certificate pair');
+  }
+  // Any TLS setting turns TLS on; the API key is a bearer token and never travels in clear.
+  const implied = Boolean(caFile ?? certFile ?? serverName ?? apiKey);
+  const tls = boolean(env, 'TEMPORAL_TLS', implied);
+  if (!tls && implied) throw new ConfigError('TEMPORAL_TLS', 'cannot be false while a TEMPORAL_TLS_* file, server name or TEMPORAL_API_KEY is set');
+  return {
+    tls,
+    ...(caFile ? { caFile } : {}),
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+    ...(serverName ? { serverName } : {}),
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
+
+/** Comma-separated `ip:port` pairs, canonical as checkTargetUrl compares them (`[::1]:8080`). */
+function ipPorts(env: Env, name: string): string[] {
+  const raw = env[name] ?? '';
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const match = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match?.[1] || port < 1 || port > 65535 || !isIP(match[1].replace(/^\[|\]$/g, ''))) {
+        throw new ConfigError(name, `must be a comma-separated list of ip:port pairs, got "${entry}"`);
+      }
+      return `${new URL(`http://${match[1]}`).hostname}:${port}`;
+    });
+}
+
 const LOG_LEVELS = /^(fatal|error|warn|info|debug|trace|silent)$/;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -87,12 +175,20 @@ export function loadConfig(env: Env = process.env): Config {
     temporalAddress: text(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233', /^[^\s:]+:\d+$/, 'host:port'),
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'herald-deliveries'),
+    temporalSecurity: temporalSecurity(env),
     mongodbUrl: text(env, 'MONGODB_URL', 'mongodb://127.0.0.1:27017/herald', /^mongodb(\+srv)?:\/\/.+/, 'a mongodb:// URL'),
     adminKey: adminKey === '' ? undefined : adminKey,
     allowPrivateNetworks: boolean(env, 'HERALD_ALLOW_PRIVATE_NETWORKS', false),
+    allowedTargets: ipPorts(env, 'HERALD_ALLOWED_TARGETS'),
     maxBodyBytes: integer(env, 'HERALD_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: text(env, 'LOG_LEVEL', 'info', LOG_LEVELS, 'one of fatal, error, warn, info, debug, trace, silent'),
     rateLimitPerMinute: integer(env, 'HERALD_RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    rateLimitPerAddressPerMinute: integer(env, 'HERALD_RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 12_000, 1, 10_000_000),
+    trustedProxyHops: integer(env, 'HERALD_TRUSTED_PROXY_HOPS', 0, 0, 10),
+    requestTimeoutMs: integer(env, 'HERALD_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    connectionTimeoutMs: integer(env, 'HERALD_CONNECTION_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'HERALD_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 3_600_000),
+    dependencyCheckIntervalMs: integer(env, 'HERALD_DEPENDENCY_CHECK_MS', 2000, 0, 600_000),
     workerMetricsPort: integer(env, 'HERALD_WORKER_METRICS_PORT', 9464, 0, 65535),
     workerCachedWorkflows: integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000),
     maxInFlightPerWebhook: integer(env, 'HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
@@ -100,5 +196,24 @@ export function loadConfig(env: Env = process.env): Config {
     retentionIntervalSeconds: integer(env, 'HERALD_RETENTION_INTERVAL_SECONDS', 3600, 1, 86_400),
     reconcileGraceSeconds: integer(env, 'HERALD_RECONCILE_GRACE_SECONDS', DEFAULT_RECONCILE_GRACE_SECONDS, 1, 86_400),
     retentionDays: integer(env, 'HERALD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650),
+    encryptionKeys: encryptionKeys(env),
   };
+}
+
+/** Parsed once at start-up; the message names the variable and never repeats a key. */
+function encryptionKeys(env: Env): Keyring | undefined {
+  const raw = env[ENCRYPTION_KEY_VARIABLE];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return Keyring.parse(raw);
+  } catch (error) {
+    if (error instanceof KeyringError) throw new ConfigError(ENCRYPTION_KEY_VARIABLE, error.message);
+    throw error;
+  }
+}
+
+/** The encryption keys, which the API and the worker cannot run without (`npm run dev` makes one). */
+export function requireKeyring(config: Pick<Config, 'encryptionKeys'>): Keyring {
+  if (config.encryptionKeys) return config.encryptionKeys;
+  throw new ConfigError(ENCRYPTION_KEY_VARIABLE, 'is required: it encrypts secrets at rest. Generate one with: echo "k1:$(openssl rand -base64 32)"');
 }

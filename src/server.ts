@@ -1,15 +1,17 @@
 // The API process: Fastify on MongoDB and a Temporal client.
 import { buildApp } from './api/app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, requireKeyring, type Config } from './config';
+import { SecretBox } from './security/secretBox';
 import { createStore } from './store';
 import { connectMongo, ensureIndexes } from './store/mongo';
 import { connectTemporal } from './temporal/client';
 
 export async function startServer(config: Config) {
+  const box = new SecretBox(requireKeyring(config)); // before any connection: a missing key stops the start
   const mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
-  const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
-  const app = await buildApp({ config, store: createStore(mongo.db), temporal, db: mongo.db });
+  const temporal = await connectTemporal(config);
+  const app = await buildApp({ config, store: createStore(mongo.db, box), temporal, db: mongo.db });
   app.addHook('onClose', async () => {
     await temporal.close();
     await mongo.close();

@@ -2,20 +2,25 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ConfigError, loadConfig, type Config } from './config';
-import { closeSharedDispatchers } from './delivery';
+import { ConfigError, loadConfig, requireKeyring, type Config } from './config';
+import { SecretBox } from './security/secretBox';
+import { closeSharedDispatchers, type ResolveHost } from './delivery';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics';
 import { createStore } from './store';
 import { workflowSource } from './workflowBundle';
 import { connectMongo, ensureIndexes } from './store/mongo';
+import { temporalConnectionOptions } from './temporal/connection';
 import { ensureSchedules } from './temporal/schedules';
 
-export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics()) {
+/** `resolveHost`: how webhook host names resolve; tests inject their own answers. */
+export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics(), resolveHost?: ResolveHost) {
+  const box = new SecretBox(requireKeyring(config)); // before any connection: a missing key stops the start
   const mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(connectionOptions);
   // The reconciler and retention Schedules exist as long as any worker has started once.
-  const scheduling = await Connection.connect({ address: config.temporalAddress });
+  const scheduling = await Connection.connect(connectionOptions);
   try {
     await ensureSchedules(new Client({ connection: scheduling, namespace: config.temporalNamespace }), config);
   } finally {
@@ -28,8 +33,10 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
     ...workflowSource(),
     maxCachedWorkflows: config.workerCachedWorkflows,
     activities: createActivities({
-      store: createStore(mongo.db),
+      store: createStore(mongo.db, box),
       allowPrivateNetworks: config.allowPrivateNetworks,
+      allowedTargets: config.allowedTargets,
+      ...(resolveHost ? { resolveHost } : {}),
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });

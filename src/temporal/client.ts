@@ -1,10 +1,12 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Config } from '../config';
 import type { ResolvedPolicy } from '../policy/types';
 import type { DeliveryDoc } from '../store/deliveries';
 import { policyOf, type WebhookDoc } from '../store/webhooks';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import type { DeliveryInput } from '../../workflows/deliveryTypes';
 import { eventWorkflow, type EventInput } from '../../workflows/event';
+import { temporalConnectionOptions } from './connection';
 import { eventWorkflowId } from './ids';
 import { deliverySearchAttributes, eventSearchAttributes } from './searchAttributes';
 
@@ -16,10 +18,10 @@ export interface TemporalDeps {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(address: string, namespace: string, taskQueue: string): Promise<TemporalDeps> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
-  return { client, taskQueue, close: () => connection.close() };
+export async function connectTemporal(config: Pick<Config, 'temporalAddress' | 'temporalSecurity' | 'temporalNamespace' | 'taskQueue'>): Promise<TemporalDeps> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  return { client, taskQueue: config.taskQueue, close: () => connection.close() };
 }
 
 export interface DeliveryStart {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startPostgres, postgresBinDir } from '../../src/devPostgres';
+import { generateKeySpec } from '../../src/security/keyring';
 import { startFerretDBAlone } from './ferretdbAlone';
 import {
   freePort,
@@ -142,9 +143,12 @@ export class FaultStack {
       PORT: String(this.apiPort),
       HOST: '127.0.0.1',
       HERALD_ADMIN_KEY: this.adminKey,
+      // Every restarted process gets this same env, so the same key: a fresh one per run.
+      HERALD_ENCRYPTION_KEY: generateKeySpec('faults'),
       HERALD_ALLOW_PRIVATE_NETWORKS: 'true',
       HERALD_WORKER_METRICS_PORT: '0',
       HERALD_RATE_LIMIT_PER_MINUTE: '10000000',
+      HERALD_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', // every client here is 127.0.0.1
       // The reconciler looks every 2 s at deliveries 5 s overdue: a crash heals within seconds.
       HERALD_RECONCILE_INTERVAL_SECONDS: '2',
       HERALD_RECONCILE_GRACE_SECONDS: '5',

@@ -6,11 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, requireKeyring, type Config } from '../../src/config';
+import { SecretBox } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
 import { Client, Connection } from '@temporalio/client';
 import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
+import type { ResolveHost } from '../../src/delivery';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/worker';
 import { removeSchedules } from '../../src/temporal/schedules';
@@ -18,6 +20,8 @@ import { eventually } from './eventually';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+/** A fixed key for secrets at rest: test data is readable by every helper of the run. */
+export const TEST_ENCRYPTION_KEY = 'test:aGVyYWxkLXRlc3Qtb25seS1lbmNyeXB0aW9uLWtleSE=';
 
 // The SDK's runtime is per process; install a quiet logger once, before any worker exists.
 let runtimeInstalled = false;
@@ -49,7 +53,13 @@ export interface HeraldStack extends ApiStack {
 /** A configuration of this test file's own: its own task queue and database. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const suffix = randomBytes(4).toString('hex');
-  const base = loadConfig({ ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn' });
+  const base = loadConfig({
+    HERALD_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ...process.env,
+    HERALD_ADMIN_KEY: ADMIN_KEY,
+    HERALD_ALLOW_PRIVATE_NETWORKS: 'true',
+    LOG_LEVEL: 'warn',
+  });
   return {
     ...base,
     port: 0,
@@ -60,11 +70,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The real API on the test config's own database, listening on a free port. */
-export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false) {
+export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
   const mongo: Mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
-  const store = createStore(mongo.db);
-  const app = await buildApp({ config, store, temporal, db: mongo.db, logger });
+  const store = createStore(mongo.db, new SecretBox(requireKeyring(config)));
+  const app = await buildApp({ config, store, temporal, db: mongo.db, logger, ...(resolveHost ? { resolveHost } : {}) });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return { mongo, store, app, baseUrl };
 }
@@ -94,17 +104,20 @@ export async function startApi(overrides: Partial<Config> = {}): Promise<ApiStac
   };
 }
 
-/** `logLines`: collect the API's JSON log lines (at trace level) instead of discarding them. */
-export async function startHerald(overrides: Partial<Config> = {}, options: { logLines?: string[] } = {}): Promise<HeraldStack> {
+/**
+ * `logLines`: collect the API's JSON log lines (at trace level) instead of discarding them.
+ * `resolveHost`: the answers webhook host names get, in the API's checks and the worker's sends.
+ */
+export async function startHerald(overrides: Partial<Config> = {}, options: { logLines?: string[]; resolveHost?: ResolveHost } = {}): Promise<HeraldStack> {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   quietRuntime();
   const config = testConfig(overrides);
 
-  const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace, config.taskQueue);
-  const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config);
+  const temporal = await connectTemporal(config);
+  const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config, undefined, options.resolveHost);
   const running = worker.run();
   const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const { mongo, store, app, baseUrl } = await serveApi(config, temporal, logger);
+  const { mongo, store, app, baseUrl } = await serveApi(config, temporal, logger, options.resolveHost);
 
   return {
     config,
