@@ -15,14 +15,8 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 // A time-skipping server of its own for every test: once a test has run an event workflow (local
-// activities), the test server may stop skipping time for workflows started later, and the next
-// test that waits on a timer (a retry, the 5-day window, a replay's last look) then hung — in
-// full CI runs, not when the suite ran alone. A fresh server costs about a second.
-// A fresh server did not cure it: in the next fresh-clone CI run a replay test hung again, while
-// every run of the suite by hand passed. Until the cause is found, a test that hangs is tried
-// again, on a fresh server, at most twice (its first failure is logged); one that fails three
-// times fails the suite. No test here needs more than a few seconds, hence the 60 s limit.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
+// activities), the test server may stop skipping time for workflows started later. A fresh server
+// costs about a second. No test here needs more than a few seconds, hence the 60 s limit.
 jest.setTimeout(60_000);
 
 let harness: HealthHarness;
