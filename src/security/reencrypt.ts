@@ -2,7 +2,7 @@
 // key can be dropped, and once after upgrading, so secrets written before encryption are sealed.
 // Bounded batches, in _id order; idempotent: a second run finds nothing to rewrite.
 import type { Store } from '../store';
-import type { ReencryptBatch } from '../store/webhooks';
+import type { ReencryptBatch } from '../store/reencryptBatch';
 
 /** Records read per query; each rewritten record is one more write. */
 export const REENCRYPT_BATCH_SIZE = 200;

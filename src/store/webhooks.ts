@@ -1,4 +1,4 @@
-import { Collection, Db, Filter } from 'mongodb';
+import { Collection, Db, Filter, type UpdateFilter } from 'mongodb';
 import type { ContentType, HttpMethod, WebhookTarget } from '../domain';
 import { NOTIFICATION_PRESET, type DeactivationRule } from '../policy/health';
 import { resolvePolicy } from '../policy/resolve';
@@ -6,6 +6,7 @@ import { previousSecretExpiry } from '../policy/secrets';
 import type { ResolvedPolicy, RetryPolicyInput } from '../policy/types';
 import type { SecretBox, Sealed, StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
+import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
 import type { NotificationSecrets } from './workspaces';
 import { WebhookSecrets, type ClearSecrets } from './webhookSecrets';
 
@@ -194,26 +195,15 @@ export class WebhookRepository {
    * (at most `limit`), plain ones included, and drops previous secrets past their grace.
    * For `npm run secrets:reencrypt`; the notification endpoints are included.
    */
-  async reencryptBatch(afterId: string | undefined, limit: number, now: Date = new Date()): Promise<ReencryptBatch> {
-    const docs = await this.collection
-      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
-    const batch: ReencryptBatch = { scanned: docs.length, rewritten: 0, missed: 0, lastId: docs.at(-1)?._id };
-    for (const doc of docs) {
+  reencryptBatch(afterId: string | undefined, limit: number, now: Date = new Date()): Promise<ReencryptBatch> {
+    return reencryptBatch(this.collection, afterId, limit, (doc) => {
       const change = this.secrets.reencrypt(doc, now);
-      if (!change) continue;
-      // Only over the values just read (every API write moves updatedAt): a record changed
-      // meanwhile was written under the current key anyway, or is counted and left to the next run.
-      const update: Record<string, unknown> = {};
+      if (!change) return undefined;
+      const update: UpdateFilter<WebhookDoc> = {};
       if (Object.keys(change.set).length) update.$set = change.set;
       if (change.unset.length) update.$unset = Object.fromEntries(change.unset.map((field) => [field, '']));
-      const result = await this.collection.updateOne({ _id: doc._id, updatedAt: doc.updatedAt }, update);
-      if (result.modifiedCount === 1) batch.rewritten += 1;
-      else batch.missed += 1;
-    }
-    return batch;
+      return update;
+    });
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
@@ -281,15 +271,6 @@ export class WebhookRepository {
     );
     return doc!;
   }
-}
-
-/** One batch of the re-encryption: how many records were read and rewritten, and where to go on. */
-export interface ReencryptBatch {
-  scanned: number;
-  rewritten: number;
-  /** Records changed by someone else between the read and the write: left for the next run. */
-  missed: number;
-  lastId: string | undefined;
 }
 
 /** A filter that matches only while the stored secret is still this one (a fresh IV marks each seal). */

@@ -3,7 +3,8 @@ import { DEFAULT_DEACTIVATION } from '../policy/health';
 import { previousSecretExpiry, stillSigns } from '../policy/secrets';
 import { secretOwner, type SecretBox, type Sealed, type StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
-import type { ReencryptBatch, WebhookDeactivation } from './webhooks';
+import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
+import type { WebhookDeactivation } from './webhooks';
 
 export interface WorkspaceSettings {
   notificationUrl?: string;
@@ -119,21 +120,8 @@ export class WorkspaceRepository {
   }
 
   /** Like WebhookRepository.reencryptBatch, for the workspaces' notification secrets. */
-  async reencryptBatch(afterId: string | undefined, limit: number, now: Date = new Date()): Promise<ReencryptBatch> {
-    const docs = await this.collection
-      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
-    const batch: ReencryptBatch = { scanned: docs.length, rewritten: 0, missed: 0, lastId: docs.at(-1)?._id };
-    for (const doc of docs) {
-      const change = this.reencryption(doc, now);
-      if (!change) continue;
-      const result = await this.collection.updateOne({ _id: doc._id, updatedAt: doc.updatedAt }, change);
-      if (result.modifiedCount === 1) batch.rewritten += 1;
-      else batch.missed += 1;
-    }
-    return batch;
+  reencryptBatch(afterId: string | undefined, limit: number, now: Date = new Date()): Promise<ReencryptBatch> {
+    return reencryptBatch(this.collection, afterId, limit, (doc) => this.reencryption(doc, now));
   }
 
   /** The update that re-seals the workspace's secrets under the current key and drops an expired previous one. */
