@@ -30,12 +30,22 @@ describe('isDependencyDown', () => {
     ['Temporal unavailable', new ServiceError('Failed to start Workflow', { cause: grpc(14) })],
     ['a Temporal deadline', new ServiceError('Failed to signal Workflow', { cause: grpc(4) })],
     ['a wrapped MongoDB error', new Error('while loading', { cause: new MongoNetworkError('reset') })],
+    [
+      "FerretDB without its PostgreSQL (as the fault suite's postgres-kill saw it)",
+      new MongoServerError({
+        message:
+          '[msg_insert.go:97 handler.(*Handler).MsgInsert] failed to connect to `user=herald database=postgres`:\n\t127.0.0.1:36599 (127.0.0.1): server error: FATAL: the database system is not yet accepting connections (SQLSTATE 57P03)',
+        code: 1,
+        codeName: 'InternalError',
+      }),
+    ],
   ])('%s is a dependency down', (_name, error) => {
     expect(isDependencyDown(error)).toBe(true);
   });
 
   it.each([
     ['a duplicate key', new MongoServerError({ message: 'dup', code: 11000 })],
+    ['any other FerretDB InternalError', new MongoServerError({ message: 'unexpected nil pointer', code: 1, codeName: 'InternalError' })],
     ['Temporal: not found', new ServiceError('Failed', { cause: grpc(5) })],
     ['a plain bug', new TypeError('x is undefined')],
     ['not an error', 'down'],
