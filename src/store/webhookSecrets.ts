@@ -5,7 +5,7 @@
 import type { SigningKeyPair } from '../delivery/asymmetricSigning';
 import type { BasicAuth } from '../domain';
 import { stillSigns } from '../policy/secrets';
-import { secretOwner, type SecretBox, type StoredSecret } from '../security/secretBox';
+import { secretOwner, type Sealed, type SecretBox, type StoredSecret } from '../security/secretBox';
 import type { WebhookDoc } from './webhooks';
 
 /** The write-only values in clear, as the API gives them. */
@@ -53,8 +53,8 @@ export class WebhookSecrets {
   }
 
   /** The current secret, re-sealed as the previous one (its own field, so its own binding). */
-  asPrevious(id: string, current: StoredSecret, expiresAt: Date): NonNullable<WebhookDoc['previousSecret']> {
-    return this.previous(id, this.box.open(current, owner.secret(id)), expiresAt);
+  asPrevious(id: string, current: StoredSecret): Sealed {
+    return this.box.seal(this.box.open(current, owner.secret(id)), owner.previousSecret(id));
   }
 
   /** A previous secret given in clear, sealed for webhook `id`. */

@@ -7,6 +7,7 @@ import type { ResolvedPolicy, RetryPolicyInput } from '../policy/types';
 import type { SecretBox, Sealed, StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
 import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
+import { rotateSealed } from './sealedRotation';
 import type { NotificationSecrets } from './workspaces';
 import { WebhookSecrets, type ClearSecrets } from './webhookSecrets';
 
@@ -172,22 +173,18 @@ export class WebhookRepository {
    * dropped now). Only one previous secret is kept: rotating again within the grace period drops
    * the oldest. Null when there is no such webhook.
    */
-  async rotateSecret(workspaceId: string, id: string, next: string, graceSeconds: number, now: Date = new Date()): Promise<WebhookDoc | null> {
-    // Written only if the secret is still the one read, so two rotations at once cannot keep a
-    // stale previous secret; the loser reads again.
-    for (let tries = 0; tries < 3; tries += 1) {
-      const doc = await this.get(workspaceId, id);
-      if (!doc) return null;
-      const expiresAt = previousSecretExpiry(now, graceSeconds);
-      const set: Record<string, unknown> = { ...this.secrets.seal(id, { secret: next }), updatedAt: now };
-      if (doc.secret && expiresAt) set.previousSecret = this.secrets.asPrevious(id, doc.secret, expiresAt);
-      const update = set.previousSecret ? { $set: set } : { $set: set, $unset: { previousSecret: '' as const } };
-      const rotated = await this.collection.findOneAndUpdate({ _id: id, workspaceId, ...VISIBLE, ...sameSecret(doc.secret) }, update, {
-        returnDocument: 'after',
-      });
-      if (rotated) return rotated;
-    }
-    throw new Error(`the secret of webhook ${id} kept changing during its rotation`);
+  rotateSecret(workspaceId: string, id: string, next: string, graceSeconds: number, now: Date = new Date()): Promise<WebhookDoc | null> {
+    return rotateSealed({
+      collection: this.collection,
+      filter: { _id: id, workspaceId, ...VISIBLE },
+      field: 'secret',
+      previousField: 'previousSecret',
+      currentOf: (doc) => doc.secret,
+      next: this.secrets.seal(id, { secret: next }).secret as Sealed,
+      asPrevious: (current) => this.secrets.asPrevious(id, current),
+      expiresAt: previousSecretExpiry(now, graceSeconds),
+      now,
+    });
   }
 
   /**
@@ -271,13 +268,6 @@ export class WebhookRepository {
     );
     return doc!;
   }
-}
-
-/** A filter that matches only while the stored secret is still this one (a fresh IV marks each seal). */
-function sameSecret(secret: StoredSecret | undefined): Filter<WebhookDoc> {
-  if (secret === undefined) return { secret: { $exists: false } };
-  if (typeof secret === 'string') return { secret };
-  return { 'secret.iv': secret.iv };
 }
 
 export function notificationEndpointId(workspaceId: string): string {

@@ -4,6 +4,7 @@ import { previousSecretExpiry, stillSigns } from '../policy/secrets';
 import { secretOwner, type SecretBox, type Sealed, type StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
 import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
+import { rotateSealed } from './sealedRotation';
 import type { WebhookDeactivation } from './webhooks';
 
 export interface WorkspaceSettings {
@@ -90,22 +91,18 @@ export class WorkspaceRepository {
    * A new notification secret; the current one keeps signing beside it for `graceSeconds` (none:
    * dropped now), as WebhookRepository.rotateSecret does for a webhook. Null: no such workspace.
    */
-  async rotateNotificationSecret(id: string, next: string, graceSeconds: number, now: Date = new Date()): Promise<WorkspaceDoc | null> {
-    for (let tries = 0; tries < 3; tries += 1) {
-      const doc = await this.get(id);
-      if (!doc) return null;
-      const current = doc.settings.notificationSecret;
-      const expiresAt = previousSecretExpiry(now, graceSeconds);
-      const set: Record<string, unknown> = { 'settings.notificationSecret': this.box.seal(next, owner.secret(id)), updatedAt: now };
-      if (current !== undefined && expiresAt) {
-        set['settings.previousNotificationSecret'] = { secret: this.box.seal(this.box.open(current, owner.secret(id)), owner.previous(id)), expiresAt };
-      }
-      const update = set['settings.previousNotificationSecret'] ? { $set: set } : { $set: set, $unset: { 'settings.previousNotificationSecret': '' as const } };
-      // Only over the secret just read, so two rotations at once cannot keep a stale previous one.
-      const rotated = await this.collection.findOneAndUpdate({ _id: id, ...sameNotificationSecret(current) }, update, { returnDocument: 'after' });
-      if (rotated) return rotated;
-    }
-    throw new Error(`the notification secret of workspace ${id} kept changing during its rotation`);
+  rotateNotificationSecret(id: string, next: string, graceSeconds: number, now: Date = new Date()): Promise<WorkspaceDoc | null> {
+    return rotateSealed({
+      collection: this.collection,
+      filter: { _id: id },
+      field: 'settings.notificationSecret',
+      previousField: 'settings.previousNotificationSecret',
+      currentOf: (doc) => doc.settings.notificationSecret,
+      next: this.box.seal(next, owner.secret(id)),
+      asPrevious: (current) => this.box.seal(this.box.open(current, owner.secret(id)), owner.previous(id)),
+      expiresAt: previousSecretExpiry(now, graceSeconds),
+      now,
+    });
   }
 
   /** The notification secrets in clear, for signing notifications; never for an API view. */
@@ -144,10 +141,3 @@ const owner = {
   secret: (id: string) => secretOwner('workspace', id, 'notificationSecret'),
   previous: (id: string) => secretOwner('workspace', id, 'previousNotificationSecret'),
 };
-
-/** A filter that matches only while the stored notification secret is still this one. */
-function sameNotificationSecret(secret: StoredSecret | undefined): Record<string, unknown> {
-  if (secret === undefined) return { 'settings.notificationSecret': { $exists: false } };
-  if (typeof secret === 'string') return { 'settings.notificationSecret': secret };
-  return { 'settings.notificationSecret.iv': secret.iv };
-}
