@@ -1,5 +1,5 @@
 # One image, two processes: the API (default command) and the worker
-# (`node dist/src/worker.js`); see docker-compose.yml.
+# (`node dist/src/main/worker.js`); see docker-compose.yml.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,6 +8,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,4 +22,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/src/main/api.js"]

@@ -5,11 +5,12 @@ import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox and is replayed from history: it must not
 // do I/O or read clocks/randomness outside @temporalio/workflow. So workflows may import only
-// @temporalio/workflow, @temporalio/common and pure modules (src/policy, src/domain, src/idFormat,
-// src/temporal/ids, src/temporal/searchAttributes). Anything else — Node built-ins, drivers, HTTP,
-// the Temporal client/worker/activity packages, the store, the activities, request sending — is
-// refused here, before the worker's bundler or a replay finds it. Type-only imports of the I/O
-// modules are erased at compile time and stay allowed (e.g. `import type { createActivities }`).
+// @temporalio/workflow, @temporalio/common, their own contracts (workflows/contracts) and pure
+// modules (src/policy, src/core/domain, src/core/ids). Anything else — Node built-ins, drivers,
+// HTTP, the Temporal client/worker/activity packages, the store, the activities, request sending —
+// is refused here, before the worker's bundler or a replay finds it. Type-only imports of the I/O
+// modules under src/ are erased at compile time and stay allowed; activities are reached through
+// the interfaces in workflows/contracts/activities.ts, never imported, not even as types.
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const workflowForbiddenPackages = [
   ...nodeBuiltins,
@@ -42,15 +43,13 @@ const workflowImportRules = {
       patterns: [
         {
           // Allow-list of pure modules under src/; everything else there does I/O or pulls it in.
-          regex: '^(\\.\\./)+src/(?!(domain|idFormat|policy(/\\w+)?|temporal/ids|temporal/searchAttributes)$)',
+          regex: '^(\\.\\./)+src/(?!(core/domain|core/ids|policy(/\\w+)?)$)',
           allowTypeImports: true,
-          message:
-            'Workflows may import values only from pure modules (src/policy, src/domain, src/idFormat, src/temporal/ids, src/temporal/searchAttributes); use `import type` for the rest.',
+          message: 'Workflows may import values only from pure modules (src/policy, src/core/domain, src/core/ids); use `import type` for the rest.',
         },
         {
-          group: ['**/activities', '**/activities/**', './activities'],
-          allowTypeImports: true,
-          message: 'Workflows call activities through proxyActivities; import their types only (`import type`).',
+          regex: '^(\\.\\./)+activities(/.*)?$',
+          message: 'Workflows call activities through proxyActivities typed with workflows/contracts/activities.ts; never import activities.',
         },
       ],
     },

@@ -1,18 +1,20 @@
 // Activities are thin: they call the store and HTTP, and leave every decision to the workflows.
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import type { Attempt, DeliveryStatus } from '../src/domain';
-import { buildRequest, sendRequest, type ResolveHost, type SendResult } from '../src/delivery';
+import type { Attempt, DeliveryStatus } from '../src/core/domain';
+import { buildRequest, sendRequest, type ResolveHost, type SendResult } from '../src/outbound';
 import { deferralLatestSeconds } from '../src/policy/deferral';
-import { effectiveRule, GONE_STATUS, streakCrossesThreshold } from '../src/policy/health';
-import { isSuccessStatus } from '../src/policy/success';
+import { effectiveRule, GONE_STATUS, streakCrossesThreshold } from '../src/policy/endpointHealth';
+import { judgeAttempt } from '../src/policy/success';
 import type { Store } from '../src/store';
 import { toEventRecord } from '../src/store/events';
-import { policyOf, type WebhookDoc } from '../src/store/webhooks';
+import { type WebhookDoc } from '../src/store/webhooks';
+import { policyOf } from '../src/policy/resolve';
 import type { WorkspaceSettings } from '../src/store/workspaces';
-import { reportFailing } from '../src/temporal/health';
-import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/deliveryTypes';
-import { createHealthActivities } from './health';
+import { reportFailing } from '../src/temporal/endpointHealth';
+import type { DeliveryActivities, EndpointHealthActivities, HeraldActivities } from '../workflows/contracts/activities';
+import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/contracts/delivery';
+import { createHealthActivities } from './endpointHealth';
 import { createInFlightLimit } from './inFlight';
 import { createMaintenanceActivities } from './maintenance';
 
@@ -34,7 +36,7 @@ export interface ActivityDeps {
 /** Workspace settings change rarely; reading them on every attempt would double the reads. */
 const SETTINGS_CACHE_MS = 10_000;
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): HeraldActivities {
   const { store } = deps;
   const settingsCache = new Map<string, { value: WorkspaceSettings | undefined; at: number }>();
   // Per worker process, shared by the first attempts (local activities) and the later ones.
@@ -134,13 +136,13 @@ export function createActivities(deps: ActivityDeps) {
           sent = { durationMs: 0, error: { kind: 'other', message: (error as Error).message } };
         }
         // The webhook's success rule as it stands now, like its URL and secret.
-        const succeeded = sent.statusCode !== undefined && sent.error === undefined && isSuccessStatus(policyOf(webhook), sent.statusCode);
+        const judgement = judgeAttempt(policyOf(webhook), sent);
+        const { succeeded } = judgement;
 
         const attempt: Attempt = { n: input.attemptNumber, at: startedAt.toISOString(), durationMs: sent.durationMs };
         if (sent.statusCode !== undefined) attempt.statusCode = sent.statusCode;
         if (sent.responseSnippet !== undefined) attempt.responseSnippet = sent.responseSnippet;
-        if (sent.error) attempt.error = sent.error;
-        else if (!succeeded) attempt.error = { kind: 'status', message: `status ${sent.statusCode} is not a success code` };
+        if (!judgement.succeeded) attempt.error = judgement.error;
 
         const recorded = await store.deliveries.recordAttempt(
           input.deliveryId,
@@ -188,7 +190,5 @@ function workerClient() {
   return { client: context.client, taskQueue: context.info.taskQueue };
 }
 
-export type HeraldActivities = ReturnType<typeof createActivities>;
-
 /** What the endpoint-health workflow calls: its own activities, and the two of a replayed attempt. */
-export type HealthWorkflowActivities = Pick<HeraldActivities, keyof ReturnType<typeof createHealthActivities> | 'deliverAttempt' | 'recordDeliveryStatus'>;
+export type HealthWorkflowActivities = EndpointHealthActivities & DeliveryActivities;

@@ -2,40 +2,25 @@
 // which starts deliveries that a crash left without a run, and retention, which deletes records
 // past their keeping time. Each call handles one bounded page and is safe to repeat.
 import { Context } from '@temporalio/activity';
+import { deliverySummary } from '../workflows/contracts/summaries';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { deliverySweeps, recordsCutoff, type DeliveryRetentionRule } from '../src/policy/retention';
+import { deliverySweeps, recordsCutoff } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
 import { deliveryStartOf, startDelivery } from '../src/temporal/client';
-import { replayBuffered } from '../src/temporal/health';
-import { eventWorkflowId, healthWorkflowId } from '../src/temporal/ids';
-import { healthQuery } from '../workflows/healthTypes';
-
-export interface ReconcilePageRequest {
-  /** Pending deliveries whose next attempt was due before this instant (epoch ms) are examined. */
-  beforeMs: number;
-  afterId: string | null;
-  limit: number;
-}
-
-export interface ReconcilePageResult {
-  examined: number;
-  /** Deliveries that had no run and were given one. */
-  started: string[];
-  /** Deliveries whose webhook or event no longer exists: recorded `cancelled`. */
-  cancelled: string[];
-  /** Where the next page starts; null when this was the last. */
-  nextAfterId: string | null;
-}
-
-export interface SweepResult {
-  deleted: number;
-}
-
-export interface EventSweepResult extends SweepResult {
-  examined: number;
-  nextAfterId: string | null;
-}
+import { replayBuffered } from '../src/temporal/endpointHealth';
+import { eventWorkflowId, healthWorkflowId } from '../src/core/ids';
+import { healthQuery } from '../workflows/contracts/endpointHealth';
+import type {
+  EventSweepRequest,
+  EventSweepResult,
+  ReconcilePageRequest,
+  ReconcilePageResult,
+  DeliverySweepRequest,
+  NotificationSweepRequest,
+  SweepResult,
+} from '../workflows/contracts/maintenance';
+import type { MaintenanceActivities } from '../workflows/contracts/activities';
 
 /** A workflow's latest run is open (or its id was never used: false). */
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {
@@ -47,7 +32,7 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   }
 }
 
-export function createMaintenanceActivities(store: Store) {
+export function createMaintenanceActivities(store: Store): MaintenanceActivities {
   const temporal = () => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
 
   /**
@@ -99,7 +84,7 @@ export function createMaintenanceActivities(store: Store) {
         }
         const started = await startDelivery(
           { client, taskQueue },
-          deliveryStartOf(delivery, webhook, event.receivedAt, `${delivery.eventType} event ${delivery.eventId} → ${webhook.name} (reconciled)`),
+          deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, 'reconciled')),
           { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
           true,
         );
@@ -123,14 +108,14 @@ export function createMaintenanceActivities(store: Store) {
       return webhooks.map((doc) => doc._id);
     },
 
-    async sweepDeliveries(request: { rule: DeliveryRetentionRule; nowMs: number; retentionDays: number; limit: number }): Promise<SweepResult> {
+    async sweepDeliveries(request: DeliverySweepRequest): Promise<SweepResult> {
       const sweep = deliverySweeps(request.nowMs, request.retentionDays).find((candidate) => candidate.rule === request.rule);
       if (!sweep) throw new Error(`no retention rule named ${request.rule}`);
       return { deleted: await store.deliveries.sweep(sweep, request.limit) };
     },
 
     /** One page of events past the retention time: those with no delivery left are deleted. */
-    async sweepEvents(request: { nowMs: number; retentionDays: number; afterId: string | null; limit: number }): Promise<EventSweepResult> {
+    async sweepEvents(request: EventSweepRequest): Promise<EventSweepResult> {
       const page = await store.events.receivedBefore(recordsCutoff(request.nowMs, request.retentionDays), request.afterId, request.limit);
       if (page.length === 0) return { deleted: 0, examined: 0, nextAfterId: null };
       const remaining = new Set(await store.deliveries.existingIds(page.flatMap((event) => event.deliveries.map((ref) => ref.id))));
@@ -142,10 +127,8 @@ export function createMaintenanceActivities(store: Store) {
       };
     },
 
-    async sweepNotifications(request: { nowMs: number; retentionDays: number; limit: number }): Promise<SweepResult> {
+    async sweepNotifications(request: NotificationSweepRequest): Promise<SweepResult> {
       return { deleted: await store.notifications.sweep(recordsCutoff(request.nowMs, request.retentionDays), request.limit) };
     },
   };
 }
-
-export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../src/devServices';
+import { repoRoot } from '../scripts/dev/services';
 import { ceilingA, ceilingB } from './ceilings';
 import { renderChart } from './chart';
 import type { BenchContext } from './context';

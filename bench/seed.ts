@@ -3,8 +3,9 @@
 // so no query of the measured workspaces matches them; then the fan-out-1 phase is repeated.
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import type { Attempt } from '../src/domain';
-import { deliveryId, type DeliveryDoc } from '../src/store/deliveries';
+import type { Attempt } from '../src/core/domain';
+import { deliveryId } from '../src/core/ids';
+import type { DeliveryDoc } from '../src/store/deliveries';
 import type { EventDoc } from '../src/store/events';
 import { newId } from '../src/store/ids';
 import { trackedBar } from './progress';

@@ -8,7 +8,15 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
 import { generateKeySpec } from '../src/security/keyring';
-import { freePort, liveProcesses, startFerretDB, startHeraldProcess, startTemporalDevServer, waitUntilReady, type ManagedProcess } from '../src/devServices';
+import {
+  freePort,
+  liveProcesses,
+  startFerretDB,
+  startHeraldProcess,
+  startTemporalDevServer,
+  waitUntilReady,
+  type ManagedProcess,
+} from '../scripts/dev/services';
 import type { RoleRoot } from './memory';
 
 export interface Stack {
@@ -131,8 +139,8 @@ export async function startEmbeddedStack(
       processes.push(proc);
       return proc;
     };
-    const worker = child('worker', 'src/worker.ts');
-    const api = child('api', 'src/server.ts');
+    const worker = child('worker', 'src/main/worker.ts');
+    const api = child('api', 'src/main/api.ts');
     const apiUrl = `http://127.0.0.1:${port}`;
     await Promise.all([
       waitUntilReady(worker, `poller on ${config.taskQueue}`, () => workerPolls(config.temporalAddress, config.taskQueue), 120_000),

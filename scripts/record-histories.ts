@@ -10,9 +10,9 @@
 import { mkdirSync } from 'node:fs';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../test/support/timeSkipping';
-import { cancelSignal, retryNowSignal } from '../workflows/delivery';
-import { healthQuery } from '../workflows/healthTypes';
-import * as health from '../src/temporal/health';
+import { cancelSignal, retryNowSignal } from '../workflows/contracts/delivery';
+import { healthQuery } from '../workflows/contracts/endpointHealth';
+import * as health from '../src/temporal/endpointHealth';
 import { doubles, OUT_DIR, Recorder, save, saveRuns, TASK_QUEUE, until } from './historyRecorder';
 
 async function record(r: Recorder): Promise<void> {

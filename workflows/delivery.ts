@@ -4,8 +4,6 @@ import {
   ActivityFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
   makeContinueAsNewFunc,
   proxyActivities,
   setHandler,
@@ -13,17 +11,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { DeliveryStatus, Lane } from '../src/domain';
-import { HERALD_DELIVERY_STATUS } from '../src/temporal/searchAttributes';
-import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attemptPlan';
-import type { AttemptOutcome, DeliveryInput, DeliveryStatusView } from './deliveryTypes';
+import type { DeliveryStatus, Lane } from '../src/core/domain';
+import { HERALD_DELIVERY_STATUS } from './contracts/searchAttributes';
+import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attempt';
+import type { DeliveryActivities } from './contracts/activities';
+import { cancelSignal, retryNowSignal, statusQuery, type AttemptOutcome, type DeliveryInput, type DeliveryStatusView } from './contracts/delivery';
 
-export const retryNowSignal = defineSignal('retryNow');
-export const cancelSignal = defineSignal('cancel');
-export const statusQuery = defineQuery<DeliveryStatusView>('status');
-
-type Activities = ReturnType<typeof createActivities>;
+type Activities = DeliveryActivities;
 
 /** Store writes are idempotent, so Temporal may retry them; HTTP attempts are never retried by Temporal. */
 const { recordDeliveryStatus } = proxyActivities<Activities>({

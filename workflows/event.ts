@@ -5,39 +5,16 @@
 // workflow and one workflow task, whatever its fan-out; its history shows every first attempt.
 // A first attempt the worker defers (its webhook at the in-flight cap) is handed over the same
 // way, uncounted, so a busy webhook never holds up the event's other deliveries.
-import type { ResolvedPolicy } from '../src/policy/types';
-import type { DeliveryInput } from './deliveryTypes';
-import { attemptAndHandOver, type HandOverResult } from './handOver';
-
-export interface EventTarget {
-  deliveryId: string;
-  webhookId: string;
-  policy: ResolvedPolicy;
-  /** Shown in the Web UI for the delivery's own workflow, if it needs one. */
-  summary: string;
-}
-
-export interface EventInput {
-  workspaceId: string;
-  eventId: string;
-  eventType: string;
-  receivedAt: string; // ISO; maxAgeSeconds counts from here
-  targets: EventTarget[];
-}
-
-/** Where each delivery stands when the event workflow is done with it. */
-export type FirstAttemptResult = HandOverResult;
-
-export interface EventResult {
-  deliveries: Array<{ deliveryId: string; result: FirstAttemptResult }>;
-}
+import type { DeliveryInput, HandOverResult } from './contracts/delivery';
+import type { EventInput, EventResult, EventTarget } from './contracts/event';
+import { attemptAndHandOver } from './handOver';
 
 export async function eventWorkflow(input: EventInput): Promise<EventResult> {
   const results = await Promise.all(input.targets.map((target) => firstAttempt(input, target)));
   return { deliveries: input.targets.map((target, i) => ({ deliveryId: target.deliveryId, result: results[i] })) };
 }
 
-function firstAttempt(event: EventInput, target: EventTarget): Promise<FirstAttemptResult> {
+function firstAttempt(event: EventInput, target: EventTarget): Promise<HandOverResult> {
   const deliveryInput: DeliveryInput = {
     workspaceId: event.workspaceId,
     webhookId: target.webhookId,

@@ -6,17 +6,14 @@
 // uncounted, to be tried again after a short wait.
 import { isCancellation, ParentClosePolicy, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
 import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { createActivities } from '../activities';
-import type { DeliveryStatus } from '../src/domain';
-import { deliverySearchAttributes } from '../src/temporal/searchAttributes';
-import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attemptPlan';
+import type { DeliveryStatus } from '../src/core/domain';
+import { deliverySearchAttributes } from './contracts/searchAttributes';
+import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attempt';
 import { deliveryWorkflow } from './delivery';
-import type { AttemptOutcome, DeliveryInput, DeliveryState } from './deliveryTypes';
+import type { DeliveryActivities } from './contracts/activities';
+import type { AttemptOutcome, DeliveryInput, DeliveryState, HandOverResult } from './contracts/delivery';
 
-type Activities = ReturnType<typeof createActivities>;
-
-/** Where a delivery stands once the attempt is made: its end state, or `retrying` in its own workflow. */
-export type HandOverResult = DeliveryStatus | 'retrying';
+type Activities = DeliveryActivities;
 
 /** Store writes are idempotent; a local activity that fails is retried by the SDK in place. */
 const { recordDeliveryStatus } = proxyLocalActivities<Activities>({

@@ -6,8 +6,9 @@
 // - retentionWorkflow deletes records past their keeping time (src/policy/retention.ts).
 // Both work in bounded pages and batches, so one run's cost does not grow with the backlog.
 import { proxyActivities } from '@temporalio/workflow';
-import type { EventSweepResult, MaintenanceActivities, ReconcilePageResult } from '../activities/maintenance';
 import { RECONCILE_MAX_PAGES, RECONCILE_PAGE, RETENTION_BATCH, RETENTION_MAX_BATCHES, type DeliveryRetentionRule } from '../src/policy/retention';
+import type { MaintenanceActivities } from './contracts/activities';
+import type { EventSweepResult, ReconcileInput, ReconcilePageResult, ReconcileResult, RetentionInput, RetentionResult } from './contracts/maintenance';
 
 /** Each call is one bounded page and safe to repeat: Temporal retries it until the store answers. */
 const { reconcilePage, reconcileBuffers, sweepDeliveries, sweepEvents, sweepNotifications } = proxyActivities<MaintenanceActivities>({
@@ -15,19 +16,6 @@ const { reconcilePage, reconcileBuffers, sweepDeliveries, sweepEvents, sweepNoti
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
-
-export interface ReconcileInput {
-  /** How overdue a pending delivery's next attempt must be before its runs are looked at. */
-  graceSeconds: number;
-}
-
-export interface ReconcileResult {
-  examined: number;
-  started: number;
-  cancelled: number;
-  /** Webhooks whose health workflow was asked to replay buffered stragglers. */
-  buffersReplayed: number;
-}
 
 export async function reconcileWorkflow(input: ReconcileInput): Promise<ReconcileResult> {
   const beforeMs = Date.now() - input.graceSeconds * 1000;
@@ -44,13 +32,6 @@ export async function reconcileWorkflow(input: ReconcileInput): Promise<Reconcil
   result.buffersReplayed = (await reconcileBuffers({ beforeMs })).length;
   return result;
 }
-
-export interface RetentionInput {
-  /** Days that ended deliveries, events and notifications are kept. */
-  retentionDays: number;
-}
-
-export type RetentionResult = Record<DeliveryRetentionRule | 'events' | 'notifications', number>;
 
 const DELIVERY_RULES: DeliveryRetentionRule[] = ['fixed-failed', 'held', 'ended'];
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { ResolveHost, TargetAccess } from '../delivery';
+import type { ResolveHost, TargetAccess } from '../outbound';
 import type { Store } from '../store';
 import type { TemporalDeps } from '../temporal/client';
 

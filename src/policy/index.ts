@@ -11,6 +11,6 @@ export * from './deferral';
 export * from './success';
 export * from './expiry';
 export * from './schema';
-export * from './health';
+export * from './endpointHealth';
 export * from './retention';
 export * from './secrets';

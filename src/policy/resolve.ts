@@ -41,3 +41,11 @@ export function resolvePolicy(input: RetryPolicyInput | undefined, webhook: Webh
   }
   return resolved;
 }
+
+/** A webhook's complete retry policy: its preset and overrides plus its success rule and timeout. */
+export function policyOf(webhook: { retryPolicy: RetryPolicyInput; successCodes?: number[]; timeoutMs?: number }): ResolvedPolicy {
+  return resolvePolicy(webhook.retryPolicy, {
+    ...(webhook.successCodes ? { successCodes: webhook.successCodes } : {}),
+    ...(webhook.timeoutMs ? { timeoutMs: webhook.timeoutMs } : {}),
+  });
+}

@@ -1,9 +1,9 @@
 // How long Herald keeps what it stored, and when the reconciler steps in. The numbers are named
 // here once; the retention Schedule's workflow and the store's sweeps follow these rules, and
 // pure, so workflow code may use them.
-import type { DeliveryStatus } from '../domain';
+import type { DeliveryStatus } from '../core/domain';
 import type { PresetName } from './types';
-import { DEFAULT_BUFFER_SECONDS } from './health';
+import { DEFAULT_BUFFER_SECONDS } from './endpointHealth';
 
 const DAY_SECONDS = 24 * 60 * 60;
 

@@ -2,7 +2,7 @@
 // Herald waits at least that long, but never longer than the preset's own bound, and never past
 // the delivery's age limit; it never comes back earlier than its schedule says either. Pure.
 
-import type { Lane } from '../domain';
+import type { Lane } from '../core/domain';
 import type { ResolvedPolicy } from './types';
 
 /** The answers whose Retry-After is honoured: Too Many Requests and Service Unavailable. */

@@ -4,7 +4,7 @@
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { DEFAULT_BUFFER_SECONDS, DEFAULT_DEACTIVATION, DEFAULT_REPLAY_CONCURRENCY, MAX_REPLAY_CONCURRENCY } from './health';
+import { DEFAULT_BUFFER_SECONDS, DEFAULT_DEACTIVATION, DEFAULT_REPLAY_CONCURRENCY, MAX_REPLAY_CONCURRENCY } from './endpointHealth';
 import { PRESET_DEFAULTS, PRESET_FIELDS, presetsAccepting, type PolicyField } from './presets';
 import { PRESET_NAMES, type RetryPolicyInput } from './types';
 

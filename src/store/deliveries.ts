@@ -1,7 +1,8 @@
 import { Collection, Db, Filter } from 'mongodb';
-import type { Attempt, DeliveryStatus, Lane } from '../domain';
+import type { Attempt, DeliveryStatus, Lane } from '../core/domain';
 import type { PresetName } from '../policy/types';
 import type { DeliverySweep } from '../policy/retention';
+import { deliveryId } from '../core/ids';
 import { newId } from './ids';
 import { isDuplicateKey } from './mongo';
 
@@ -30,10 +31,6 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   after?: string;
   limit: number;
-}
-
-export function deliveryId(workspaceId: string, eventId: string, webhookId: string): string {
-  return `delivery/${workspaceId}/${eventId}/${webhookId}`;
 }
 
 export interface DeliveryProgress {

@@ -1,4 +1,5 @@
 import { Collection, Db } from 'mongodb';
+import { familyOf } from '../core/eventTypes';
 
 export interface EventTypeDoc {
   _id: string; // `${workspaceId}/${name}`
@@ -7,12 +8,6 @@ export interface EventTypeDoc {
   description: string;
   family: string;
   createdAt: Date;
-}
-
-/** `family` defaults to the part of the name before the first dot. */
-export function familyOf(eventType: string): string {
-  const dot = eventType.indexOf('.');
-  return dot === -1 ? eventType : eventType.slice(0, dot);
 }
 
 export class EventTypeRepository {

@@ -1,5 +1,5 @@
 import { Collection, Db, Filter } from 'mongodb';
-import type { DeliveryStatus, EventRecord } from '../domain';
+import type { DeliveryStatus, EventRecord } from '../core/domain';
 import { isDuplicateKey } from './mongo';
 
 export interface DeliveryRef {

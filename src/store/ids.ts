@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { timeOrderedId } from '../idFormat';
+import { timeOrderedId } from '../core/ids';
 
 export function newId(prefix: string): string {
   return timeOrderedId(prefix, Date.now(), randomBytes(8).toString('hex'));

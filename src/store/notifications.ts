@@ -1,7 +1,6 @@
 import { Collection, Db } from 'mongodb';
+import type { NotificationType } from '../core/domain';
 import { isDuplicateKey } from './mongo';
-
-export type NotificationType = 'webhook.deactivated' | 'webhook.reactivated';
 
 export interface NotificationDoc {
   _id: string;

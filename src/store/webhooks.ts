@@ -1,15 +1,15 @@
 import { Collection, Db, Filter, type UpdateFilter } from 'mongodb';
-import type { ContentType, HttpMethod, WebhookTarget } from '../domain';
-import { NOTIFICATION_PRESET, type DeactivationRule } from '../policy/health';
-import { resolvePolicy } from '../policy/resolve';
+import type { ContentType, HttpMethod, WebhookTarget } from '../core/domain';
+import { NOTIFICATION_PRESET, type DeactivationRule } from '../policy/endpointHealth';
 import { previousSecretExpiry } from '../policy/secrets';
-import type { ResolvedPolicy, RetryPolicyInput } from '../policy/types';
+import type { RetryPolicyInput } from '../policy/types';
 import type { SecretBox, Sealed, StoredSecret } from '../security/secretBox';
+import { notificationEndpointId } from '../core/ids';
 import { newId } from './ids';
-import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
-import { rotateSealed } from './sealedRotation';
+import { reencryptBatch, type ReencryptBatch } from './sealing/reencryptBatch';
+import { rotateSealed } from './sealing/sealedRotation';
 import type { NotificationSecrets } from './workspaces';
-import { WebhookSecrets, type ClearSecrets } from './webhookSecrets';
+import { WebhookSecrets, type ClearSecrets } from './sealing/webhookSecrets';
 
 export interface WebhookDoc {
   _id: string;
@@ -74,16 +74,8 @@ export interface WebhookFilter {
 }
 
 /** Whether new events for it are held back (`buffered` or `dropped`) rather than attempted now. */
-export function holdsEvents(doc: Pick<WebhookDoc, 'active' | 'replay'>): boolean {
-  return !doc.active || doc.replay !== undefined;
-}
-
 /** A webhook the API shows: not the workspace's notification endpoint. */
 const VISIBLE = { kind: { $exists: false } } as const;
-
-export function subscribesTo(doc: Pick<WebhookDoc, 'events'>, eventType: string): boolean {
-  return doc.events.includes('*') || doc.events.includes(eventType);
-}
 
 export class WebhookRepository {
   private readonly collection: Collection<WebhookDoc>;
@@ -268,16 +260,4 @@ export class WebhookRepository {
     );
     return doc!;
   }
-}
-
-export function notificationEndpointId(workspaceId: string): string {
-  return `wh_notifications_${workspaceId}`;
-}
-
-/** The webhook's complete retry policy: its preset and overrides plus its success rule and timeout. */
-export function policyOf(doc: Pick<WebhookDoc, 'retryPolicy' | 'successCodes' | 'timeoutMs'>): ResolvedPolicy {
-  return resolvePolicy(doc.retryPolicy, {
-    ...(doc.successCodes ? { successCodes: doc.successCodes } : {}),
-    ...(doc.timeoutMs ? { timeoutMs: doc.timeoutMs } : {}),
-  });
 }

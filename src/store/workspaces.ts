@@ -1,10 +1,10 @@
 import { Collection, Db } from 'mongodb';
-import { DEFAULT_DEACTIVATION } from '../policy/health';
+import { DEFAULT_DEACTIVATION } from '../policy/endpointHealth';
 import { previousSecretExpiry, stillSigns } from '../policy/secrets';
 import { secretOwner, type SecretBox, type Sealed, type StoredSecret } from '../security/secretBox';
 import { newId } from './ids';
-import { reencryptBatch, type ReencryptBatch } from './reencryptBatch';
-import { rotateSealed } from './sealedRotation';
+import { reencryptBatch, type ReencryptBatch } from './sealing/reencryptBatch';
+import { rotateSealed } from './sealing/sealedRotation';
 import type { WebhookDeactivation } from './webhooks';
 
 export interface WorkspaceSettings {

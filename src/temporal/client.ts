@@ -2,15 +2,16 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@tempo
 import type { Config } from '../config';
 import type { ResolvedPolicy } from '../policy/types';
 import type { DeliveryDoc } from '../store/deliveries';
-import { policyOf, type WebhookDoc } from '../store/webhooks';
-import { deliveryWorkflow } from '../../workflows/delivery';
-import type { DeliveryInput } from '../../workflows/deliveryTypes';
-import { eventWorkflow, type EventInput } from '../../workflows/event';
+import { type WebhookDoc } from '../store/webhooks';
+import { policyOf } from '../policy/resolve';
+import type { DeliveryInput } from '../../workflows/contracts/delivery';
+import { workflowTypes, type DeliveryWorkflow, type EventWorkflow } from '../../workflows/contracts/workflows';
+import { type EventInput } from '../../workflows/contracts/event';
 import { temporalConnectionOptions } from './connection';
-import { eventWorkflowId } from './ids';
-import { deliverySearchAttributes, eventSearchAttributes } from './searchAttributes';
+import { eventWorkflowId } from '../core/ids';
+import { deliverySearchAttributes, eventSearchAttributes } from '../../workflows/contracts/searchAttributes';
 
-export { eventWorkflowId, healthWorkflowId } from './ids';
+export { eventWorkflowId, healthWorkflowId } from '../core/ids';
 
 export interface TemporalDeps {
   client: Client;
@@ -72,7 +73,7 @@ export async function startDelivery(
     ...extra,
   };
   try {
-    await temporal.client.workflow.start(deliveryWorkflow, {
+    await temporal.client.workflow.start<DeliveryWorkflow>(workflowTypes.delivery, {
       workflowId: start.deliveryId,
       taskQueue: temporal.taskQueue,
       args: [input],
@@ -95,7 +96,7 @@ export async function startDelivery(
  */
 export async function startEvent(temporal: TemporalDeps, input: EventInput, summary: string): Promise<boolean> {
   try {
-    await temporal.client.workflow.start(eventWorkflow, {
+    await temporal.client.workflow.start<EventWorkflow>(workflowTypes.event, {
       workflowId: eventWorkflowId(input.workspaceId, input.eventId),
       taskQueue: temporal.taskQueue,
       args: [input],

@@ -4,7 +4,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { Config } from '../config';
-import { reconcileWorkflow, retentionWorkflow } from '../../workflows/maintenance';
+import { workflowTypes } from '../../workflows/contracts/workflows';
 
 export type ScheduleConfig = Pick<Config, 'taskQueue' | 'reconcileIntervalSeconds' | 'reconcileGraceSeconds' | 'retentionIntervalSeconds' | 'retentionDays'>;
 
@@ -28,7 +28,7 @@ function maintenanceSchedules(config: ScheduleConfig): MaintenanceSchedule[] {
       everySeconds: config.reconcileIntervalSeconds,
       action: {
         type: 'startWorkflow',
-        workflowType: reconcileWorkflow,
+        workflowType: workflowTypes.reconcile,
         workflowId: ids.reconciler,
         taskQueue: config.taskQueue,
         args: [{ graceSeconds: config.reconcileGraceSeconds }],
@@ -41,7 +41,7 @@ function maintenanceSchedules(config: ScheduleConfig): MaintenanceSchedule[] {
       everySeconds: config.retentionIntervalSeconds,
       action: {
         type: 'startWorkflow',
-        workflowType: retentionWorkflow,
+        workflowType: workflowTypes.retention,
         workflowId: ids.retention,
         taskQueue: config.taskQueue,
         args: [{ retentionDays: config.retentionDays }],

@@ -1,11 +1,11 @@
 // FerretDB restarted on its own, on the PostgreSQL it was running on: the fault suite kills FerretDB's
 // process alone, so that its backend keeps every committed write and only the wire-protocol server is gone.
 import { MongoClient } from 'mongodb';
-import { startReady } from '../../src/devProcesses';
-import { toolPaths, type LineLogger, type ManagedProcess } from '../../src/devServices';
+import { startReady } from '../../scripts/dev/processes';
+import { toolPaths, type LineLogger, type ManagedProcess } from '../../scripts/dev/services';
 
 /**
- * FerretDB alone, on a PostgreSQL that is already running: what startFerretDB (src/devServices.ts)
+ * FerretDB alone, on a PostgreSQL that is already running: what startFerretDB (scripts/dev/services.ts)
  * does after starting PostgreSQL, with the same flags. src/ has no export for this step.
  */
 export async function startFerretDBAlone(postgresUrl: string, port: number, stateDir: string, log: LineLogger): Promise<ManagedProcess> {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { assertToolsInstalled, liveProcesses, repoRoot } from '../../src/devServices';
+import { assertToolsInstalled, liveProcesses, repoRoot } from '../../scripts/dev/services';
 import { FULL_SIZES, QUICK_SIZES, runCase, type CaseContext, type CaseOutcome } from './caseKit';
 import { selectCases } from './cases';
 import { HeraldClient } from './client';

@@ -1,6 +1,6 @@
 // The real stack as separate OS processes, so that any of them can be SIGKILLed and started again
 // on the same port and the same data: the Temporal dev server (its SQLite file), FerretDB and its
-// PostgreSQL (the cluster directory), Herald's API (src/server.ts) and worker (src/worker.ts).
+// PostgreSQL (the cluster directory), Herald's API (src/main/api.ts) and worker (src/main/worker.ts).
 // The API and worker are supervised like a deployment's `restart: unless-stopped`: one that exits
 // on its own is started again, and the exit is reported as an incident of the case.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startPostgres, postgresBinDir } from '../../src/devPostgres';
+import { startPostgres, postgresBinDir } from '../../scripts/dev/postgres';
 import { generateKeySpec } from '../../src/security/keyring';
 import { startFerretDBAlone } from './ferretdbAlone';
 import {
@@ -19,7 +19,7 @@ import {
   waitUntilReady,
   type LineLogger,
   type ManagedProcess,
-} from '../../src/devServices';
+} from '../../scripts/dev/services';
 
 export type Role = 'temporal' | 'ferretdb' | 'postgres' | 'worker' | 'api';
 const HERALD_ROLES = ['worker', 'api'] as const;
@@ -245,7 +245,7 @@ export class FaultStack {
   private async launchHerald(role: 'worker' | 'api'): Promise<void> {
     let polling = false;
     const log = this.logTo(role);
-    const proc = startHeraldProcess(role, role === 'worker' ? 'src/worker.ts' : 'src/server.ts', {
+    const proc = startHeraldProcess(role, role === 'worker' ? 'src/main/worker.ts' : 'src/main/api.ts', {
       root: this.options.root,
       env: this.env,
       log: (line) => {

@@ -5,7 +5,7 @@
 // Herald's envelope with one of Herald's error codes, a status the document lists for the
 // operation, and arrive in time; the process answers /healthz afterwards. The seed is fixed (HERALD_FUZZ_SEED overrides it) and printed on failure.
 import fc from 'fast-check';
-import { ERROR_CODES } from '../../src/api/errors';
+import { ERROR_CODES } from '../../src/api/plugins/errors';
 import { fillPath, loadOperations, mutatedOf, validOf, type ArbitraryOptions, type Operation } from '../support/openapi';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { api, ADMIN_KEY, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';

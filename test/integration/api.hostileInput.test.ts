@@ -4,7 +4,7 @@
 // of a payload template's JSON, XML or form encoding. Every answer is below 500 and in Herald's
 // envelope with Herald's own code; nothing hangs; the process answers /healthz afterwards.
 import net from 'node:net';
-import { ERROR_CODES } from '../../src/api/errors';
+import { ERROR_CODES } from '../../src/api/plugins/errors';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';

@@ -5,9 +5,9 @@
 // name. The Schedules run on their workers' task queue and are triggered here rather than waited for.
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import type { ReconcileResult, RetentionResult } from '../../workflows/maintenance';
+import type { ReconcileResult, RetentionResult } from '../../workflows/contracts/maintenance';
 import { scheduleIds } from '../../src/temporal/schedules';
-import { eventWorkflowId } from '../../src/temporal/ids';
+import { eventWorkflowId } from '../../src/core/ids';
 import type { TemporalDeps } from '../../src/temporal/client';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';

@@ -3,8 +3,7 @@
 // original order on activation; 410 Gone switches it off at once; a healthy stream costs its
 // health workflow nothing; and a replay survives its worker being SIGKILLed.
 import { Webhook } from 'standardwebhooks';
-import { healthWorkflowId } from '../../src/temporal/ids';
-import { notificationEndpointId } from '../../src/store/webhooks';
+import { healthWorkflowId, notificationEndpointId } from '../../src/core/ids';
 import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 import { api, createWebhook, createWorkspace, deliveryPath, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';

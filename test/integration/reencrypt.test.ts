@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generateKeySpec, Keyring } from '../../src/security/keyring';
-import { reencryptSecrets } from '../../src/security/reencrypt';
+import { reencryptSecrets } from '../../src/services/reencrypt';
 import { SecretBox, SecretBoxError } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, type Mongo } from '../../src/store/mongo';
@@ -128,7 +128,7 @@ it('re-encrypts every secret under B in small batches, seals the plain ones and 
 
 it('the command is idempotent: a second run, from the command line, rewrites nothing', async () => {
   const root = path.resolve(__dirname, '../..');
-  const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['src/reencrypt.ts'], {
+  const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['src/main/reencrypt.ts'], {
     cwd: root,
     env: { ...process.env, MONGODB_URL: stack.config.mongodbUrl, HERALD_ENCRYPTION_KEY: KEY_B },
   });

@@ -3,7 +3,7 @@
 // sign and authenticate every delivery and notification.
 import { verify } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { publicKeyObject } from '../../src/delivery';
+import { publicKeyObject } from '../../src/outbound';
 import { connectMongo, type Mongo } from '../../src/store/mongo';
 import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';

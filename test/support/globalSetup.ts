@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertToolsInstalled, startFerretDB, startTemporalDevServer } from '../../src/devServices';
-import type { FerretDBServer, TemporalDevServer } from '../../src/devServices';
+import { assertToolsInstalled, startFerretDB, startTemporalDevServer } from '../../scripts/dev/services';
+import type { FerretDBServer, TemporalDevServer } from '../../scripts/dev/services';
 
 export interface HeraldTestServices {
   dataDir: string;

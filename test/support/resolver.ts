@@ -3,7 +3,7 @@
 // address (the resolver throws instead), so no test can reach a real outside host through it.
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { isPrivateAddress, type ResolveHost } from '../../src/delivery';
+import { isPrivateAddress, type ResolveHost } from '../../src/outbound';
 
 /** One lookup's answer: an address, several, or a resolver error code such as 'ENOTFOUND'. */
 export type Answer = string | string[];

@@ -1,4 +1,4 @@
-// Real servers for tests. The process, port and readiness code lives in src/devServices.ts so
+// Real servers for tests. The process, port and readiness code lives in scripts/dev/services.ts so
 // that `npm run dev` uses the very same code; this module is what tests import.
 export {
   assertToolsInstalled,
@@ -11,7 +11,7 @@ export {
   type FerretDBServer,
   type TemporalDevServer,
   type TemporalDevServerOptions,
-} from '../../src/devServices';
+} from '../../scripts/dev/services';
 
 export interface TestServiceAddresses {
   /** host:port of the Temporal dev server started by globalSetup. */

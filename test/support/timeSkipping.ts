@@ -2,8 +2,8 @@
 // scripts/bootstrap.sh pinned into .tools/ — never a download.
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
-import { assertToolsInstalled, toolPaths } from '../../src/devServices';
-import { HERALD_SEARCH_ATTRIBUTES } from '../../src/temporal/searchAttributes';
+import { assertToolsInstalled, toolPaths } from '../../scripts/dev/services';
+import { HERALD_SEARCH_ATTRIBUTES } from '../../workflows/contracts/searchAttributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

@@ -1,8 +1,8 @@
 // Herald with its worker in separate processes, for tests that SIGKILL a worker mid-way and start
 // another: the real API in this process (like startHerald, without its in-process worker) and
-// workers run from src/worker.ts on the stack's own task queue and database.
+// workers run from src/main/worker.ts on the stack's own task queue and database.
 import path from 'node:path';
-import { startHeraldProcess, waitUntilReady, type ManagedProcess } from '../../src/devProcesses';
+import { startHeraldProcess, waitUntilReady, type ManagedProcess } from '../../scripts/dev/processes';
 import { connectTemporal } from '../../src/temporal/client';
 import { serveApi, testConfig, TEST_ENCRYPTION_KEY, type HeraldStack } from './stack';
 
@@ -43,7 +43,7 @@ export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerSta
     temporal,
     async startWorker() {
       let polling = false;
-      const worker = startHeraldProcess('worker', 'src/worker.ts', {
+      const worker = startHeraldProcess('worker', 'src/main/worker.ts', {
         root: ROOT,
         env: workerEnv,
         log: (line) => {

@@ -3,7 +3,7 @@
 import { createActivities } from '../../activities';
 import { createInFlightLimit, type InFlightAnswer, type ReleaseInFlight } from '../../activities/inFlight';
 import type { Store } from '../../src/store';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
 
 const TIMEOUT_MS = 5000;
 

@@ -2,9 +2,9 @@
 // thrown errors mean "a dependency is down" (503, not 500), and the U+0000 rule on text fields.
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { ServiceError } from '@temporalio/client';
-import { isDependencyDown } from '../../src/api/dependencyErrors';
-import { addressBucket } from '../../src/api/rateLimits';
-import { nulIssue } from '../../src/api/textFields';
+import { isDependencyDown } from '../../src/api/plugins/dependencyErrors';
+import { addressBucket } from '../../src/api/plugins/rateLimits';
+import { nulIssue } from '../../src/api/plugins/textFields';
 
 describe('addressBucket', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { buildHeaders, generateSecret, generateSigningKeyPair, publicKeyObject, signAsymmetric } from '../../src/delivery';
+import { buildHeaders, generateSecret, generateSigningKeyPair, publicKeyObject, signAsymmetric } from '../../src/outbound';
 
 const msgId = 'delivery/ws_1/evt_1/wh_1';
 const body = '{"type":"order.status","data":{"a":1}}';

@@ -1,5 +1,5 @@
-import { classifyError } from '../../src/delivery/attemptErrors';
-import { REFUSED_TARGET_CODE } from '../../src/delivery/targetGuard';
+import { classifyError } from '../../src/outbound/attemptErrors';
+import { REFUSED_TARGET_CODE } from '../../src/outbound/targetGuard';
 
 const withCode = (code: string, message = 'failed'): Error => Object.assign(new Error(message), { code });
 

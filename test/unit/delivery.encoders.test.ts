@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { encodeBody, isXmlElementName } from '../../src/delivery';
+import { encodeBody, isXmlElementName } from '../../src/outbound';
 
 const envelope = {
   id: 'evt_1',

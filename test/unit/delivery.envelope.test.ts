@@ -1,5 +1,5 @@
-import type { EventRecord } from '../../src/domain';
-import { buildEnvelope, envelopeJson } from '../../src/delivery';
+import type { EventRecord } from '../../src/core/domain';
+import { buildEnvelope, envelopeJson } from '../../src/outbound';
 
 const rawData = '{ "id" : "00001",\n  "amount": 1.0, "big": 12345678901234567890,  "note":"caf\\u00e9 ☕" }';
 const event: EventRecord = {

@@ -1,4 +1,4 @@
-import { buildHeaders, generateSecret, HERALD_VERSION, isReservedHeader, RESERVED_HEADERS } from '../../src/delivery';
+import { buildHeaders, generateSecret, HERALD_VERSION, isReservedHeader, RESERVED_HEADERS } from '../../src/outbound';
 import { Webhook } from 'standardwebhooks';
 
 const base = {

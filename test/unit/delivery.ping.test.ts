@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { encodePing, pingPayloadJson } from '../../src/delivery';
+import { encodePing, pingPayloadJson } from '../../src/outbound';
 
 const now = new Date(1466526410_000 + 999); // a fixed example second
 const md5 = createHash('md5').update('{"type":"ping","epoch_timestamp":1466526410}').digest('hex');

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import type { EventRecord, WebhookTarget } from '../../src/domain';
-import { buildPingRequest, buildRequest, generateSecret, TemplateError } from '../../src/delivery';
+import type { EventRecord, WebhookTarget } from '../../src/core/domain';
+import { buildPingRequest, buildRequest, generateSecret, TemplateError } from '../../src/outbound';
 
 const rawData = '{"model" : "Pixel 8",  "ticket_ref":"T-1"}';
 const event: EventRecord = { id: 'evt_1', type: 'ticket.updated', family: 'ticket', data: rawData, receivedAt: '2024-05-01T12:00:00.000Z' };

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { closeSharedDispatchers, sendRequest, type OutgoingRequest } from '../../src/delivery';
+import { closeSharedDispatchers, sendRequest, type OutgoingRequest } from '../../src/outbound';
 import { createTestResolver } from '../support/resolver';
 
 interface Receiver {

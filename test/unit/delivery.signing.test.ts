@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { generateSecret, normalizeSecret, SecretError, signPayload } from '../../src/delivery';
+import { generateSecret, normalizeSecret, SecretError, signPayload } from '../../src/outbound';
 
 const body = '{"id":"evt_1","data":{ "a" : 1.0 }}';
 const msgId = 'delivery/ws_1/evt_1/wh_1';

@@ -1,7 +1,7 @@
 // Every range of the guard's tables at its edges: its first and last address are refused and named
 // by that range; the first address outside it on either side is public, unless another special
 // range starts there (null: that range's own row covers it).
-import { isPrivateAddress, specialAddressReason } from '../../src/delivery';
+import { isPrivateAddress, specialAddressReason } from '../../src/outbound';
 
 type Edge = [cidr: string, first: string, last: string, below: string | null, above: string | null];
 

@@ -1,8 +1,8 @@
 // The URL check and the connect-time lookup. Host names resolve through the test resolver, so no
 // case here depends on real DNS; which addresses are special: delivery.specialAddresses.test.ts.
 import type { LookupAddress } from 'node:dns';
-import { checkTargetUrl } from '../../src/delivery';
-import { connectLookup, REFUSED_TARGET_CODE, systemResolveHost, type ResolveHost } from '../../src/delivery/targetGuard';
+import { checkTargetUrl } from '../../src/outbound';
+import { connectLookup, REFUSED_TARGET_CODE, systemResolveHost, type ResolveHost } from '../../src/outbound/targetGuard';
 import { createTestResolver } from '../support/resolver';
 
 const resolver = createTestResolver();

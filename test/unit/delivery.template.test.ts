@@ -1,5 +1,5 @@
-import type { EventRecord } from '../../src/domain';
-import { renderTemplate, TemplateError, validateTemplate } from '../../src/delivery';
+import type { EventRecord } from '../../src/core/domain';
+import { renderTemplate, TemplateError, validateTemplate } from '../../src/outbound';
 
 const event: EventRecord = {
   id: 'evt_42',

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commandLineOf, PidFile, stopRecorded } from '../../src/devPidFile';
+import { commandLineOf, PidFile, stopRecorded } from '../../scripts/dev/pidFile';
 
 const started: ChildProcess[] = [];
 afterAll(() => started.forEach((child) => child.kill('SIGKILL')));

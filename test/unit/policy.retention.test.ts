@@ -1,4 +1,4 @@
-import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/health';
+import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
 import { deliverySweeps, FIXED_FAILED_KEEP_SECONDS, LIVE_STATUSES, recordsCutoff } from '../../src/policy/retention';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');

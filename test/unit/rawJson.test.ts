@@ -1,4 +1,4 @@
-import { rawMember } from '../../src/api/rawJson';
+import { rawMember } from '../../src/api/plugins/rawJson';
 
 describe('rawMember', () => {
   it('returns the exact text of a nested object, spacing and big numbers included', () => {

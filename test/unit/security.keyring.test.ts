@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, requireKeyring } from '../../src/config';
-import { devEncryptionKey } from '../../src/security/devKey';
+import { devEncryptionKey } from '../../scripts/dev/encryptionKey';
 import { generateKeySpec, Keyring, KeyringError } from '../../src/security/keyring';
-import { startServer } from '../../src/server';
-import { createWorker } from '../../src/worker';
+import { startServer } from '../../src/main/api';
+import { createWorker } from '../../src/main/worker';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');

@@ -2,7 +2,7 @@
 // within the preset's bound and the deadline; and an attempt the worker deferred because its
 // webhook was at the in-flight cap, tried again after a growing, jittered wait without counting
 // it. Both in the delivery workflow and for a first attempt in the event workflow.
-import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/delivery';
+import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/contracts/delivery';
 import { calls, DeliveryHarness, gapsMs, PROCESSING_SLACK_MS, replies, SECOND, type Delivery, numbersOf } from './deliveryHarness';
 
 let harness: DeliveryHarness;

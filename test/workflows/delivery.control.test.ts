@@ -1,7 +1,7 @@
 // Everything that steers a delivery besides its schedule: the retryNow and cancel signals, the
 // status query, a manual retry's single attempt, a receiver that vanished, an activity that broke,
 // and the cost of the common case in history events.
-import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/delivery';
+import { cancelSignal, retryNowSignal, statusQuery } from '../../workflows/contracts/delivery';
 import { DeliveryHarness, expectJitteredGaps, intervalsSeconds, offsetsSeconds, replies, searchStatus, SECOND, type Delivery } from './deliveryHarness';
 
 let harness: DeliveryHarness;

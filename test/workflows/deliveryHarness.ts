@@ -7,14 +7,14 @@ import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { HeraldActivities } from '../../activities';
+import type { HeraldActivities } from '../../workflows/contracts/activities';
 import { resolvePolicy, RETRY_JITTER, type RetryPolicyInput } from '../../src/policy';
 import { isSuccessStatus } from '../../src/policy/success';
 import type { ResolvedPolicy } from '../../src/policy/types';
-import { HERALD_DELIVERY_STATUS } from '../../src/temporal/searchAttributes';
+import { HERALD_DELIVERY_STATUS } from '../../workflows/contracts/searchAttributes';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
-import type { EventInput } from '../../workflows/event';
-import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/deliveryTypes';
+import type { EventInput } from '../../workflows/contracts/event';
+import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 

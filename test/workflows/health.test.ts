@@ -3,10 +3,10 @@
 // in its original order, as many at once as asked, handing a replayed delivery that needs a retry
 // to a delivery workflow of its own; a long life continues as new with its state.
 import { temporal } from '@temporalio/proto';
-import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/health';
-import { eventWorkflowId } from '../../src/temporal/ids';
+import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
+import { eventWorkflowId } from '../../src/core/ids';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
-import { REPLAY_PAGE_SIZE } from '../../workflows/health';
+import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth';
 import { eventually } from '../support/eventually';
 import { HealthHarness, maxInFlight, WAIT, type FakeWebhook, type RecordedAttempt } from './healthHarness';
 

@@ -4,14 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
 import type { HealthWorkflowActivities } from '../../activities';
-import type { DeliveryStatus } from '../../src/domain';
+import type { DeliveryStatus } from '../../src/core/domain';
 import { resolvePolicy } from '../../src/policy';
 import type { ResolvedPolicy } from '../../src/policy/types';
 import type { WebhookDeactivation, WebhookDoc } from '../../src/store/webhooks';
-import { healthWorkflowId } from '../../src/temporal/ids';
-import type { endpointHealthWorkflow } from '../../workflows/health';
-import type { BufferedItem } from '../../workflows/healthTypes';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/deliveryTypes';
+import { healthWorkflowId } from '../../src/core/ids';
+import type { endpointHealthWorkflow } from '../../workflows/endpointHealth';
+import type { BufferedItem } from '../../workflows/contracts/endpointHealth';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
 
 export type ActivityName = keyof HealthWorkflowActivities;
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { DELIVERY_STATUSES } from '../../domain';
+import { DELIVERY_STATUSES } from '../../core/domain';
 import type { DeliveryDoc } from '../../store/deliveries';
-import { requireWorkspaceKey } from '../auth';
-import { cancelDelivery, retryDelivery } from '../deliveryControl';
+import { requireWorkspaceKey } from '../plugins/auth';
+import { cancelDelivery, retryDelivery } from '../../services/deliveryControl';
 import type { AppDeps } from '../deps';
-import { envelope, notFound } from '../errors';
+import { envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, pageOf, WorkspaceParams } from '../schemas/common';
 
 const AttemptView = Type.Object({

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireWorkspaceKey } from '../auth';
+import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { envelope } from '../errors';
+import { envelope } from '../plugins/errors';
 import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
 
 const EventTypeView = Type.Object({ name: Type.String(), description: Type.String(), family: Type.String() });

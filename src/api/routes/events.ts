@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireWorkspaceKey } from '../auth';
+import { requireWorkspaceKey } from '../plugins/auth';
 import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../deps';
-import { badRequest, envelope } from '../errors';
-import { ingestEvent } from '../ingest';
-import { rawMember } from '../rawJson';
+import { badRequest, envelope } from '../plugins/errors';
+import { ingestEvent } from '../../services/ingest';
+import { rawMember } from '../plugins/rawJson';
 import { Envelope, errorResponses, Id, WorkspaceParams } from '../schemas/common';
 
 const IngestBody = Type.Object(

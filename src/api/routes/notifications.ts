@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireWorkspaceKey } from '../auth';
+import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
 import { errorResponses, pageOf, WorkspaceParams } from '../schemas/common';
 

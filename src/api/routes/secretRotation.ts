@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SecretError } from '../../delivery';
-import { invalidInput } from '../../errors';
+import { SecretError } from '../../outbound';
+import { invalidInput } from '../../core/errors';
 import { DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from '../../policy/secrets';
-import { requireAdmin, requireWorkspaceKey } from '../auth';
+import { requireAdmin, requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { envelope, notFound } from '../errors';
+import { envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { WebhookView } from '../schemas/webhook';
-import { resolveSecret } from '../webhookInput';
+import { resolveSecret } from '../../services/webhookInput';
 import { webhookDetail } from './webhooks';
 import { workspaceView, WorkspaceView } from './workspaces';
 

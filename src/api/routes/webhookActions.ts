@@ -1,14 +1,15 @@
+import { subscribesTo } from '../../core/eventTypes';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ReplayConcurrencySchema } from '../../policy/schema';
-import { activate, deactivate } from '../../temporal/health';
-import { requireWorkspaceKey } from '../auth';
+import { activate, deactivate } from '../../temporal/endpointHealth';
+import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { badRequest, envelope, notFound } from '../errors';
+import { badRequest, envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, ResourceParams } from '../schemas/common';
 import { WebhookView } from '../schemas/webhook';
-import { runWebhookTests } from '../webhookTests';
+import { runWebhookTests } from '../../services/webhookTests';
 import { webhookDetail } from './webhooks';
 
 const TestRunView = Type.Object({
@@ -57,7 +58,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     async (request) => {
       const webhook = await load(request.params.ws, request.params.id);
       const event = request.body?.event;
-      if (event !== undefined && !webhook.events.includes('*') && !webhook.events.includes(event)) {
+      if (event !== undefined && !subscribesTo(webhook, event)) {
         throw badRequest(`body.event ${event} is not an event this webhook subscribes to`, { fields: ['body.event'] });
       }
       return envelope(await runWebhookTests(deps, webhook, event));

@@ -1,20 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { generateSigningKeyPair } from '../../delivery/asymmetricSigning';
-import { effectiveBufferSeconds } from '../../policy/health';
+import { generateSigningKeyPair } from '../../outbound/asymmetricSigning';
+import { effectiveBufferSeconds } from '../../policy/endpointHealth';
 import { DEFAULT_PRESET } from '../../policy/presets';
 import { stillSigns } from '../../policy/secrets';
 import type { Store } from '../../store';
-import { policyOf, type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
-import { activate, deactivate, endHealth, startHealth } from '../../temporal/health';
-import { requireWorkspaceKey } from '../auth';
+import { type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
+import { policyOf } from '../../policy/resolve';
+import { activate, deactivate, endHealth, startHealth } from '../../temporal/endpointHealth';
+import { requireWorkspaceKey } from '../plugins/auth';
 import { targetAccess, type AppDeps } from '../deps';
-import { envelope, notFound } from '../errors';
+import { envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, pageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { CreateWebhookBody, UpdateWebhookBody, WebhookListQuery, WebhookView } from '../schemas/webhook';
-import { checkWebhookInput, resolveSecret } from '../webhookInput';
-import { cancelPendingDeliveries } from '../deliveryControl';
+import { checkWebhookInput, resolveSecret } from '../../services/webhookInput';
+import { cancelPendingDeliveries } from '../../services/deliveryControl';
 
 export function webhookView(doc: WebhookDoc, revealSecret?: string) {
   const policy = policyOf(doc);

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { checkTargetUrl, SecretError } from '../../delivery';
-import { DEFAULT_BUFFER_SECONDS, effectiveRule } from '../../policy/health';
+import { checkTargetUrl, SecretError } from '../../outbound';
+import { DEFAULT_BUFFER_SECONDS, effectiveRule } from '../../policy/endpointHealth';
 import { DeactivationSchema } from '../../policy/schema';
 import { stillSigns } from '../../policy/secrets';
 import { SCOPES, type Scope } from '../../store/apiKeys';
 import type { WorkspaceDoc, WorkspaceSettings } from '../../store/workspaces';
-import { requireAdmin } from '../auth';
+import { requireAdmin } from '../plugins/auth';
 import { targetAccess, type AppDeps } from '../deps';
-import { badRequest, envelope, notFound } from '../errors';
+import { badRequest, envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, Nullable, ResourceParams, WorkspaceParams } from '../schemas/common';
-import { resolveSecret } from '../webhookInput';
+import { resolveSecret } from '../../services/webhookInput';
 
 const NotificationUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
 // Like a webhook's secret: `true` generates one, shown once; without one Herald generates it when

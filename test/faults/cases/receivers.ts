@@ -5,7 +5,7 @@
 import { sleep } from '../client';
 import type { CaseRun, FaultCase } from '../caseKit';
 import type { Behaviour } from '../receiver';
-import { freePort } from '../../../src/devServices';
+import { freePort } from '../../../scripts/dev/services';
 
 const EVENT = 'fault.receiver';
 

@@ -1,0 +1,168 @@
+// The endpoint-health workflow's activities: the mirror of its state in the webhook's record,
+// notifications, and the pages of a replay. Each write is idempotent, so Temporal may retry it.
+import type { EndpointHealthActivities } from '../workflows/contracts/activities';
+import type {
+  BufferedPage,
+  BufferedPageRequest,
+  ClaimRequest,
+  DiscardRequest,
+  MarkActivatedRequest,
+  MarkDeactivatedRequest,
+  NotificationDelivery,
+  NotifyRequest,
+  ReplayProgressRequest,
+} from '../workflows/contracts/endpointHealth';
+import { activationPath } from '../src/services/notifications';
+import { effectiveBufferSeconds, NOTIFICATION_PRESET } from '../src/policy/endpointHealth';
+import type { Store } from '../src/store';
+import { deliveryId } from '../src/core/ids';
+import { familyOf } from '../src/core/eventTypes';
+import type { NotificationDoc } from '../src/store/notifications';
+import { policyOf } from '../src/policy/resolve';
+
+export function createHealthActivities(store: Store): EndpointHealthActivities {
+  return {
+    async markDeactivated(request: MarkDeactivatedRequest): Promise<void> {
+      const { workspaceId, webhookId, atMs } = request;
+      const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
+      if (!webhook) return;
+      const bufferSeconds = effectiveBufferSeconds(webhook.deactivation, workspace?.settings.deactivation);
+      await store.webhooks.mirrorHealth(
+        workspaceId,
+        webhookId,
+        {
+          active: false,
+          deactivatedAt: new Date(atMs),
+          deactivationReason: request.reason,
+          bufferUntil: new Date(atMs + bufferSeconds * 1000),
+          replay: undefined,
+        },
+        true,
+      );
+    },
+
+    /** Active again, replaying or not; how many deliveries the buffer holds. */
+    async markActivated(request: MarkActivatedRequest): Promise<{ buffered: number }> {
+      const { workspaceId, webhookId } = request;
+      const buffered = await store.deliveries.countBuffered(workspaceId, webhookId);
+      await store.webhooks.mirrorHealth(
+        workspaceId,
+        webhookId,
+        {
+          active: true,
+          deactivatedAt: undefined,
+          deactivationReason: undefined,
+          bufferUntil: undefined,
+          replay: request.replaying ? { total: buffered, done: 0, startedAt: new Date(request.atMs) } : undefined,
+        },
+        true,
+      );
+      return { buffered };
+    },
+
+    /**
+     * Stores the notification and, when the workspace has a notification URL, its event and
+     * pending delivery to the workspace's notification endpoint, for the workflow to start.
+     */
+    async recordNotification(request: NotifyRequest): Promise<{ delivery?: NotificationDelivery }> {
+      const { workspaceId, webhookId, notificationId, type, atMs } = request;
+      const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
+      const name = webhook ? `"${webhook.name}" (${webhookId})` : webhookId;
+      const path = activationPath(workspaceId, webhookId);
+      const doc: NotificationDoc = {
+        _id: notificationId,
+        workspaceId,
+        type,
+        webhookId,
+        message:
+          type === 'webhook.deactivated'
+            ? `Webhook ${name} was deactivated: ${request.reason}. Reactivate it with POST ${path}.`
+            : `Webhook ${name} was ${request.reason}.`,
+        ...(type === 'webhook.deactivated' ? { activationPath: path } : {}),
+        createdAt: new Date(atMs),
+      };
+      let delivery: NotificationDelivery | undefined;
+      const url = workspace?.settings.notificationUrl;
+      if (url) {
+        const endpoint = await store.webhooks.upsertNotificationEndpoint(workspaceId, url, store.workspaces.notificationSecrets(workspace));
+        const id = deliveryId(workspaceId, notificationId, endpoint._id);
+        const receivedAt = new Date(atMs);
+        const body = {
+          id: notificationId,
+          type,
+          webhookId,
+          message: doc.message,
+          ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
+          createdAt: receivedAt.toISOString(),
+        };
+        await store.events.insertOnce({
+          workspaceId,
+          eventId: notificationId,
+          type,
+          family: familyOf(type),
+          data: JSON.stringify(body),
+          receivedAt,
+          deliveries: [{ id, webhookId: endpoint._id, status: 'pending' }],
+        });
+        await store.deliveries.createRecords(workspaceId, notificationId, type, [{ webhookId: endpoint._id, preset: NOTIFICATION_PRESET, status: 'pending' }]);
+        doc.deliveryId = id;
+        delivery = {
+          workspaceId,
+          eventId: notificationId,
+          eventType: type,
+          receivedAt: receivedAt.toISOString(),
+          deliveryId: id,
+          endpointId: endpoint._id,
+          policy: policyOf(endpoint),
+        };
+      }
+      await store.notifications.createOnce(doc);
+      return delivery ? { delivery } : {};
+    },
+
+    /** The next page of the buffer, with the webhook's retry policy as it stands now. */
+    async bufferedPage(request: BufferedPageRequest): Promise<BufferedPage> {
+      const { workspaceId, webhookId } = request;
+      const [webhook, items] = await Promise.all([
+        store.webhooks.target(workspaceId, webhookId),
+        store.deliveries.bufferedPage(workspaceId, webhookId, request.afterSeq, request.limit),
+      ]);
+      if (!webhook) return { missing: true };
+      const events = await Promise.all(items.map((item) => store.events.get(workspaceId, item.eventId)));
+      return {
+        missing: false,
+        policy: policyOf(webhook),
+        webhookName: webhook.name,
+        items: items.map((item, i) => ({
+          deliveryId: item._id,
+          seq: item.seq,
+          eventId: item.eventId,
+          eventType: item.eventType,
+          // An event that is gone (never, before retention exists) replays as received now.
+          receivedAt: (events[i]?.receivedAt ?? new Date()).toISOString(),
+          attemptsMade: item.attempts.length,
+          lane: item.lane,
+        })),
+      };
+    },
+
+    /** A buffered delivery becomes pending for the replay's attempt; false if something else took it out of the buffer. */
+    claimBuffered(request: ClaimRequest): Promise<boolean> {
+      return store.deliveries.claimForReplay(request.deliveryId, request.claim);
+    },
+
+    async replayProgress(request: ReplayProgressRequest): Promise<void> {
+      const { replay } = request;
+      await store.webhooks.mirrorHealth(
+        request.workspaceId,
+        request.webhookId,
+        { replay: replay ? { total: replay.total, done: replay.done, startedAt: new Date(replay.startedAtMs) } : undefined },
+        false,
+      );
+    },
+
+    discardBuffered(request: DiscardRequest): Promise<number> {
+      return store.deliveries.discardBuffered(request.workspaceId, request.webhookId, request.limit);
+    },
+  };
+}

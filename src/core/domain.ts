@@ -1,0 +1,59 @@
+// Herald's domain vocabulary. Stored documents and API shapes are built from these.
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'buffered' | 'dropped' | 'discarded';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
+
+export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'dropped', 'discarded'];
+
+export type Lane = 'priority' | 'slow';
+export type HttpMethod = 'POST' | 'PUT';
+export type ContentType = 'json' | 'form' | 'xml';
+
+/** Why an attempt failed; recorded with every failed attempt. */
+export type AttemptErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'status' | 'refused-target' | 'other';
+
+export interface Attempt {
+  n: number;
+  at: string; // ISO time the request started
+  durationMs: number;
+  statusCode?: number;
+  error?: { kind: AttemptErrorKind; message: string };
+  responseSnippet?: string; // first 1 KiB of the response body
+}
+
+/** The event as the delivery workflow needs it: `data` is the exact JSON text received. */
+export interface EventRecord {
+  id: string;
+  type: string;
+  family: string;
+  app?: string;
+  data: string;
+  receivedAt: string;
+}
+
+export interface BasicAuth {
+  username: string;
+  password: string;
+}
+
+/** Everything needed to build the outgoing request for one webhook. Secrets included: never returned by the API. */
+export interface WebhookTarget {
+  id: string;
+  url: string;
+  method: HttpMethod;
+  contentType: ContentType;
+  secret?: string;
+  /** The secret before the last rotation, only while its grace period lasts. */
+  previousSecret?: string;
+  /** Ed25519 private key (PKCS#8, base64) for `v1a` signatures, when the webhook has one. */
+  signingKey?: string;
+  auth?: BasicAuth;
+  headers?: Record<string, string>;
+  payloadTemplate?: string;
+  successCodes?: number[];
+  timeoutMs?: number;
+}
+
+/** What a notification to the workspace says happened to one of its webhooks. */
+export type NotificationType = 'webhook.deactivated' | 'webhook.reactivated';

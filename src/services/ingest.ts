@@ -1,0 +1,117 @@
+// Event ingest: store the event and its delivery records once, then start the event's one
+// workflow, which attempts every delivery (workflows/event.ts). Four round trips whatever the fan-out.
+// Once the records are stored the event is accepted: if the start fails, or the process dies before
+// it, the reconciler Schedule (workflows/maintenance.ts) starts the deliveries left pending.
+// A webhook that is switched off, or replaying its buffer, gets the event as a `buffered` record
+// (its health workflow replays it on activation), or `dropped` once its buffer window has closed.
+import type { DeliveryStatus } from '../core/domain';
+import { deliverySummary, eventSummary } from '../../workflows/contracts/summaries';
+import { heldStatus } from '../policy/endpointHealth';
+import { deliveryId } from '../core/ids';
+import type { DeliveryRef } from '../store/events';
+import { familyOf } from '../core/eventTypes';
+import { newId } from '../store/ids';
+import { type WebhookDoc } from '../store/webhooks';
+import { holdsEvents } from '../policy/endpointHealth';
+import { policyOf } from '../policy/resolve';
+import { startEvent } from '../temporal/client';
+import type { AppDeps } from '../api/deps';
+
+export interface IncomingEvent {
+  id?: string;
+  type: string;
+  family?: string;
+  app?: string;
+  data: string; // raw JSON text
+}
+
+export interface IngestResult {
+  eventId: string;
+  duplicate: boolean;
+  deliveries: DeliveryRef[];
+  /** Starting the event's workflow failed (Temporal unreachable): the reconciler will start its deliveries. */
+  startError?: string;
+}
+
+/** How long ingest waits for Temporal to start the event's workflow before leaving it to the reconciler. */
+const START_DEADLINE_MS = 5_000;
+
+export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: IncomingEvent): Promise<IngestResult> {
+  const { store } = deps;
+  const eventId = incoming.id ?? newId('evt');
+  const webhooks = await store.webhooks.matching(workspaceId, incoming.type, incoming.app);
+  const now = Date.now();
+  const deliveries: DeliveryRef[] = webhooks.map((webhook) => ({
+    id: deliveryId(workspaceId, eventId, webhook._id),
+    webhookId: webhook._id,
+    status: firstStatus(webhook, now),
+  }));
+
+  const { doc: event, duplicate } = await store.events.insertOnce({
+    workspaceId,
+    eventId,
+    type: incoming.type,
+    family: incoming.family ?? familyOf(incoming.type),
+    ...(incoming.app !== undefined ? { app: incoming.app } : {}),
+    data: incoming.data,
+    receivedAt: new Date(),
+    deliveries,
+  });
+
+  const byId = new Map(webhooks.map((webhook) => [webhook._id, webhook]));
+  const recorded = event.deliveries.filter((ref) => byId.has(ref.webhookId));
+  await store.deliveries.createRecords(
+    workspaceId,
+    event.eventId,
+    event.type,
+    recorded.map((ref) => ({ webhookId: ref.webhookId, preset: policyOf(byId.get(ref.webhookId)!).preset, status: ref.status })),
+  );
+
+  let toStart = recorded.filter((ref) => ref.status === 'pending');
+  if (duplicate && toStart.length > 0) {
+    // A repeat of the same id starts only what Herald's own records say never ran: a delivery
+    // still pending without an attempt (the first request died between storing and starting).
+    // Whether Temporal still holds the first run (its retention may have purged it) does not matter.
+    const untouched = new Set(
+      (await store.deliveries.byIds(toStart.map((ref) => ref.id))).filter((doc) => doc.status === 'pending' && doc.attempts.length === 0).map((doc) => doc._id),
+    );
+    toStart = toStart.filter((ref) => untouched.has(ref.id));
+  }
+  let startError: string | undefined;
+  if (toStart.length > 0) {
+    const targets = toStart.map((ref) => {
+      const webhook = byId.get(ref.webhookId)!;
+      return {
+        deliveryId: ref.id,
+        webhookId: webhook._id,
+        policy: policyOf(webhook),
+        summary: deliverySummary({ eventType: event.type, eventId: event.eventId }, webhook),
+      };
+    });
+    const input = { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets };
+    try {
+      // The event workflow's id is the event's: a run that exists already (running or closed) is never started twice.
+      await deps.temporal.client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+        startEvent(
+          deps.temporal,
+          input,
+          eventSummary(
+            { eventType: event.type, eventId: event.eventId },
+            targets.map((target) => byId.get(target.webhookId)!),
+          ),
+        ),
+      );
+    } catch (error) {
+      // The records are stored, so the event is accepted: the reconciler Schedule starts deliveries
+      // that stay pending without a run (when Temporal is back). Their records show them pending.
+      startError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return { eventId: event.eventId, duplicate, deliveries: event.deliveries, ...(startError !== undefined ? { startError } : {}) };
+}
+
+/** Pending for a webhook that takes events now; buffered or dropped for one that holds them. */
+function firstStatus(webhook: WebhookDoc, nowMs: number): DeliveryStatus {
+  if (!holdsEvents(webhook)) return 'pending';
+  return webhook.active ? 'buffered' : heldStatus(webhook.bufferUntil?.getTime(), nowMs);
+}

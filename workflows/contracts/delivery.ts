@@ -1,0 +1,86 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DeliveryStatus, Lane } from '../../src/core/domain';
+import type { ResolvedPolicy } from '../../src/policy/types';
+
+/** State carried across continue-as-new and into a manual retry's new run. */
+export interface DeliveryState {
+  attemptsMade: number;
+  lane: Lane;
+  /** Epoch ms of the next scheduled attempt, when a run continues-as-new while waiting. */
+  nextAttemptAtMs?: number;
+  /** Consecutive deferrals of the next attempt so far (see AttemptOutcome `deferred`); absent = 0. */
+  deferrals?: number;
+}
+
+export interface DeliveryInput {
+  workspaceId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  deliveryId: string;
+  receivedAt: string; // ISO; maxAgeSeconds counts from here
+  policy: ResolvedPolicy;
+  /** `single-attempt`: a manual retry of a failed delivery makes exactly one fresh attempt. */
+  mode?: 'schedule' | 'single-attempt';
+  state?: DeliveryState;
+  /** Continue-as-new once the history holds this many events (Temporal also suggests it). */
+  historyEventLimit?: number;
+}
+
+export interface DeliveryStatusView {
+  status: DeliveryStatus;
+  lane: Lane;
+  attemptsMade: number;
+  nextAttemptAt: string | null;
+}
+
+/** Make the next attempt now instead of at its scheduled time. */
+export const retryNowSignal = defineSignal('retryNow');
+/** Stop retrying; the delivery ends `cancelled`. */
+export const cancelSignal = defineSignal('cancel');
+export const statusQuery = defineQuery<DeliveryStatusView>('status');
+
+/** Where a delivery stands once another workflow made its attempt: its end state, or `retrying` in its own workflow. */
+export type HandOverResult = DeliveryStatus | 'retrying';
+
+/** What the workflow asks the attempt activity to store if the attempt fails. */
+export interface FailurePlan {
+  status: DeliveryStatus;
+  lane: Lane;
+  nextAttemptAt: string | null;
+}
+
+export interface AttemptInput {
+  deliveryId: string;
+  workspaceId: string;
+  webhookId: string;
+  eventId: string;
+  attemptNumber: number;
+  timeoutMs: number;
+  lane: Lane;
+  onFailure: FailurePlan;
+  /** Consecutive deferrals of this attempt so far; the activity records how long the next one may wait. Absent = 0. */
+  deferrals?: number;
+}
+
+export type AttemptOutcome =
+  | { outcome: 'succeeded'; statusCode: number }
+  /** `retryAfterSeconds`: a 429 or 503 said when to come back (see src/policy/retryAfter.ts). */
+  | { outcome: 'failed'; statusCode?: number; errorKind?: string; retryAfterSeconds?: number }
+  | { outcome: 'webhook-missing' }
+  | { outcome: 'webhook-inactive' }
+  /** The record stopped being pending while the attempt ran (cancelled through the API): the attempt is kept, the status too. */
+  | { outcome: 'cancelled' }
+  /**
+   * Not made: the webhook already had its cap of attempts in flight on this worker. Nothing was
+   * sent or recorded and the attempt is not counted; the workflow tries again after a wait.
+   * `retryInMs`: when the worker expects a place to be free for it (absent in older histories).
+   */
+  | { outcome: 'deferred'; retryInMs?: number };
+
+export interface StatusUpdate {
+  deliveryId: string;
+  status: DeliveryStatus;
+  lane: Lane;
+  nextAttemptAt: string | null;
+}

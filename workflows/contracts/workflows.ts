@@ -1,0 +1,31 @@
+// Herald's workflow types as clients start them: each name with the signature the worker's
+// workflow of that name implements (checked in workflows/index.ts). Clients start workflows by
+// these names, so nothing outside workflows/ imports workflow code.
+import type { DeliveryInput, DeliveryStatusView } from './delivery';
+import type { HealthInput } from './endpointHealth';
+import type { EventInput, EventResult } from './event';
+import type { ReconcileInput, ReconcileResult, RetentionInput, RetentionResult } from './maintenance';
+
+export type EventWorkflow = (input: EventInput) => Promise<EventResult>;
+export type DeliveryWorkflow = (input: DeliveryInput) => Promise<DeliveryStatusView>;
+export type EndpointHealthWorkflow = (input: HealthInput) => Promise<void>;
+export type ReconcileWorkflow = (input: ReconcileInput) => Promise<ReconcileResult>;
+export type RetentionWorkflow = (input: RetentionInput) => Promise<RetentionResult>;
+
+/** Workflow type name → signature; the worker registers exactly these (workflows/index.ts). */
+export interface HeraldWorkflows {
+  eventWorkflow: EventWorkflow;
+  deliveryWorkflow: DeliveryWorkflow;
+  endpointHealthWorkflow: EndpointHealthWorkflow;
+  reconcileWorkflow: ReconcileWorkflow;
+  retentionWorkflow: RetentionWorkflow;
+}
+
+/** The workflow type names, typed so that a misspelt one does not compile. */
+export const workflowTypes = {
+  event: 'eventWorkflow',
+  delivery: 'deliveryWorkflow',
+  endpointHealth: 'endpointHealthWorkflow',
+  reconcile: 'reconcileWorkflow',
+  retention: 'retentionWorkflow',
+} as const satisfies Record<string, keyof HeraldWorkflows>;
