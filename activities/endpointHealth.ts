@@ -37,7 +37,7 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
           bufferUntil: new Date(atMs + bufferSeconds * 1000),
           replay: undefined,
         },
-        true,
+        { resetStreak: true },
       );
     },
 
@@ -55,7 +55,7 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
           bufferUntil: undefined,
           replay: request.replaying ? { total: buffered, done: 0, startedAt: new Date(request.atMs) } : undefined,
         },
-        true,
+        { resetStreak: true },
       );
       return { buffered };
     },
@@ -157,7 +157,7 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
         request.workspaceId,
         request.webhookId,
         { replay: replay ? { total: replay.total, done: replay.done, startedAt: new Date(replay.startedAtMs) } : undefined },
-        false,
+        { resetStreak: false },
       );
     },
 
