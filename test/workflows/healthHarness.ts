@@ -150,11 +150,11 @@ export class HealthHarness {
   // ------------------------------------------------------------ messages, as the API and the attempt activity send them
 
   activate(webhook: FakeWebhook, request: ActivateRequest): Promise<HealthView> {
-    return healthClient.activate(this.client, webhook.doc(), request);
+    return healthClient.requestActivation(this.client, webhook.doc(), request);
   }
 
   deactivate(webhook: FakeWebhook, reason: string): Promise<HealthView> {
-    return healthClient.deactivate(this.client, webhook.doc(), reason);
+    return healthClient.requestDeactivation(this.client, webhook.doc(), reason);
   }
 
   failing(webhook: FakeWebhook, reason: string): Promise<void> {

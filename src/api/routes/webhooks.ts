@@ -8,7 +8,7 @@ import { stillSigns } from '../../policy/secrets';
 import type { Store } from '../../store';
 import { type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
 import { policyOf } from '../../policy/resolve';
-import { activate, deactivate, endHealth, startHealth } from '../../temporal/endpointHealth';
+import { endHealth, requestActivation, requestDeactivation, startHealth } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
 import { targetAccess, type AppDeps } from '../deps';
 import { envelope, notFound } from '../plugins/errors';
@@ -206,8 +206,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (!doc) throw notFound('webhook');
       // `active` is the health workflow's to change: switching on here is /activate with a replay
       // of the buffer (nothing kept is lost), switching off is /deactivate.
-      if (active === true) await activate(temporal, doc, { replayEvents: true });
-      if (active === false) await deactivate(temporal, doc, 'deactivated by update');
+      if (active === true) await requestActivation(temporal, doc, { replayEvents: true });
+      if (active === false) await requestDeactivation(temporal, doc, 'deactivated by update');
       if (active !== undefined) doc = (await store.webhooks.get(ws, id)) ?? doc;
       return envelope(await webhookDetail(store, doc, reveal));
     },
