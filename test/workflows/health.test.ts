@@ -225,7 +225,7 @@ describe('endpoint health workflow', () => {
       what: 'markDeactivated',
     });
     const deactivatedAtMs = marked.request.atMs;
-    // The window as markDeactivated computes it (effectiveBufferSeconds, with no override set).
+    // The window as markDeactivated computes it (bufferUntilMs, with no override set).
     expect(webhook.record.bufferUntilMs).toBe(deactivatedAtMs + DEFAULT_BUFFER_SECONDS * 1000);
 
     const skipTo = async (atMs: number) => harness.env.sleep(atMs - (await harness.env.currentTimeMs()));

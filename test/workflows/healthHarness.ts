@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { HealthWorkflowActivities } from '../../activities';
 import { resolvePolicy } from '../../src/policy';
-import { effectiveBufferSeconds, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
+import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
 import { isSuccessStatus } from '../../src/policy/success';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
 import * as healthClient from '../../src/temporal/endpointHealth';
@@ -238,12 +238,11 @@ export class HealthHarness {
         this.log(webhook, 'markDeactivated', request);
         await webhook.waitIfHeld('markDeactivated');
         // As the real activity computes the window (the workspace sets none here).
-        const bufferSeconds = effectiveBufferSeconds(webhook.options.deactivation, undefined);
         Object.assign(webhook.record, {
           active: false,
           deactivatedAtMs: request.atMs,
           reason: request.reason,
-          bufferUntilMs: request.atMs + bufferSeconds * 1000,
+          bufferUntilMs: bufferUntilMs(request.atMs, webhook.options.deactivation, undefined),
           replay: undefined,
         });
       },

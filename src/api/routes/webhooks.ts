@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { generateSigningKeyPair } from '../../outbound/asymmetricSigning';
-import { effectiveBufferSeconds } from '../../policy/endpointHealth';
+import { bufferUntilMs } from '../../policy/endpointHealth';
 import { DEFAULT_PRESET } from '../../policy/presets';
 import { stillSigns } from '../../policy/secrets';
 import type { Store } from '../../store';
@@ -110,8 +110,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (!input.active) {
         // Created switched off: a pause from the start, with its buffer window.
         const now = new Date();
-        const bufferSeconds = effectiveBufferSeconds(body.deactivation, workspace.settings.deactivation);
-        Object.assign(input, { deactivatedAt: now, deactivationReason: 'created inactive', bufferUntil: new Date(now.getTime() + bufferSeconds * 1000) });
+        const until = bufferUntilMs(now.getTime(), body.deactivation, workspace.settings.deactivation);
+        Object.assign(input, { deactivatedAt: now, deactivationReason: 'created inactive', bufferUntil: new Date(until) });
       }
       const doc = await store.webhooks.create(workspace._id, input);
       // Its health workflow, visible in the Web UI from the start. Every change of state starts it
