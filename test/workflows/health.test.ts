@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
 import { eventWorkflowId } from '../../src/core/ids';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
-import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth';
+import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth/endpointHealth';
 import { eventually } from '../support/eventually';
 import { HealthHarness, maxInFlight, WAIT, type FakeWebhook, type RecordedAttempt } from './healthHarness';
 

@@ -13,7 +13,7 @@ import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy
 import { isSuccessStatus } from '../../src/policy/success';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
 import * as healthClient from '../../src/temporal/endpointHealth';
-import type { endpointHealthWorkflow } from '../../workflows/endpointHealth';
+import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/workflow';
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
 import type { AttemptOutcome } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
