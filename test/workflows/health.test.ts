@@ -115,6 +115,21 @@ describe('endpoint health workflow', () => {
     expect(webhook.attempts).toEqual([]);
   });
 
+  it('refuses an activation with a replayConcurrency the REST schema would refuse, and changes nothing', async () => {
+    const webhook = await harness.webhook({ active: false });
+    await harness.buffer(webhook, 3);
+    for (const replayConcurrency of [0, 51, 1.5]) {
+      await expect(harness.activate(webhook, { replayEvents: true, replayConcurrency })).rejects.toThrow(
+        expect.objectContaining({ name: 'WorkflowUpdateFailedError', cause: expect.objectContaining({ message: expect.stringMatching(/replayConcurrency/) }) }),
+      );
+    }
+    expect(await harness.health(webhook)).toMatchObject({ active: false, reason: 'created inactive', replay: null });
+    expect(webhook.callsOf('markActivated')).toEqual([]);
+    expect(webhook.withStatus('buffered')).toHaveLength(3);
+    // Within the bounds, the same call goes through.
+    expect(await harness.activate(webhook, { replayEvents: true, replayConcurrency: 50 })).toMatchObject({ active: true });
+  });
+
   it('replays more than a page, one at a time, in the buffer order, across continue-as-new', async () => {
     const webhook = await harness.webhook({ active: false, historyEventLimit: 1000 });
     const buffered = await harness.buffer(webhook, 250);

@@ -23,13 +23,14 @@ import {
   type HealthInput,
 } from '../contracts/endpointHealth';
 import { EndpointHealth } from './endpointHealth';
+import { validateActivation } from './validation';
 
 export async function endpointHealthWorkflow(input: HealthInput): Promise<void> {
   const health = new EndpointHealth(input);
 
   setHandler(healthQuery, () => health.view());
   setHandler(deactivateUpdate, (request) => health.deactivate(request.reason).then(() => health.view()));
-  setHandler(activateUpdate, (request) => health.activate(request).then(() => health.view()));
+  setHandler(activateUpdate, (request) => health.activate(request).then(() => health.view()), { validator: validateActivation });
   setHandler(failingSignal, (signal) => health.deactivate(signal.reason));
   setHandler(replayBufferedSignal, () => health.replayBuffered());
   setHandler(deletedSignal, () => health.markDeleted());
