@@ -13,7 +13,7 @@ import type {
   ReplayProgressRequest,
 } from '../workflows/contracts/endpointHealth';
 import { activationPath } from '../src/services/notifications';
-import { effectiveBufferSeconds, NOTIFICATION_PRESET } from '../src/policy/endpointHealth';
+import { bufferUntilMs, NOTIFICATION_PRESET } from '../src/policy/endpointHealth';
 import type { Store } from '../src/store';
 import { deliveryId } from '../src/core/ids';
 import { familyOf } from '../src/core/eventTypes';
@@ -26,7 +26,6 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
       const { workspaceId, webhookId, atMs } = request;
       const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
       if (!webhook) return;
-      const bufferSeconds = effectiveBufferSeconds(webhook.deactivation, workspace?.settings.deactivation);
       await store.webhooks.mirrorHealth(
         workspaceId,
         webhookId,
@@ -34,10 +33,10 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
           active: false,
           deactivatedAt: new Date(atMs),
           deactivationReason: request.reason,
-          bufferUntil: new Date(atMs + bufferSeconds * 1000),
+          bufferUntil: new Date(bufferUntilMs(atMs, webhook.deactivation, workspace?.settings.deactivation)),
           replay: undefined,
         },
-        true,
+        { resetStreak: true },
       );
     },
 
@@ -55,7 +54,7 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
           bufferUntil: undefined,
           replay: request.replaying ? { total: buffered, done: 0, startedAt: new Date(request.atMs) } : undefined,
         },
-        true,
+        { resetStreak: true },
       );
       return { buffered };
     },
@@ -157,7 +156,7 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
         request.workspaceId,
         request.webhookId,
         { replay: replay ? { total: replay.total, done: replay.done, startedAt: new Date(replay.startedAtMs) } : undefined },
-        false,
+        { resetStreak: false },
       );
     },
 

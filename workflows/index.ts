@@ -1,7 +1,7 @@
 // Everything the worker registers; deterministic workflow code only.
 import type { HeraldWorkflows } from './contracts/workflows';
 import { deliveryWorkflow } from './delivery';
-import { endpointHealthWorkflow } from './endpointHealth';
+import { endpointHealthWorkflow } from './endpointHealth/workflow';
 import { eventWorkflow } from './event';
 import { reconcileWorkflow, retentionWorkflow } from './maintenance';
 

@@ -49,6 +49,11 @@ export function effectiveBufferSeconds(webhook?: { bufferSeconds?: number }, wor
   return webhook?.bufferSeconds ?? workspace?.bufferSeconds ?? DEFAULT_BUFFER_SECONDS;
 }
 
+/** When the buffer of a webhook switched off at `deactivatedAtMs` closes: new events are dropped from then on. */
+export function bufferUntilMs(deactivatedAtMs: number, webhook?: { bufferSeconds?: number }, workspace?: { bufferSeconds?: number }): number {
+  return deactivatedAtMs + effectiveBufferSeconds(webhook, workspace) * 1000;
+}
+
 /**
  * What becomes of a new event for a webhook that takes no attempts now: `buffered` while its
  * window is open (or it is replaying its buffer), `dropped` after. Without a recorded window

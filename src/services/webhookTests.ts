@@ -7,7 +7,7 @@ import { familyOf } from '../core/eventTypes';
 import { judgeAttempt } from '../policy/success';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
-import { deactivate } from '../temporal/endpointHealth';
+import { requestDeactivation } from '../temporal/endpointHealth';
 import { targetAccess, type AppDeps } from '../api/deps';
 
 export interface TestResult {
@@ -66,7 +66,7 @@ export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?
   const failed = tests.filter((test) => test.error !== null);
   if (failed.length > 0) {
     const first = failed[0];
-    await deactivate(deps.temporal, webhook, `test of ${first.event} failed (${first.error})`);
+    await requestDeactivation(deps.temporal, webhook, `test of ${first.event} failed (${first.error})`);
   }
   return {
     startedAt: started.toISOString(),

@@ -200,10 +200,13 @@ export class WebhookRepository {
     return result.deletedCount === 1;
   }
 
-  /** The health workflow's mirror of the webhook's health; fields given as undefined are removed. */
-  async mirrorHealth(workspaceId: string, id: string, health: Partial<HealthFields>, resetStreak: boolean): Promise<WebhookDoc | null> {
+  /**
+   * The health workflow's mirror of the webhook's health; fields given as undefined are removed.
+   * `resetStreak` also ends the failure streak: a change of active state starts counting anew.
+   */
+  async mirrorHealth(workspaceId: string, id: string, health: Partial<HealthFields>, options: { resetStreak: boolean }): Promise<WebhookDoc | null> {
     const set: Record<string, unknown> = { updatedAt: new Date() };
-    const unset: Record<string, ''> = resetStreak ? { failureStreak: '' } : {};
+    const unset: Record<string, ''> = options.resetStreak ? { failureStreak: '' } : {};
     for (const [key, value] of Object.entries(health)) {
       if (value === undefined) unset[key] = '';
       else set[key] = value;

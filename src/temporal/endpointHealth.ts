@@ -61,13 +61,13 @@ export async function startHealth(temporal: HealthClient, webhook: WebhookDoc): 
   });
 }
 
-/** Switches the webhook off (a pause when done by hand); answers with the state after the change. */
-export function deactivate(temporal: HealthClient, webhook: WebhookDoc, reason: string): Promise<HealthView> {
+/** Asks the workflow to switch the webhook off (a pause when done by hand); answers with the state after the change. */
+export function requestDeactivation(temporal: HealthClient, webhook: WebhookDoc, reason: string): Promise<HealthView> {
   return temporal.client.workflow.executeUpdateWithStart(deactivateUpdate, { args: [{ reason }], startWorkflowOperation: withStart(temporal, webhook) });
 }
 
-/** Switches the webhook on, replaying or discarding its buffer; answers with the state after the change. */
-export function activate(temporal: HealthClient, webhook: WebhookDoc, request: ActivateRequest): Promise<HealthView> {
+/** Asks the workflow to switch the webhook on, replaying or discarding its buffer; answers with the state after the change. */
+export function requestActivation(temporal: HealthClient, webhook: WebhookDoc, request: ActivateRequest): Promise<HealthView> {
   return temporal.client.workflow.executeUpdateWithStart(activateUpdate, { args: [request], startWorkflowOperation: withStart(temporal, webhook) });
 }
 

@@ -1,5 +1,13 @@
 // The endpoint-health rule and the buffer window, with the numbers written out.
-import { DEFAULT_BUFFER_SECONDS, DEFAULT_DEACTIVATION, effectiveBufferSeconds, effectiveRule, heldStatus, streakCrossesThreshold } from '../../src/policy';
+import {
+  bufferUntilMs,
+  DEFAULT_BUFFER_SECONDS,
+  DEFAULT_DEACTIVATION,
+  effectiveBufferSeconds,
+  effectiveRule,
+  heldStatus,
+  streakCrossesThreshold,
+} from '../../src/policy';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -54,6 +62,12 @@ describe('the buffer window', () => {
   it('closes exactly at the end of the window', () => {
     expect(heldStatus(bufferUntil, bufferUntil - 1)).toBe('buffered');
     expect(heldStatus(bufferUntil, bufferUntil)).toBe('dropped');
+  });
+
+  it('ends the effective window after the deactivation', () => {
+    expect(bufferUntilMs(deactivatedAt)).toBe(bufferUntil);
+    expect(bufferUntilMs(deactivatedAt, undefined, { bufferSeconds: 3600 })).toBe(deactivatedAt + HOUR);
+    expect(bufferUntilMs(deactivatedAt, { bufferSeconds: 60 }, { bufferSeconds: 3600 })).toBe(deactivatedAt + 60_000);
   });
 
   it('drops nothing for a webhook switched off before windows were recorded', () => {

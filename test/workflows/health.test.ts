@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
 import { eventWorkflowId } from '../../src/core/ids';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
-import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth';
+import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth/endpointHealth';
 import { eventually } from '../support/eventually';
 import { HealthHarness, maxInFlight, WAIT, type FakeWebhook, type RecordedAttempt } from './healthHarness';
 
@@ -113,6 +113,21 @@ describe('endpoint health workflow', () => {
     ]);
     expect(webhook.callsOf('claimBuffered')).toEqual([]);
     expect(webhook.attempts).toEqual([]);
+  });
+
+  it('refuses an activation with a replayConcurrency the REST schema would refuse, and changes nothing', async () => {
+    const webhook = await harness.webhook({ active: false });
+    await harness.buffer(webhook, 3);
+    for (const replayConcurrency of [0, 51, 1.5]) {
+      await expect(harness.activate(webhook, { replayEvents: true, replayConcurrency })).rejects.toThrow(
+        expect.objectContaining({ name: 'WorkflowUpdateFailedError', cause: expect.objectContaining({ message: expect.stringMatching(/replayConcurrency/) }) }),
+      );
+    }
+    expect(await harness.health(webhook)).toMatchObject({ active: false, reason: 'created inactive', replay: null });
+    expect(webhook.callsOf('markActivated')).toEqual([]);
+    expect(webhook.withStatus('buffered')).toHaveLength(3);
+    // Within the bounds, the same call goes through.
+    expect(await harness.activate(webhook, { replayEvents: true, replayConcurrency: 50 })).toMatchObject({ active: true });
   });
 
   it('replays more than a page, one at a time, in the buffer order, across continue-as-new', async () => {
@@ -225,7 +240,7 @@ describe('endpoint health workflow', () => {
       what: 'markDeactivated',
     });
     const deactivatedAtMs = marked.request.atMs;
-    // The window as markDeactivated computes it (effectiveBufferSeconds, with no override set).
+    // The window as markDeactivated computes it (bufferUntilMs, with no override set).
     expect(webhook.record.bufferUntilMs).toBe(deactivatedAtMs + DEFAULT_BUFFER_SECONDS * 1000);
 
     const skipTo = async (atMs: number) => harness.env.sleep(atMs - (await harness.env.currentTimeMs()));

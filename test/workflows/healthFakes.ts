@@ -9,7 +9,7 @@ import { resolvePolicy } from '../../src/policy';
 import type { ResolvedPolicy } from '../../src/policy/types';
 import type { WebhookDeactivation, WebhookDoc } from '../../src/store/webhooks';
 import { healthWorkflowId } from '../../src/core/ids';
-import type { endpointHealthWorkflow } from '../../workflows/endpointHealth';
+import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/workflow';
 import type { BufferedItem } from '../../workflows/contracts/endpointHealth';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
 

@@ -9,11 +9,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { HealthWorkflowActivities } from '../../activities';
 import { resolvePolicy } from '../../src/policy';
-import { effectiveBufferSeconds, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
+import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
 import { isSuccessStatus } from '../../src/policy/success';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
 import * as healthClient from '../../src/temporal/endpointHealth';
-import type { endpointHealthWorkflow } from '../../workflows/endpointHealth';
+import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/workflow';
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
 import type { AttemptOutcome } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
@@ -150,11 +150,11 @@ export class HealthHarness {
   // ------------------------------------------------------------ messages, as the API and the attempt activity send them
 
   activate(webhook: FakeWebhook, request: ActivateRequest): Promise<HealthView> {
-    return healthClient.activate(this.client, webhook.doc(), request);
+    return healthClient.requestActivation(this.client, webhook.doc(), request);
   }
 
   deactivate(webhook: FakeWebhook, reason: string): Promise<HealthView> {
-    return healthClient.deactivate(this.client, webhook.doc(), reason);
+    return healthClient.requestDeactivation(this.client, webhook.doc(), reason);
   }
 
   failing(webhook: FakeWebhook, reason: string): Promise<void> {
@@ -238,12 +238,11 @@ export class HealthHarness {
         this.log(webhook, 'markDeactivated', request);
         await webhook.waitIfHeld('markDeactivated');
         // As the real activity computes the window (the workspace sets none here).
-        const bufferSeconds = effectiveBufferSeconds(webhook.options.deactivation, undefined);
         Object.assign(webhook.record, {
           active: false,
           deactivatedAtMs: request.atMs,
           reason: request.reason,
-          bufferUntilMs: request.atMs + bufferSeconds * 1000,
+          bufferUntilMs: bufferUntilMs(request.atMs, webhook.options.deactivation, undefined),
           replay: undefined,
         });
       },

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ReplayConcurrencySchema } from '../../policy/schema';
-import { activate, deactivate } from '../../temporal/endpointHealth';
+import { requestActivation, requestDeactivation } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
 import { badRequest, envelope, notFound } from '../plugins/errors';
@@ -82,7 +82,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     async (request) => {
       const { ws, id } = request.params;
       const { replayEvents, replayConcurrency } = request.body;
-      await activate(temporal, await load(ws, id), { replayEvents, ...(replayConcurrency !== undefined ? { replayConcurrency } : {}) });
+      await requestActivation(temporal, await load(ws, id), { replayEvents, ...(replayConcurrency !== undefined ? { replayConcurrency } : {}) });
       return envelope(await webhookDetail(store, await load(ws, id)));
     },
   );
@@ -100,7 +100,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       const { ws, id } = request.params;
-      await deactivate(temporal, await load(ws, id), 'deactivated manually');
+      await requestDeactivation(temporal, await load(ws, id), 'deactivated manually');
       return envelope(await webhookDetail(store, await load(ws, id)));
     },
   );

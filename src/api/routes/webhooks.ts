@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { generateSigningKeyPair } from '../../outbound/asymmetricSigning';
-import { effectiveBufferSeconds } from '../../policy/endpointHealth';
+import { bufferUntilMs } from '../../policy/endpointHealth';
 import { DEFAULT_PRESET } from '../../policy/presets';
 import { stillSigns } from '../../policy/secrets';
 import type { Store } from '../../store';
 import { type WebhookDoc, type NewWebhook, type WebhookChanges } from '../../store/webhooks';
 import { policyOf } from '../../policy/resolve';
-import { activate, deactivate, endHealth, startHealth } from '../../temporal/endpointHealth';
+import { endHealth, requestActivation, requestDeactivation, startHealth } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
 import { targetAccess, type AppDeps } from '../deps';
 import { envelope, notFound } from '../plugins/errors';
@@ -110,8 +110,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (!input.active) {
         // Created switched off: a pause from the start, with its buffer window.
         const now = new Date();
-        const bufferSeconds = effectiveBufferSeconds(body.deactivation, workspace.settings.deactivation);
-        Object.assign(input, { deactivatedAt: now, deactivationReason: 'created inactive', bufferUntil: new Date(now.getTime() + bufferSeconds * 1000) });
+        const until = bufferUntilMs(now.getTime(), body.deactivation, workspace.settings.deactivation);
+        Object.assign(input, { deactivatedAt: now, deactivationReason: 'created inactive', bufferUntil: new Date(until) });
       }
       const doc = await store.webhooks.create(workspace._id, input);
       // Its health workflow, visible in the Web UI from the start. Every change of state starts it
@@ -206,8 +206,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       if (!doc) throw notFound('webhook');
       // `active` is the health workflow's to change: switching on here is /activate with a replay
       // of the buffer (nothing kept is lost), switching off is /deactivate.
-      if (active === true) await activate(temporal, doc, { replayEvents: true });
-      if (active === false) await deactivate(temporal, doc, 'deactivated by update');
+      if (active === true) await requestActivation(temporal, doc, { replayEvents: true });
+      if (active === false) await requestDeactivation(temporal, doc, 'deactivated by update');
       if (active !== undefined) doc = (await store.webhooks.get(ws, id)) ?? doc;
       return envelope(await webhookDetail(store, doc, reveal));
     },
