@@ -6,9 +6,14 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeed
 
 export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'dropped', 'discarded'];
 
-export type Lane = 'priority' | 'slow';
-export type HttpMethod = 'POST' | 'PUT';
-export type ContentType = 'json' | 'form' | 'xml';
+export const LANES = ['priority', 'slow'] as const;
+export type Lane = (typeof LANES)[number];
+
+/** The request methods and body formats a webhook may use; the API schema lists these same values. */
+export const HTTP_METHODS = ['POST', 'PUT'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export const CONTENT_TYPES = ['json', 'form', 'xml'] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
 
 /** Why an attempt failed; recorded with every failed attempt. */
 export type AttemptErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'status' | 'refused-target' | 'other';
@@ -56,4 +61,5 @@ export interface WebhookTarget {
 }
 
 /** What a notification to the workspace says happened to one of its webhooks. */
-export type NotificationType = 'webhook.deactivated' | 'webhook.reactivated';
+export const NOTIFICATION_TYPES = ['webhook.deactivated', 'webhook.reactivated'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -1,6 +1,5 @@
-// Herald's domain errors: what went wrong, in Herald's terms, thrown by services whose logic may
-// run in the API, an activity or a script. Only the API's edge turns them into HTTP answers
-// (src/api/errors.ts), in one place.
+// Herald's domain errors: what went wrong, in Herald's terms, thrown by services and routes alike.
+// Only the API's edge (src/api/plugins/errors.ts) knows which HTTP answer each one gets.
 
 export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict';
 

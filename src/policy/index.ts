@@ -1,5 +1,5 @@
 // Retry policies: presets, resolution, schedule maths, success and expiry rules,
-// and the API schemas. Everything here is pure, so workflow code may import it.
+// and the rules a stored policy obeys. Everything here is pure, so workflow code may import it.
 
 export * from './types';
 export * from './presets';
@@ -10,7 +10,7 @@ export * from './retryAfter';
 export * from './deferral';
 export * from './success';
 export * from './expiry';
-export * from './schema';
+export * from './validation';
 export * from './endpointHealth';
 export * from './retention';
 export * from './secrets';

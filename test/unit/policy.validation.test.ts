@@ -2,7 +2,8 @@
 // cross-field rules of validatePolicy, with the exact messages a client sees in a 400.
 
 import { Value } from '@sinclair/typebox/value';
-import { PRESET_FIELDS, PRESET_NAMES, RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema, resolvePolicy, validatePolicy } from '../../src/policy';
+import { PRESET_FIELDS, PRESET_NAMES, resolvePolicy } from '../../src/policy';
+import { RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema, validatePolicy } from '../../src/api/schemas/retryPolicy';
 
 const errorPaths = (value: unknown): string[] => [...Value.Errors(RetryPolicySchema, value)].map((e) => e.path);
 

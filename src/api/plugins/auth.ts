@@ -2,7 +2,8 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Scope } from '../../store/apiKeys';
 import type { Store } from '../../store';
-import { HttpError, notFound } from './errors';
+import { notFoundError } from '../../core/errors';
+import { HttpError } from './errors';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,7 +54,7 @@ export function requireWorkspaceKey(store: Store, adminKey: string | undefined, 
     if (adminKey && sameSecret(key, adminKey)) {
       request.principal = 'admin';
       await request.chargeCaller(reply);
-      if (!workspaceId || !(await store.workspaces.get(workspaceId))) throw notFound('workspace');
+      if (!workspaceId || !(await store.workspaces.get(workspaceId))) throw notFoundError('workspace');
       request.workspaceId = workspaceId;
       return;
     }
@@ -61,7 +62,7 @@ export function requireWorkspaceKey(store: Store, adminKey: string | undefined, 
     if (!record) throw unauthorized();
     request.principal = `key:${record._id}`;
     await request.chargeCaller(reply);
-    if (record.workspaceId !== workspaceId) throw notFound('workspace');
+    if (record.workspaceId !== workspaceId) throw notFoundError('workspace');
     if (!record.scopes.includes(scope)) throw new HttpError(403, 'forbidden', `this API key lacks the ${scope} scope`);
     request.workspaceId = workspaceId;
   };

@@ -4,8 +4,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, type DomainErrorKind } from '../../core/errors';
 import { isDependencyDown } from './dependencyErrors';
 
-// Domain errors thrown by services, and HTTP errors thrown by routes, become HTTP responses here,
-// in one place. So do the framework's and Node's own errors, and a dependency that is down.
+// Domain errors (invalid input, not found, conflict) become HTTP responses here, in one place. So
+// do the HTTP-only errors of the plugins (401, 403, 429), the framework's and Node's own errors,
+// and a dependency that is down.
 
 /** Every code an error answer carries: Herald's own, never a framework's (no `FST_ERR_...`). */
 export const ERROR_CODES = [
@@ -49,14 +50,6 @@ const DOMAIN_STATUS: Record<DomainErrorKind, { statusCode: number; code: ErrorCo
 function fromDomain(error: DomainError): HttpError {
   const { statusCode, code } = DOMAIN_STATUS[error.kind];
   return new HttpError(statusCode, code, error.message, error.fields ? { fields: error.fields } : undefined);
-}
-
-export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'invalid_request', message, details);
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
-export const conflict = (message: string) => new HttpError(409, 'conflict', message);
-
-export function envelope<T>(data: T) {
-  return { data, error: null };
 }
 
 interface AjvIssue {

@@ -3,10 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { envelope } from '../plugins/errors';
 import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
-
-const EventTypeView = Type.Object({ name: Type.String(), description: Type.String(), family: Type.String() });
+import { CreateEventTypeBody, EventTypeListQuery, EventTypeView } from '../schemas/eventType';
+import { envelope, eventTypeView } from '../views';
 
 /** The event catalog: what webhooks can subscribe to. */
 export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -22,14 +21,13 @@ export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Pro
         tags,
         summary: 'List the event types webhooks can subscribe to',
         params: WorkspaceParams,
-        // No filters yet; an unknown query field is refused rather than silently ignored.
-        querystring: Type.Object({}, { additionalProperties: false }),
+        querystring: EventTypeListQuery,
         response: { 200: Envelope(Type.Array(EventTypeView)), ...errorResponses },
       },
     },
     async (request) => {
       const docs = await store.eventTypes.list(request.params.ws);
-      return envelope(docs.map(({ name, description, family }) => ({ name, description, family })));
+      return envelope(docs.map(eventTypeView));
     },
   );
 
@@ -41,21 +39,14 @@ export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Pro
         tags,
         summary: 'Add or replace an event type; family defaults to the part before the first dot',
         params: WorkspaceParams,
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }),
-            description: Type.Optional(Type.String({ maxLength: 2000 })),
-            family: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: CreateEventTypeBody,
         response: { 201: Envelope(EventTypeView), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { name, description, family } = await store.eventTypes.upsert(request.params.ws, request.body);
+      const doc = await store.eventTypes.upsert(request.params.ws, request.body);
       reply.code(201);
-      return envelope({ name, description, family });
+      return envelope(eventTypeView(doc));
     },
   );
 }

@@ -1,28 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { invalidInput } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../deps';
-import { badRequest, envelope } from '../plugins/errors';
 import { ingestEvent } from '../../services/ingest';
 import { rawMember } from '../plugins/rawJson';
-import { Envelope, errorResponses, Id, WorkspaceParams } from '../schemas/common';
-
-const IngestBody = Type.Object(
-  {
-    id: Type.Optional(Id),
-    type: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' }),
-    family: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    app: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    data: Type.Unknown({ description: 'Any JSON value; delivered byte for byte as received' }),
-  },
-  { additionalProperties: false, required: ['type', 'data'] },
-);
-const IngestView = Type.Object({
-  eventId: Type.String(),
-  deliveries: Type.Array(Type.Object({ id: Type.String(), webhookId: Type.String(), status: Type.String() })),
-});
+import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
+import { IngestBody, IngestView } from '../schemas/event';
+import { envelope } from '../views';
 
 export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metrics: ApiMetrics }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -41,7 +27,7 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
     },
     async (request, reply) => {
       const data = request.rawBody === undefined ? undefined : rawMember(request.rawBody, 'data');
-      if (data === undefined) throw badRequest('body.data is required', { fields: ['body.data'] });
+      if (data === undefined) throw invalidInput('body.data is required', ['body.data']);
       const { id, type, family, app: appName } = request.body;
       const result = await ingestEvent(deps, request.params.ws, {
         type,

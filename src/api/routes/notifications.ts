@@ -1,19 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { errorResponses, pageOf, WorkspaceParams } from '../schemas/common';
-
-const NotificationView = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  webhookId: Type.String(),
-  message: Type.String(),
-  activationPath: Type.Optional(Type.String()),
-  deliveryId: Type.Optional(Type.String({ description: 'Its delivery to the workspace notification URL, when one is set: GET /deliveries/{id}.' })),
-  createdAt: Type.String(),
-});
+import { DEFAULT_PAGE_SIZE, errorResponses, PageOf, WorkspaceParams } from '../schemas/common';
+import { NotificationListQuery, NotificationView } from '../schemas/notification';
+import { notificationView, pageView } from '../views';
 
 /** System notifications of the workspace: webhooks deactivated (with the call that reactivates them) and reactivated. */
 export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -26,33 +17,14 @@ export async function notificationRoutes(root: FastifyInstance, deps: AppDeps): 
         tags: ['notifications'],
         summary: 'System notifications, oldest first',
         params: WorkspaceParams,
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 300 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ data: Type.Array(NotificationView), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          ...errorResponses,
-        },
+        querystring: NotificationListQuery,
+        response: { 200: PageOf(NotificationView), ...errorResponses },
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 50;
-      const docs = await deps.store.notifications.list(request.params.ws, limit + 1, request.query.cursor);
-      const page = pageOf(docs, limit, (doc) => doc._id);
-      return {
-        data: page.items.map((doc) => ({
-          id: doc._id,
-          type: doc.type,
-          webhookId: doc.webhookId,
-          message: doc.message,
-          ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
-          ...(doc.deliveryId ? { deliveryId: doc.deliveryId } : {}),
-          createdAt: doc.createdAt.toISOString(),
-        })),
-        error: null,
-        nextCursor: page.nextCursor,
-      };
+      const { cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const docs = await deps.store.notifications.list(request.params.ws, limit + 1, cursor);
+      return pageView(docs, limit, (doc) => doc._id, notificationView);
     },
   );
 }

@@ -1,33 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SecretError } from '../../outbound';
-import { invalidInput } from '../../core/errors';
-import { DEFAULT_ROTATION_GRACE_SECONDS, MAX_ROTATION_GRACE_SECONDS } from '../../policy/secrets';
+import { notFoundError } from '../../core/errors';
+import { DEFAULT_ROTATION_GRACE_SECONDS } from '../../policy/secrets';
 import { requireAdmin, requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { RotateSecretBody } from '../schemas/secretRotation';
 import { WebhookView } from '../schemas/webhook';
-import { resolveSecret } from '../../services/webhookInput';
-import { webhookDetail } from './webhooks';
-import { workspaceView, WorkspaceView } from './workspaces';
-
-const RotateSecretBody = Type.Object(
-  {
-    secret: Type.Optional(
-      Type.String({ minLength: 8, maxLength: 300, description: 'The new secret (whsec_ or plain, like on create); by default Herald generates one.' }),
-    ),
-    graceSeconds: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: MAX_ROTATION_GRACE_SECONDS,
-        description: `How long the previous secret keeps signing beside the new one; default ${DEFAULT_ROTATION_GRACE_SECONDS} (24 h), 0 drops it now.`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+import { WorkspaceView } from '../schemas/workspace';
+import { envelope, webhookDetail, workspaceView } from '../views';
+import { resolveSecret } from '../../services/secrets';
 
 const BOTH_SIGNATURES =
   'Until the previous secret expires, both signatures travel space-separated in `webhook-signature`; rotating again within the grace period drops the oldest secret. A generated secret is shown in this response only.';
@@ -57,9 +40,9 @@ export async function secretRotationRoutes(root: FastifyInstance, deps: AppDeps)
     },
     async (request) => {
       const { ws, id } = request.params;
-      const next = newSecret(request.body?.secret);
+      const next = resolveSecret(request.body?.secret ?? true, 'body.secret');
       const doc = await store.webhooks.rotateSecret(ws, id, next.stored, request.body?.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS);
-      if (!doc) throw notFound('webhook');
+      if (!doc) throw notFoundError('webhook');
       return envelope(await webhookDetail(store, doc, next.reveal));
     },
   );
@@ -78,19 +61,10 @@ export async function secretRotationRoutes(root: FastifyInstance, deps: AppDeps)
       },
     },
     async (request) => {
-      const next = newSecret(request.body?.secret);
+      const next = resolveSecret(request.body?.secret ?? true, 'body.secret');
       const doc = await store.workspaces.rotateNotificationSecret(request.params.ws, next.stored, request.body?.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS);
-      if (!doc) throw notFound('workspace');
+      if (!doc) throw notFoundError('workspace');
       return envelope(workspaceView(doc, next.reveal));
     },
   );
-}
-
-function newSecret(given: string | undefined): { stored: string; reveal?: string } {
-  try {
-    return resolveSecret(given ?? true);
-  } catch (error) {
-    if (error instanceof SecretError) throw invalidInput(`body.secret is invalid: ${error.message}`, ['body.secret']);
-    throw error;
-  }
 }

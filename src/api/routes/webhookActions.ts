@@ -1,31 +1,17 @@
-import { subscribesTo } from '../../core/eventTypes';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ReplayConcurrencySchema } from '../../policy/schema';
+import { invalidInput } from '../../core/errors';
+import { subscribesTo } from '../../core/eventTypes';
 import { requestActivation, requestDeactivation } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { AppDeps } from '../deps';
-import { badRequest, envelope, notFound } from '../plugins/errors';
 import { Envelope, errorResponses, ResourceParams } from '../schemas/common';
-import { WebhookView } from '../schemas/webhook';
+import { ActivateBody } from '../schemas/endpointHealth';
+import { TestRunView, TestWebhookBody, WebhookView } from '../schemas/webhook';
+import { envelope, webhookDetail } from '../views';
+import { findWebhook } from '../../services/webhooks';
 import { runWebhookTests } from '../../services/webhookTests';
-import { webhookDetail } from './webhooks';
-
-const TestRunView = Type.Object({
-  startedAt: Type.String(),
-  testsRun: Type.Integer(),
-  testsSucceeded: Type.Integer(),
-  testsFailed: Type.Integer(),
-  tests: Type.Array(
-    Type.Object({
-      event: Type.String(),
-      statusCode: Type.Union([Type.Integer(), Type.Null()]),
-      durationMs: Type.Number(),
-      error: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-});
 
 /**
  * Test, activate and deactivate: the calls that change whether an endpoint receives deliveries.
@@ -37,11 +23,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
   const write = requireWorkspaceKey(store, config.adminKey, 'webhooks:write');
   const tags = ['webhooks'];
 
-  const load = async (ws: string, id: string) => {
-    const webhook = await store.webhooks.get(ws, id);
-    if (!webhook) throw notFound('webhook');
-    return webhook;
-  };
+  const load = (ws: string, id: string) => findWebhook(store, ws, id);
 
   app.post(
     '/workspaces/:ws/webhooks/:id/test',
@@ -51,7 +33,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
         tags,
         summary: 'Send test deliveries now; a failed test deactivates the webhook',
         params: ResourceParams,
-        body: Type.Optional(Type.Object({ event: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false })),
+        body: Type.Optional(TestWebhookBody),
         response: { 200: Envelope(TestRunView), ...errorResponses },
       },
     },
@@ -59,7 +41,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
       const webhook = await load(request.params.ws, request.params.id);
       const event = request.body?.event;
       if (event !== undefined && !subscribesTo(webhook, event)) {
-        throw badRequest(`body.event ${event} is not an event this webhook subscribes to`, { fields: ['body.event'] });
+        throw invalidInput(`body.event ${event} is not an event this webhook subscribes to`, ['body.event']);
       }
       return envelope(await runWebhookTests(deps, webhook, event));
     },
@@ -75,7 +57,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
         description:
           "Answers at once; the replay runs in the webhook's endpoint-health workflow, and GET /webhooks/{id} shows its progress (`replay`). Events that arrive during the replay are delivered after it.",
         params: ResourceParams,
-        body: Type.Object({ replayEvents: Type.Boolean(), replayConcurrency: Type.Optional(ReplayConcurrencySchema) }, { additionalProperties: false }),
+        body: ActivateBody,
         response: { 200: Envelope(WebhookView), ...errorResponses },
       },
     },

@@ -2,6 +2,9 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** A schema for each value of a closed list (`must be one of ...` when refused). */
+export const OneOf = <const T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+
 export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' });
 
 export const WorkspaceParams = Type.Object({ ws: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -18,21 +21,21 @@ export const ErrorBody = Type.Object({
 /** `{data, error: null}` around a payload schema. */
 export const Envelope = <T extends TSchema>(data: T) => Type.Object({ data, error: Type.Null() });
 
-export const Page = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** The query fields of every list: spread last into its query object. */
+export const Pagination = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_PAGE_SIZE })),
   cursor: Type.Optional(Type.String({ maxLength: 300 })),
 };
 
+/** One page of a list; `nextCursor` is null on the last page. */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), error: Type.Null(), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
 /**
  * Error responses every authenticated route can give, for the OpenAPI document: 429 past a rate
- * limit and 503 while a dependency is down, both with Retry-After (src/api/rateLimits.ts,
- * src/api/availability.ts).
+ * limit and 503 while a dependency is down, both with Retry-After (plugins/rateLimits.ts,
+ * plugins/availability.ts).
  */
 export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody } as const;
-
-/** Paginates by id: fetch one more than asked to know whether another page exists. */
-export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => string): { items: T[]; nextCursor: string | null } {
-  const page = items.slice(0, limit);
-  const last = page[page.length - 1];
-  return { items: page, nextCursor: items.length > limit && last !== undefined ? cursorOf(last) : null };
-}

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { DeactivationSchema, RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema } from '../../policy/schema';
-import { Id, Nullable } from './common';
+import { CONTENT_TYPES, HTTP_METHODS } from '../../core/domain';
+import { Id, Nullable, OneOf, Pagination } from './common';
+import { DeactivationSchema } from './endpointHealth';
+import { RetryPolicySchema, SuccessCodesSchema, TimeoutMsSchema } from './retryPolicy';
 
 const EventName = Type.String({ minLength: 1, maxLength: 200, pattern: '^(\\*|[A-Za-z0-9_.:-]+)$' });
 const Url = Type.String({ format: 'uri', minLength: 8, maxLength: 2048, pattern: '^https?://' });
@@ -27,8 +29,8 @@ const fields = {
   url: Url,
   events: Type.Array(EventName, { minItems: 1, maxItems: 200, uniqueItems: true }),
   app: Type.String({ minLength: 1, maxLength: 200 }),
-  method: Type.Union([Type.Literal('POST'), Type.Literal('PUT')]),
-  contentType: Type.Union([Type.Literal('json'), Type.Literal('form'), Type.Literal('xml')]),
+  method: OneOf(HTTP_METHODS),
+  contentType: OneOf(CONTENT_TYPES),
   active: Type.Boolean(),
   // `true` asks Herald to generate a whsec_ secret, returned once in the response.
   secret: Type.Union([Type.Literal(true), Type.String({ minLength: 8, maxLength: 300 })]),
@@ -97,8 +99,8 @@ export const WebhookView = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   app: Type.Optional(Type.String()),
-  method: Type.String(),
-  contentType: Type.String(),
+  method: OneOf(HTTP_METHODS),
+  contentType: OneOf(CONTENT_TYPES),
   active: Type.Boolean(),
   hasSecret: Type.Boolean(),
   secret: Type.Optional(Type.String({ description: 'Only in the response that set it (create, PATCH, rotate-secret), and only when Herald generated it.' })),
@@ -131,8 +133,24 @@ export const WebhookListQuery = Type.Object(
     app: Type.Optional(Type.String({ maxLength: 200 })),
     event: Type.Optional(Type.String({ maxLength: 200 })),
     active: Type.Optional(Type.Boolean()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    ...Pagination,
   },
   { additionalProperties: false },
 );
+
+export const TestWebhookBody = Type.Object({ event: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
+
+export const TestRunView = Type.Object({
+  startedAt: Type.String(),
+  testsRun: Type.Integer(),
+  testsSucceeded: Type.Integer(),
+  testsFailed: Type.Integer(),
+  tests: Type.Array(
+    Type.Object({
+      event: Type.String(),
+      statusCode: Type.Union([Type.Integer(), Type.Null()]),
+      durationMs: Type.Number(),
+      error: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});

@@ -1,28 +1,11 @@
 // The retry policy as the API accepts it: TypeBox schemas (request validation and OpenAPI in
-// one) plus the cross-field rules JSON Schema cannot express. Both run on create and update, so
-// a stored policy is always one the schedule can follow.
+// one), read from the policy's own bounds and defaults so the two never drift.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
-import { DEFAULT_BUFFER_SECONDS, DEFAULT_DEACTIVATION, DEFAULT_REPLAY_CONCURRENCY, MAX_REPLAY_CONCURRENCY } from './endpointHealth';
-import { PRESET_DEFAULTS, PRESET_FIELDS, presetsAccepting, type PolicyField } from './presets';
-import { PRESET_NAMES, type RetryPolicyInput } from './types';
-
-const DAY_SECONDS = 24 * 60 * 60;
-
-// Bounds on overrides: wide enough for any sane receiver, narrow enough that a typo (ms for s)
-// or an abusive value cannot park a delivery for years or hammer an endpoint.
-export const POLICY_LIMITS = {
-  maxRetries: 1000,
-  minIntervalSeconds: 1,
-  maxIntervalSeconds: 30 * DAY_SECONDS,
-  minAgeSeconds: 60,
-  maxAgeSeconds: 365 * DAY_SECONDS,
-  minTimeoutMs: 100,
-  maxTimeoutMs: 60_000,
-  // Enough to spell out every 2xx, so the fixed preset's own rule can be stored explicitly.
-  successCodeCount: 100,
-} as const;
+import { PRESET_DEFAULTS, presetsAccepting, type PolicyField } from '../../policy/presets';
+import { PRESET_NAMES, type RetryPolicyInput } from '../../policy/types';
+import { POLICY_FIELD_PREFIX, POLICY_LIMITS, policyRuleViolations, type PolicyViolation } from '../../policy/validation';
 
 /** Appends each preset's default, read from PRESET_DEFAULTS so the OpenAPI text never drifts. */
 function describeField(field: PolicyField, meaning: string): string {
@@ -82,72 +65,30 @@ export const TimeoutMsSchema = Type.Integer({
   description: 'Milliseconds to wait for the response; a timeout is a failed attempt. Default depends on the preset.',
 });
 
-/** When a failing webhook is switched off, and how long its events are kept: per workspace or per webhook. */
-export const DeactivationSchema = Type.Object(
-  {
-    consecutiveFailures: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 10000,
-        description: `Consecutive failed attempts that switch the webhook off. Default ${DEFAULT_DEACTIVATION.consecutiveFailures}.`,
-      }),
-    ),
-    minFailingSeconds: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 30 * DAY_SECONDS,
-        description: `The failures must also span this many seconds. Default ${DEFAULT_DEACTIVATION.minFailingSeconds}.`,
-      }),
-    ),
-    bufferSeconds: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 30 * DAY_SECONDS,
-        description: `For this long after a deactivation new events are buffered for a replay; later ones are dropped. Default ${DEFAULT_BUFFER_SECONDS}.`,
-      }),
-    ),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-
-export const ReplayConcurrencySchema = Type.Integer({
-  minimum: 1,
-  maximum: MAX_REPLAY_CONCURRENCY,
-  description: `How many buffered events may be in their first attempt at once during a replay. Default ${DEFAULT_REPLAY_CONCURRENCY}: strictly in order.`,
-});
-
 export type RetryPolicyBody = Static<typeof RetryPolicySchema>;
 
-// The schema and the hand-written contract in types.ts must describe the same shape.
+// The schema and the hand-written contract in policy/types.ts must describe the same shape.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const schemaMatchesContract: Same<RetryPolicyBody, RetryPolicyInput> = true;
 void schemaMatchesContract;
 
-/** A refused value, named as the API client wrote it: `retryPolicy.<field>`. */
-export interface PolicyViolation {
-  field: string;
-  message: string;
-}
-
-const FIELD_PREFIX = 'retryPolicy';
-
 /**
- * Everything wrong with a `retryPolicy` value, empty when it may be stored. Schema errors come
- * first; the cross-field rules only run on a value of the right shape. `undefined` (no policy
- * given) is valid: the default preset applies.
+ * Everything wrong with a `retryPolicy` value, one message per field, empty when it may be
+ * stored. Schema errors come first; the policy's own rules only run on a value of the right
+ * shape. `undefined` (no policy given) is valid: the default preset applies.
  */
 export function validatePolicy(input: unknown): PolicyViolation[] {
   if (input === undefined) return [];
   const shapeErrors = schemaViolations(input);
   if (shapeErrors.length > 0) return shapeErrors;
-  return crossFieldViolations(input as RetryPolicyInput);
+  return policyRuleViolations(input as RetryPolicyInput);
 }
 
 function schemaViolations(input: unknown): PolicyViolation[] {
   const byField = new Map<string, string>();
   for (const error of Value.Errors(RetryPolicySchema, input)) {
     const key = error.path.split('/').filter(Boolean)[0];
-    const field = key === undefined ? FIELD_PREFIX : `${FIELD_PREFIX}.${key}`;
+    const field = key === undefined ? POLICY_FIELD_PREFIX : `${POLICY_FIELD_PREFIX}.${key}`;
     const fieldSchema: TSchema | undefined = key === undefined ? RetryPolicySchema : RetryPolicySchema.properties[key as keyof RetryPolicyBody];
     let message: string;
     if (error.type === ValueErrorType.ObjectRequiredProperty) message = `${field} is required`;
@@ -175,34 +116,4 @@ function expectation(schema: TSchema): string {
     default:
       return String(schema.type);
   }
-}
-
-function crossFieldViolations(input: RetryPolicyInput): PolicyViolation[] {
-  const violations: PolicyViolation[] = [];
-  const accepted = PRESET_FIELDS[input.preset];
-  for (const field of Object.keys(input) as Array<keyof RetryPolicyInput>) {
-    if (field === 'preset' || input[field] === undefined || accepted.includes(field)) continue;
-    const presets = presetsAccepting(field);
-    const which = presets.length === 1 ? `the ${presets[0]} preset` : `the ${presets.join(' and ')} presets`;
-    violations.push({ field: `${FIELD_PREFIX}.${field}`, message: `${FIELD_PREFIX}.${field} is only valid for ${which}` });
-  }
-  if (violations.length > 0) return violations;
-
-  // Ordered pairs are checked on the effective values, so overriding one bound past the other
-  // preset default (say, a first interval above the preset's cap) is refused too.
-  const ordered = (low: PolicyField, high: PolicyField): void => {
-    if (!accepted.includes(low)) return;
-    const defaults = PRESET_DEFAULTS[input.preset];
-    const lowValue = (input[low] ?? defaults[low]) as number;
-    const highValue = (input[high] ?? defaults[high]) as number;
-    if (lowValue <= highValue) return;
-    const blamed = input[low] !== undefined ? low : high;
-    violations.push({
-      field: `${FIELD_PREFIX}.${blamed}`,
-      message: `${FIELD_PREFIX}.${low} (${lowValue}) must not exceed ${FIELD_PREFIX}.${high} (${highValue})`,
-    });
-  };
-  ordered('initialIntervalSeconds', 'maxIntervalSeconds');
-  ordered('slowLaneMinSeconds', 'slowLaneMaxSeconds');
-  return violations;
 }
