@@ -4,9 +4,13 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'c
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
 
-export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'dropped', 'discarded'];
+/** Not ended: still to be attempted, or held for a replay. Cancellable; never deleted by retention. */
+export const LIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'buffered'];
 
 export type Lane = 'priority' | 'slow';
+
+/** The lane of a delivery that has not been moved to the slow one. */
+export const DEFAULT_LANE: Lane = 'priority';
 export type HttpMethod = 'POST' | 'PUT';
 export type ContentType = 'json' | 'form' | 'xml';
 

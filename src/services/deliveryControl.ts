@@ -4,7 +4,7 @@ import { deliverySummary } from '../../workflows/contracts/summaries';
 import { isExpired } from '../policy/expiry';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
-import type { DeliveryStatus } from '../core/domain';
+import { LIVE_STATUSES } from '../core/domain';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
 import { deliveryStartOf, eventWorkflowId, startDelivery } from '../temporal/client';
@@ -12,8 +12,6 @@ import type { DeliveryWorkflow } from '../../workflows/contracts/workflows';
 import { cancelSignal, retryNowSignal } from '../../workflows/contracts/delivery';
 import type { AppDeps } from '../api/deps';
 import { conflictError, notFoundError } from '../core/errors';
-
-const RUNNING_STATUSES: DeliveryStatus[] = ['pending', 'buffered'];
 
 /** How long a control call waits for the event workflow to hand a delivery to its own workflow. */
 const HANDOVER_MS = 10_000;
@@ -149,15 +147,15 @@ async function restartDelivery(
 
 /** Cancels a pending or buffered delivery; its record after the change (or its end, if it ended first). */
 export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
-  if (!RUNNING_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
+  if (!LIVE_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
   if (!(await signal(deps, delivery, cancelSignal))) {
     // No workflow runs it: cancel the record, unless it ended meanwhile (then the end stands).
-    await deps.store.deliveries.setProgressFrom(delivery._id, RUNNING_STATUSES, { status: 'cancelled', nextAttemptAt: null });
+    await deps.store.deliveries.setProgressFrom(delivery._id, LIVE_STATUSES, { status: 'cancelled', nextAttemptAt: null });
   }
-  return recordOnceActed(deps, delivery, (doc) => !RUNNING_STATUSES.includes(doc.status));
+  return recordOnceActed(deps, delivery, (doc) => !LIVE_STATUSES.includes(doc.status));
 }
 
 export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
-  const pending = await deps.store.deliveries.pendingOfWebhook(workspaceId, webhookId);
+  const pending = await deps.store.deliveries.liveOfWebhook(workspaceId, webhookId);
   await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
 }
