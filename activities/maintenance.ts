@@ -7,7 +7,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deliverySweeps, recordsCutoff } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
-import { deliveryStartOf, startDelivery } from '../src/temporal/client';
+import type { TemporalClient } from '../src/temporal/client';
+import { isRunning } from '../src/temporal/runs';
+import { deliveryStartOf, startDelivery } from '../src/temporal/starts';
 import { replayBuffered } from '../src/temporal/endpointHealth';
 import { eventWorkflowId, healthWorkflowId } from '../src/core/ids';
 import { healthQuery } from '../workflows/contracts/endpointHealth';
@@ -22,18 +24,8 @@ import type {
 } from '../workflows/contracts/maintenance';
 import type { MaintenanceActivities } from '../workflows/contracts/activities';
 
-/** A workflow's latest run is open (or its id was never used: false). */
-async function isRunning(client: Client, workflowId: string): Promise<boolean> {
-  try {
-    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
 export function createMaintenanceActivities(store: Store): MaintenanceActivities {
-  const temporal = () => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
+  const temporal = (): TemporalClient => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
 
   /**
    * Whether some workflow may still make the delivery's next attempt: its event's workflow (first
@@ -85,8 +77,7 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
         const started = await startDelivery(
           { client, taskQueue },
           deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, 'reconciled')),
-          { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
-          true,
+          { restart: true, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
         );
         if (started) result.started.push(delivery._id);
       }

@@ -14,7 +14,7 @@ import { newId } from '../store/ids';
 import { type WebhookDoc } from '../store/webhooks';
 import { holdsEvents } from '../policy/endpointHealth';
 import { policyOf } from '../policy/resolve';
-import { startEvent } from '../temporal/client';
+import { startEvent } from '../temporal/starts';
 import type { AppDeps } from '../api/deps';
 
 export interface IncomingEvent {
