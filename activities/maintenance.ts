@@ -7,6 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deliverySweeps, recordsCutoff } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
+import { eventKey } from '../src/store/events';
 import type { TemporalClient } from '../src/temporal/client';
 import { isRunning } from '../src/temporal/runs';
 import { deliveryStartOf, startDelivery } from '../src/temporal/starts';
@@ -53,29 +54,29 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
       if (page.length === 0) return result;
       if (page.length === request.limit) result.nextAfterId = page[page.length - 1]._id;
 
-      const { client, taskQueue } = temporal();
+      const temporalClient = temporal();
       const [webhooks, events] = await Promise.all([
         store.webhooks.byIds([...new Set(page.map((doc) => doc.webhookId))]),
-        store.events.byIds([...new Set(page.map((doc) => `${doc.workspaceId}/${doc.eventId}`))]),
+        store.events.byIds([...new Set(page.map((doc) => eventKey(doc.workspaceId, doc.eventId)))]),
       ]);
       const webhookOf = new Map(webhooks.map((doc) => [doc._id, doc]));
       const eventOf = new Map(events.map((doc) => [doc._id, doc]));
 
       for (const candidate of page) {
         Context.current().heartbeat(candidate._id);
-        if (await hasRun(client, candidate)) continue;
+        if (await hasRun(temporalClient.client, candidate)) continue;
         // Read again after looking at the runs: a run that closed in between has written its end.
         const delivery = await store.deliveries.getById(candidate._id);
         if (!delivery || delivery.status !== 'pending' || delivery.updatedAt.getTime() !== candidate.updatedAt.getTime()) continue;
         const webhook = webhookOf.get(delivery.webhookId);
-        const event = eventOf.get(`${delivery.workspaceId}/${delivery.eventId}`);
+        const event = eventOf.get(eventKey(delivery.workspaceId, delivery.eventId));
         if (!webhook || webhook.workspaceId !== delivery.workspaceId || !event) {
           if (await store.deliveries.setProgressFrom(delivery._id, ['pending'], { status: 'cancelled', nextAttemptAt: null }))
             result.cancelled.push(delivery._id);
           continue;
         }
         const started = await startDelivery(
-          { client, taskQueue },
+          temporalClient,
           deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, 'reconciled')),
           { restart: true, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
         );
