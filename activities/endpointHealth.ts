@@ -12,12 +12,11 @@ import type {
   NotifyRequest,
   ReplayProgressRequest,
 } from '../workflows/contracts/endpointHealth';
-import { activationPath } from '../src/services/notifications';
-import { bufferUntilMs, NOTIFICATION_PRESET } from '../src/policy/endpointHealth';
+import { notificationEvent, notificationOf } from '../src/services/notifications';
+import { recordEvent } from '../src/services/ingest';
+import { bufferUntilMs } from '../src/policy/endpointHealth';
 import type { Store } from '../src/store';
 import { deliveryId } from '../src/core/ids';
-import { familyOf } from '../src/core/eventTypes';
-import type { NotificationDoc } from '../src/store/notifications';
 import { policyOf } from '../src/policy/resolve';
 
 export function createHealthActivities(store: Store): EndpointHealthActivities {
@@ -64,58 +63,28 @@ export function createHealthActivities(store: Store): EndpointHealthActivities {
      * pending delivery to the workspace's notification endpoint, for the workflow to start.
      */
     async recordNotification(request: NotifyRequest): Promise<{ delivery?: NotificationDelivery }> {
-      const { workspaceId, webhookId, notificationId, type, atMs } = request;
+      const { workspaceId, webhookId, notificationId, type, reason, atMs } = request;
       const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
-      const name = webhook ? `"${webhook.name}" (${webhookId})` : webhookId;
-      const path = activationPath(workspaceId, webhookId);
-      const doc: NotificationDoc = {
-        _id: notificationId,
-        workspaceId,
-        type,
-        webhookId,
-        message:
-          type === 'webhook.deactivated'
-            ? `Webhook ${name} was deactivated: ${request.reason}. Reactivate it with POST ${path}.`
-            : `Webhook ${name} was ${request.reason}.`,
-        ...(type === 'webhook.deactivated' ? { activationPath: path } : {}),
-        createdAt: new Date(atMs),
-      };
+      const notification = notificationOf({ notificationId, workspaceId, webhookId, type, reason, at: new Date(atMs) }, webhook);
       let delivery: NotificationDelivery | undefined;
       const url = workspace?.settings.notificationUrl;
       if (url) {
         const endpoint = await store.webhooks.upsertNotificationEndpoint(workspaceId, url, store.workspaces.notificationSecrets(workspace));
-        const id = deliveryId(workspaceId, notificationId, endpoint._id);
-        const receivedAt = new Date(atMs);
-        const body = {
-          id: notificationId,
-          type,
-          webhookId,
-          message: doc.message,
-          ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
-          createdAt: receivedAt.toISOString(),
-        };
-        await store.events.insertOnce({
-          workspaceId,
-          eventId: notificationId,
-          type,
-          family: familyOf(type),
-          data: JSON.stringify(body),
-          receivedAt,
-          deliveries: [{ id, webhookId: endpoint._id, status: 'pending' }],
-        });
-        await store.deliveries.createRecords(workspaceId, notificationId, type, [{ webhookId: endpoint._id, preset: NOTIFICATION_PRESET, status: 'pending' }]);
-        doc.deliveryId = id;
-        delivery = {
-          workspaceId,
-          eventId: notificationId,
-          eventType: type,
-          receivedAt: receivedAt.toISOString(),
-          deliveryId: id,
-          endpointId: endpoint._id,
-          policy: policyOf(endpoint),
-        };
+        const { event, toStart } = await recordEvent(store, notificationEvent(notification), [{ webhook: endpoint, status: 'pending' }]);
+        notification.deliveryId = deliveryId(workspaceId, notificationId, endpoint._id);
+        if (toStart.length > 0) {
+          delivery = {
+            workspaceId,
+            eventId: event.eventId,
+            eventType: event.type,
+            receivedAt: event.receivedAt.toISOString(),
+            deliveryId: notification.deliveryId,
+            endpointId: endpoint._id,
+            policy: policyOf(endpoint),
+          };
+        }
       }
-      await store.notifications.createOnce(doc);
+      await store.notifications.createOnce(notification);
       return delivery ? { delivery } : {};
     },
 

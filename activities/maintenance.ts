@@ -7,7 +7,10 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deliverySweeps, recordsCutoff } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
-import { deliveryStartOf, startDelivery } from '../src/temporal/client';
+import { eventKey } from '../src/store/events';
+import type { TemporalClient } from '../src/temporal/client';
+import { isRunning } from '../src/temporal/runs';
+import { deliveryStartOf, startDelivery } from '../src/temporal/starts';
 import { replayBuffered } from '../src/temporal/endpointHealth';
 import { eventWorkflowId, healthWorkflowId } from '../src/core/ids';
 import { healthQuery } from '../workflows/contracts/endpointHealth';
@@ -22,18 +25,8 @@ import type {
 } from '../workflows/contracts/maintenance';
 import type { MaintenanceActivities } from '../workflows/contracts/activities';
 
-/** A workflow's latest run is open (or its id was never used: false). */
-async function isRunning(client: Client, workflowId: string): Promise<boolean> {
-  try {
-    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
 export function createMaintenanceActivities(store: Store): MaintenanceActivities {
-  const temporal = () => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
+  const temporal = (): TemporalClient => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue });
 
   /**
    * Whether some workflow may still make the delivery's next attempt: its event's workflow (first
@@ -61,32 +54,31 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
       if (page.length === 0) return result;
       if (page.length === request.limit) result.nextAfterId = page[page.length - 1]._id;
 
-      const { client, taskQueue } = temporal();
+      const temporalClient = temporal();
       const [webhooks, events] = await Promise.all([
         store.webhooks.byIds([...new Set(page.map((doc) => doc.webhookId))]),
-        store.events.byIds([...new Set(page.map((doc) => `${doc.workspaceId}/${doc.eventId}`))]),
+        store.events.byIds([...new Set(page.map((doc) => eventKey(doc.workspaceId, doc.eventId)))]),
       ]);
       const webhookOf = new Map(webhooks.map((doc) => [doc._id, doc]));
       const eventOf = new Map(events.map((doc) => [doc._id, doc]));
 
       for (const candidate of page) {
         Context.current().heartbeat(candidate._id);
-        if (await hasRun(client, candidate)) continue;
+        if (await hasRun(temporalClient.client, candidate)) continue;
         // Read again after looking at the runs: a run that closed in between has written its end.
         const delivery = await store.deliveries.getById(candidate._id);
         if (!delivery || delivery.status !== 'pending' || delivery.updatedAt.getTime() !== candidate.updatedAt.getTime()) continue;
         const webhook = webhookOf.get(delivery.webhookId);
-        const event = eventOf.get(`${delivery.workspaceId}/${delivery.eventId}`);
+        const event = eventOf.get(eventKey(delivery.workspaceId, delivery.eventId));
         if (!webhook || webhook.workspaceId !== delivery.workspaceId || !event) {
           if (await store.deliveries.setProgressFrom(delivery._id, ['pending'], { status: 'cancelled', nextAttemptAt: null }))
             result.cancelled.push(delivery._id);
           continue;
         }
         const started = await startDelivery(
-          { client, taskQueue },
+          temporalClient,
           deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, 'reconciled')),
-          { state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
-          true,
+          { restart: true, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
         );
         if (started) result.started.push(delivery._id);
       }

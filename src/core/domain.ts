@@ -4,7 +4,8 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'c
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
 
-export const TERMINAL_STATUSES: readonly DeliveryStatus[] = ['succeeded', 'failed', 'expired', 'cancelled', 'dropped', 'discarded'];
+/** Not ended: still to be attempted, or held for a replay. Cancellable; never deleted by retention. */
+export const LIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'buffered'];
 
 export const LANES = ['priority', 'slow'] as const;
 export type Lane = (typeof LANES)[number];
@@ -14,6 +15,9 @@ export const HTTP_METHODS = ['POST', 'PUT'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const CONTENT_TYPES = ['json', 'form', 'xml'] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
+
+/** The lane of a delivery that has not been moved to the slow one. */
+export const DEFAULT_LANE: Lane = 'priority';
 
 /** Why an attempt failed; recorded with every failed attempt. */
 export type AttemptErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'status' | 'refused-target' | 'other';

@@ -16,9 +16,6 @@ export const DEFAULT_RETENTION_DAYS = 30;
 /** Deliveries that were never attempted (`dropped`, `discarded`) are kept as long as a buffer would have been. */
 export const HELD_KEEP_SECONDS = DEFAULT_BUFFER_SECONDS;
 
-/** A delivery that is still to be attempted, or waiting for a replay: never deleted by retention. */
-export const LIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'buffered'];
-
 export type DeliveryRetentionRule = 'fixed-failed' | 'held' | 'ended';
 
 /** Which deliveries one rule deletes: by status (and preset), counted from the record's `field`. */

@@ -4,16 +4,16 @@ import { deliverySummary } from '../../workflows/contracts/summaries';
 import { isExpired } from '../policy/expiry';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
-import type { DeliveryStatus } from '../core/domain';
+import { LIVE_STATUSES } from '../core/domain';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
-import { deliveryStartOf, eventWorkflowId, startDelivery } from '../temporal/client';
+import { deliveryStartOf, startDelivery } from '../temporal/starts';
+import { isRunning, waitUntilClosed } from '../temporal/runs';
+import { eventWorkflowId } from '../core/ids';
 import type { DeliveryWorkflow } from '../../workflows/contracts/workflows';
 import { cancelSignal, retryNowSignal } from '../../workflows/contracts/delivery';
 import type { AppDeps } from '../api/deps';
 import { conflictError, notFoundError } from '../core/errors';
-
-const RUNNING_STATUSES: DeliveryStatus[] = ['pending', 'buffered'];
 
 /** How long a control call waits for the event workflow to hand a delivery to its own workflow. */
 const HANDOVER_MS = 10_000;
@@ -24,15 +24,6 @@ async function trySignal(deps: AppDeps, delivery: DeliveryDoc, signal: DeliveryS
   try {
     await deps.temporal.client.workflow.getHandle<DeliveryWorkflow>(delivery._id).signal(signal);
     return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
-async function isRunning(deps: AppDeps, workflowId: string): Promise<boolean> {
-  try {
-    return (await deps.temporal.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
@@ -50,7 +41,7 @@ async function signal(deps: AppDeps, delivery: DeliveryDoc, name: DeliverySignal
   for (;;) {
     if (await trySignal(deps, delivery, name)) return true;
     // The event workflow closes only after the hand-over, so once it is closed one more try decides.
-    if (!(await isRunning(deps, eventWorkflow))) return trySignal(deps, delivery, name);
+    if (!(await isRunning(deps.temporal.client, eventWorkflow))) return trySignal(deps, delivery, name);
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -76,22 +67,6 @@ async function recordOnceActed(deps: AppDeps, delivery: DeliveryDoc, acted: (doc
 
 // The run that made a delivery's last attempt closes a moment after its record says `failed`.
 const PREVIOUS_RUN_CLOSE_MS = 10_000;
-
-/** Waits for the delivery's latest run to close; false if it is still running at the deadline. */
-async function previousRunClosed(deps: AppDeps, delivery: DeliveryDoc): Promise<boolean> {
-  const handle = deps.temporal.client.workflow.getHandle(delivery._id);
-  const deadline = Date.now() + PREVIOUS_RUN_CLOSE_MS;
-  for (;;) {
-    try {
-      if ((await handle.describe()).status.name !== 'RUNNING') return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return true;
-      throw error;
-    }
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * A pending delivery is told to attempt now, keeping its schedule's remaining budget. A failed one
@@ -122,42 +97,44 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
   }
   // A new run can only start once the previous one has closed; starting earlier would be refused
   // and leave the record `pending` with no run to make the attempt.
-  if (!(await previousRunClosed(deps, delivery))) throw conflictError('the previous run of this delivery is still finishing; retry in a moment');
-  await restartDelivery(deps, delivery, webhook, event, 'single-attempt', 'manual retry');
+  if (!(await waitUntilClosed(deps.temporal.client, delivery._id, PREVIOUS_RUN_CLOSE_MS)))
+    throw conflictError('the previous run of this delivery is still finishing; retry in a moment');
+  await restartDelivery(deps, { delivery, webhook, event, mode: 'single-attempt', why: 'manual retry' });
   const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
   if (!updated) throw notFoundError('delivery');
   return updated;
 }
 
+interface Restart {
+  delivery: DeliveryDoc;
+  webhook: WebhookDoc;
+  event: EventDoc;
+  mode: 'single-attempt' | 'schedule';
+  /** Shown in the Web UI beside the delivery. */
+  why: string;
+}
+
 /** A new run for a delivery whose last run closed, carrying its attempt count and lane on. */
-async function restartDelivery(
-  deps: AppDeps,
-  delivery: DeliveryDoc,
-  webhook: WebhookDoc,
-  event: EventDoc,
-  mode: 'single-attempt' | 'schedule',
-  why: string,
-): Promise<void> {
+async function restartDelivery(deps: AppDeps, { delivery, webhook, event, mode, why }: Restart): Promise<void> {
   await deps.store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
-  await startDelivery(
-    deps.temporal,
-    deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, why)),
-    { mode, state: { attemptsMade: delivery.attempts.length, lane: delivery.lane } },
-    true,
-  );
+  await startDelivery(deps.temporal, deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, why)), {
+    restart: true,
+    mode,
+    state: { attemptsMade: delivery.attempts.length, lane: delivery.lane },
+  });
 }
 
 /** Cancels a pending or buffered delivery; its record after the change (or its end, if it ended first). */
 export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Promise<DeliveryDoc> {
-  if (!RUNNING_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
+  if (!LIVE_STATUSES.includes(delivery.status)) throw conflictError(`a ${delivery.status} delivery cannot be cancelled`);
   if (!(await signal(deps, delivery, cancelSignal))) {
     // No workflow runs it: cancel the record, unless it ended meanwhile (then the end stands).
-    await deps.store.deliveries.setProgressFrom(delivery._id, RUNNING_STATUSES, { status: 'cancelled', nextAttemptAt: null });
+    await deps.store.deliveries.setProgressFrom(delivery._id, LIVE_STATUSES, { status: 'cancelled', nextAttemptAt: null });
   }
-  return recordOnceActed(deps, delivery, (doc) => !RUNNING_STATUSES.includes(doc.status));
+  return recordOnceActed(deps, delivery, (doc) => !LIVE_STATUSES.includes(doc.status));
 }
 
 export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
-  const pending = await deps.store.deliveries.pendingOfWebhook(workspaceId, webhookId);
+  const pending = await deps.store.deliveries.liveOfWebhook(workspaceId, webhookId);
   await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
 }

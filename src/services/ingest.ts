@@ -4,17 +4,18 @@
 // it, the reconciler Schedule (workflows/maintenance.ts) starts the deliveries left pending.
 // A webhook that is switched off, or replaying its buffer, gets the event as a `buffered` record
 // (its health workflow replays it on activation), or `dropped` once its buffer window has closed.
+// Notifications to a workspace's own URL are stored the same way, through recordEvent.
 import type { DeliveryStatus } from '../core/domain';
 import { deliverySummary, eventSummary } from '../../workflows/contracts/summaries';
-import { heldStatus } from '../policy/endpointHealth';
+import { heldStatus, holdsEvents } from '../policy/endpointHealth';
 import { deliveryId } from '../core/ids';
-import type { DeliveryRef } from '../store/events';
+import type { DeliveryRef, EventDoc } from '../store/events';
 import { familyOf } from '../core/eventTypes';
 import { newId } from '../store/ids';
+import type { Store } from '../store';
 import { type WebhookDoc } from '../store/webhooks';
-import { holdsEvents } from '../policy/endpointHealth';
 import { policyOf } from '../policy/resolve';
-import { startEvent } from '../temporal/client';
+import { startEvent } from '../temporal/starts';
 import type { AppDeps } from '../api/deps';
 
 export interface IncomingEvent {
@@ -33,35 +34,39 @@ export interface IngestResult {
   startError?: string;
 }
 
-/** How long ingest waits for Temporal to start the event's workflow before leaving it to the reconciler. */
-const START_DEADLINE_MS = 5_000;
+/** An event as it is stored, before its delivery records: ingested through the API, or a notification. */
+export type NewEvent = Omit<EventDoc, '_id' | 'deliveries'>;
 
-export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: IncomingEvent): Promise<IngestResult> {
-  const { store } = deps;
-  const eventId = incoming.id ?? newId('evt');
-  const webhooks = await store.webhooks.matching(workspaceId, incoming.type, incoming.app);
-  const now = Date.now();
-  const deliveries: DeliveryRef[] = webhooks.map((webhook) => ({
-    id: deliveryId(workspaceId, eventId, webhook._id),
-    webhookId: webhook._id,
-    status: firstStatus(webhook, now),
-  }));
+/** One webhook the event goes to, and the status its delivery starts in. */
+export interface RecordTarget {
+  webhook: WebhookDoc;
+  status: DeliveryStatus;
+}
 
+export interface RecordedEvent {
+  /** As stored: on a repeated id, the first version, with its deliveries. */
+  event: EventDoc;
+  duplicate: boolean;
+  /** The pending deliveries that no run has taken up yet, with their webhooks: what to start now. */
+  toStart: Array<{ ref: DeliveryRef; webhook: WebhookDoc }>;
+}
+
+/**
+ * Stores the event once, then its delivery records. A repeat of the same id starts only what
+ * Herald's own records say never ran: a delivery still pending without an attempt (the first
+ * request died between storing and starting). Whether Temporal still holds the first run (its
+ * retention may have purged it) does not matter.
+ */
+export async function recordEvent(store: Store, incoming: NewEvent, targets: RecordTarget[]): Promise<RecordedEvent> {
   const { doc: event, duplicate } = await store.events.insertOnce({
-    workspaceId,
-    eventId,
-    type: incoming.type,
-    family: incoming.family ?? familyOf(incoming.type),
-    ...(incoming.app !== undefined ? { app: incoming.app } : {}),
-    data: incoming.data,
-    receivedAt: new Date(),
-    deliveries,
+    ...incoming,
+    deliveries: targets.map(({ webhook, status }) => ({ id: deliveryId(incoming.workspaceId, incoming.eventId, webhook._id), webhookId: webhook._id, status })),
   });
 
-  const byId = new Map(webhooks.map((webhook) => [webhook._id, webhook]));
+  const byId = new Map(targets.map(({ webhook }) => [webhook._id, webhook]));
   const recorded = event.deliveries.filter((ref) => byId.has(ref.webhookId));
   await store.deliveries.createRecords(
-    workspaceId,
+    event.workspaceId,
     event.eventId,
     event.type,
     recorded.map((ref) => ({ webhookId: ref.webhookId, preset: policyOf(byId.get(ref.webhookId)!).preset, status: ref.status })),
@@ -69,25 +74,43 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
 
   let toStart = recorded.filter((ref) => ref.status === 'pending');
   if (duplicate && toStart.length > 0) {
-    // A repeat of the same id starts only what Herald's own records say never ran: a delivery
-    // still pending without an attempt (the first request died between storing and starting).
-    // Whether Temporal still holds the first run (its retention may have purged it) does not matter.
     const untouched = new Set(
       (await store.deliveries.byIds(toStart.map((ref) => ref.id))).filter((doc) => doc.status === 'pending' && doc.attempts.length === 0).map((doc) => doc._id),
     );
     toStart = toStart.filter((ref) => untouched.has(ref.id));
   }
+  return { event, duplicate, toStart: toStart.map((ref) => ({ ref, webhook: byId.get(ref.webhookId)! })) };
+}
+
+/** How long ingest waits for Temporal to start the event's workflow before leaving it to the reconciler. */
+const START_DEADLINE_MS = 5_000;
+
+export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: IncomingEvent): Promise<IngestResult> {
+  const eventId = incoming.id ?? newId('evt');
+  const webhooks = await deps.store.webhooks.matching(workspaceId, incoming.type, incoming.app);
+  const now = Date.now();
+  const { event, duplicate, toStart } = await recordEvent(
+    deps.store,
+    {
+      workspaceId,
+      eventId,
+      type: incoming.type,
+      family: incoming.family ?? familyOf(incoming.type),
+      ...(incoming.app !== undefined ? { app: incoming.app } : {}),
+      data: incoming.data,
+      receivedAt: new Date(),
+    },
+    webhooks.map((webhook) => ({ webhook, status: firstStatus(webhook, now) })),
+  );
+
   let startError: string | undefined;
   if (toStart.length > 0) {
-    const targets = toStart.map((ref) => {
-      const webhook = byId.get(ref.webhookId)!;
-      return {
-        deliveryId: ref.id,
-        webhookId: webhook._id,
-        policy: policyOf(webhook),
-        summary: deliverySummary({ eventType: event.type, eventId: event.eventId }, webhook),
-      };
-    });
+    const targets = toStart.map(({ ref, webhook }) => ({
+      deliveryId: ref.id,
+      webhookId: webhook._id,
+      policy: policyOf(webhook),
+      summary: deliverySummary({ eventType: event.type, eventId: event.eventId }, webhook),
+    }));
     const input = { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets };
     try {
       // The event workflow's id is the event's: a run that exists already (running or closed) is never started twice.
@@ -97,7 +120,7 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
           input,
           eventSummary(
             { eventType: event.type, eventId: event.eventId },
-            targets.map((target) => byId.get(target.webhookId)!),
+            toStart.map(({ webhook }) => webhook),
           ),
         ),
       );

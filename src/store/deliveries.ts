@@ -1,5 +1,5 @@
 import { Collection, Db, Filter } from 'mongodb';
-import type { Attempt, DeliveryStatus, Lane } from '../core/domain';
+import { DEFAULT_LANE, LIVE_STATUSES, type Attempt, type DeliveryStatus, type Lane } from '../core/domain';
 import type { PresetName } from '../policy/types';
 import type { DeliverySweep } from '../policy/retention';
 import { deliveryId } from '../core/ids';
@@ -67,7 +67,7 @@ export class DeliveryRepository {
       webhookId,
       preset,
       status,
-      lane: 'priority',
+      lane: DEFAULT_LANE,
       attempts: [],
       nextAttemptAt: status === 'pending' ? now : null,
       createdAt: now,
@@ -165,7 +165,7 @@ export class DeliveryRepository {
   }
 
   /** Like setProgress, only while the record's status is one of `from`; false when it was not. */
-  async setProgressFrom(id: string, from: DeliveryStatus[], progress: DeliveryProgress): Promise<boolean> {
+  async setProgressFrom(id: string, from: readonly DeliveryStatus[], progress: DeliveryProgress): Promise<boolean> {
     const result = await this.collection.updateOne({ _id: id, status: { $in: from } }, { $set: { ...progress, updatedAt: new Date() } });
     return result.matchedCount === 1;
   }
@@ -205,8 +205,8 @@ export class DeliveryRepository {
     return result.modifiedCount;
   }
 
-  /** Pending deliveries of one webhook, for cancelling them when the webhook is deleted. */
-  async pendingOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
-    return this.collection.find({ workspaceId, webhookId, status: { $in: ['pending', 'buffered'] } }).toArray();
+  /** Live (pending or buffered) deliveries of one webhook, for cancelling them when the webhook is deleted. */
+  async liveOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
+    return this.collection.find({ workspaceId, webhookId, status: { $in: [...LIVE_STATUSES] } }).toArray();
   }
 }

@@ -9,7 +9,7 @@ export interface DeliveryRef {
 }
 
 export interface EventDoc {
-  _id: string; // `${workspaceId}/${eventId}`: one event per id per workspace
+  _id: string; // eventKey(workspaceId, eventId)
   workspaceId: string;
   eventId: string;
   type: string;
@@ -18,6 +18,11 @@ export interface EventDoc {
   data: string; // the exact JSON text received, so signatures stay byte-stable
   receivedAt: Date;
   deliveries: DeliveryRef[];
+}
+
+/** An event's `_id`: one event per id per workspace. */
+export function eventKey(workspaceId: string, eventId: string): string {
+  return `${workspaceId}/${eventId}`;
 }
 
 export function toEventRecord(doc: EventDoc): EventRecord {
@@ -41,7 +46,7 @@ export class EventRepository {
 
   /** Stores the event unless its id was seen before; then the first stored version wins. */
   async insertOnce(doc: Omit<EventDoc, '_id'>): Promise<{ doc: EventDoc; duplicate: boolean }> {
-    const full: EventDoc = { ...doc, _id: `${doc.workspaceId}/${doc.eventId}` };
+    const full: EventDoc = { ...doc, _id: eventKey(doc.workspaceId, doc.eventId) };
     try {
       await this.collection.insertOne(full);
       return { doc: full, duplicate: false };
@@ -54,10 +59,10 @@ export class EventRepository {
   }
 
   get(workspaceId: string, eventId: string): Promise<EventDoc | null> {
-    return this.collection.findOne({ _id: `${workspaceId}/${eventId}` });
+    return this.collection.findOne({ _id: eventKey(workspaceId, eventId) });
   }
 
-  /** Events of these `{workspaceId}/{eventId}` ids that exist. */
+  /** Events of these keys (eventKey) that exist. */
   byIds(ids: string[]): Promise<EventDoc[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.collection.find({ _id: { $in: ids } }).toArray();

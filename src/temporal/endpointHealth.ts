@@ -1,7 +1,7 @@
 // Talking to a webhook's endpoint-health workflow from the API and from activities. Every call
 // starts the workflow if it is not running yet (a webhook created before it existed, or one whose
 // workflow start failed), seeded with the webhook's state as its record shows it.
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { endpointHealthSummary } from '../../workflows/contracts/summaries';
 import type { WebhookDoc } from '../store/webhooks';
 import { workflowTypes, type EndpointHealthWorkflow } from '../../workflows/contracts/workflows';
@@ -17,12 +17,10 @@ import {
   type HealthView,
 } from '../../workflows/contracts/endpointHealth';
 import { healthWorkflowId } from '../core/ids';
+import type { TemporalClient } from './client';
 import { HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from '../../workflows/contracts/searchAttributes';
 
-export interface HealthClient {
-  client: Client;
-  taskQueue: string;
-}
+export type HealthClient = TemporalClient;
 
 /** The state a new health workflow starts from: what the webhook's record says. */
 export function recordedHealth(doc: Pick<WebhookDoc, 'active' | 'deactivatedAt' | 'deactivationReason'>): HealthState {

@@ -1,5 +1,6 @@
 import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
-import { deliverySweeps, FIXED_FAILED_KEEP_SECONDS, LIVE_STATUSES, recordsCutoff } from '../../src/policy/retention';
+import { LIVE_STATUSES } from '../../src/core/domain';
+import { deliverySweeps, FIXED_FAILED_KEEP_SECONDS, recordsCutoff } from '../../src/policy/retention';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const HOUR = 60 * 60 * 1000;

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { DeliveryStatus, Lane } from '../../src/core/domain';
+import { DEFAULT_LANE, type DeliveryStatus, type Lane } from '../../src/core/domain';
 import type { ResolvedPolicy } from '../../src/policy/types';
+import { deliverySearchAttributes } from './searchAttributes';
 
 /** State carried across continue-as-new and into a manual retry's new run. */
 export interface DeliveryState {
@@ -25,6 +26,34 @@ export interface DeliveryInput {
   state?: DeliveryState;
   /** Continue-as-new once the history holds this many events (Temporal also suggests it). */
   historyEventLimit?: number;
+}
+
+/** What names a delivery: its event, its webhook and the policy it is attempted under. */
+export type DeliveryParts = Pick<DeliveryInput, 'workspaceId' | 'webhookId' | 'eventId' | 'eventType' | 'deliveryId' | 'receivedAt' | 'policy'>;
+/** How a run goes on from an earlier one: a manual retry's mode, the carried state, a history limit. */
+export type DeliveryRun = Pick<DeliveryInput, 'mode' | 'state' | 'historyEventLimit'>;
+
+/** A delivery workflow's input. `parts` may be wider (an event with its target, a start): only the contract's fields are taken. */
+export function deliveryInput(parts: DeliveryParts, run: DeliveryRun = {}): DeliveryInput {
+  return {
+    workspaceId: parts.workspaceId,
+    webhookId: parts.webhookId,
+    eventId: parts.eventId,
+    eventType: parts.eventType,
+    deliveryId: parts.deliveryId,
+    receivedAt: parts.receivedAt,
+    policy: parts.policy,
+    ...run,
+  };
+}
+
+/** What every start of a delivery's workflow carries, whoever starts it: its id, the Web UI memo, the search attributes. */
+export function deliveryStartOptions(input: DeliveryInput, summary: string) {
+  return {
+    workflowId: input.deliveryId,
+    memo: { summary, lane: input.state?.lane ?? DEFAULT_LANE },
+    typedSearchAttributes: deliverySearchAttributes(input.workspaceId, input.webhookId, input.eventType, 'pending'),
+  };
 }
 
 export interface DeliveryStatusView {
