@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^activities/' },
     },
     {
+      name: 'entry-points-are-not-imported',
+      comment: 'src/main/ starts processes; what they share lives in the layers below.',
+      severity: 'error',
+      from: { pathNot: '^src/main/' },
+      to: { path: '^src/main/' },
+    },
+    {
       name: 'only-main-imports-api',
       comment: 'The web layer is the top: services, activities and scripts must not depend on Fastify code.',
       severity: 'error',
