@@ -4,13 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox and is replayed from history: it must not
-// do I/O or read clocks/randomness outside @temporalio/workflow. So workflows may import only
-// @temporalio/workflow, @temporalio/common, their own contracts (workflows/contracts) and pure
-// modules (src/policy, src/core/domain, src/core/ids). Anything else — Node built-ins, drivers,
-// HTTP, the Temporal client/worker/activity packages, the store, the activities, request sending —
-// is refused here, before the worker's bundler or a replay finds it. Type-only imports of the I/O
-// modules under src/ are erased at compile time and stay allowed; activities are reached through
-// the interfaces in workflows/contracts/activities.ts, never imported, not even as types.
+// do I/O or read clocks/randomness outside @temporalio/workflow. So workflows, and src/core and
+// src/policy which they load, may not import Node built-ins, drivers, HTTP or the Temporal
+// client/worker/activity packages; this is refused here, before the worker's bundler or a replay
+// finds it. Which of our own folders they may import (workflows/, src/core, src/policy; never
+// activities/) is .dependency-cruiser.cjs's job, with the rest of the import direction.
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 const workflowForbiddenPackages = [
   ...nodeBuiltins,
@@ -34,23 +32,6 @@ const workflowImportRules = {
       patterns: [
         { group: ['node:*'], message: 'Workflow code must not import Node built-ins (do it in an activity).' },
         { group: ['@fastify/*', 'mongodb/*', 'undici/*', '@temporalio/*/lib/*'], message: 'Not in workflow code.' },
-      ],
-    },
-  ],
-  '@typescript-eslint/no-restricted-imports': [
-    'error',
-    {
-      patterns: [
-        {
-          // Allow-list of pure modules under src/; everything else there does I/O or pulls it in.
-          regex: '^(\\.\\./)+src/(?!(core/domain|core/ids|policy(/\\w+)?)$)',
-          allowTypeImports: true,
-          message: 'Workflows may import values only from pure modules (src/policy, src/core/domain, src/core/ids); use `import type` for the rest.',
-        },
-        {
-          regex: '^(\\.\\./)+activities(/.*)?$',
-          message: 'Workflows call activities through proxyActivities typed with workflows/contracts/activities.ts; never import activities.',
-        },
       ],
     },
   ],
@@ -83,7 +64,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'bench/ceiling/workflows.ts'],
+    files: ['workflows/**/*.ts', 'src/core/**/*.ts', 'src/policy/**/*.ts', 'bench/ceiling/workflows.ts'],
     rules: workflowImportRules,
   },
   {

@@ -1,5 +1,5 @@
 /** @type {import('jest').Config} */
-// ts-jest transpiles file by file (tsconfig isolatedModules); `npm run build` type-checks everything.
+// ts-jest transpiles file by file (tsconfig isolatedModules); `npm run typecheck` type-checks everything.
 const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {

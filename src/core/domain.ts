@@ -46,6 +46,14 @@ export interface BasicAuth {
   password: string;
 }
 
+/** An Ed25519 key pair for `v1a` signatures (src/outbound/asymmetricSigning.ts makes and uses it). */
+export interface SigningKeyPair {
+  /** PKCS#8 DER in base64: stored sealed, never shown. */
+  privateKey: string;
+  /** `whpk_<base64>`: what the webhook's view shows, for the receiver to verify with. */
+  publicKey: string;
+}
+
 /** Everything needed to build the outgoing request for one webhook. Secrets included: never returned by the API. */
 export interface WebhookTarget {
   id: string;

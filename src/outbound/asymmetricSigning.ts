@@ -3,15 +3,9 @@
 // Herald keeps the private key (sealed at rest); the receiver verifies with the public key, shown
 // as `whpk_` + base64 of its 32 raw bytes.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import type { SigningKeyPair } from '../core/domain';
 
 export const PUBLIC_KEY_PREFIX = 'whpk_';
-
-export interface SigningKeyPair {
-  /** PKCS#8 DER in base64: stored sealed, never shown. */
-  privateKey: string;
-  /** `whpk_<base64>`: what the webhook's view shows, for the receiver to verify with. */
-  publicKey: string;
-}
 
 export function generateSigningKeyPair(): SigningKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

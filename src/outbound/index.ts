@@ -7,7 +7,7 @@ export { renderTemplate, validateTemplate, TemplateError, type RenderedTemplate 
 export { encodeBody, CONTENT_TYPE_HEADERS, type EncodedBody } from './encoders';
 export { isXmlElementName, XML_ROOT } from './xmlEncoding';
 export { generateSecret, normalizeSecret, signPayload, SecretError, SECRET_PREFIX } from './signing';
-export { generateSigningKeyPair, publicKeyObject, signAsymmetric, PUBLIC_KEY_PREFIX, type SigningKeyPair } from './asymmetricSigning';
+export { generateSigningKeyPair, publicKeyObject, signAsymmetric, PUBLIC_KEY_PREFIX } from './asymmetricSigning';
 export { buildPing, encodePing, pingPayloadJson, PING_EVENT_TYPE, type PingBody, type PingPayload } from './ping';
 export { buildHeaders, basicAuthorization, isReservedHeader, RESERVED_HEADERS, USER_AGENT, type HeaderInputs } from './headers';
 export { buildRequest, buildPingRequest, type OutgoingRequest } from './request';

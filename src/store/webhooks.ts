@@ -1,58 +1,16 @@
 import { Collection, Db, Filter, type UpdateFilter } from 'mongodb';
-import type { ContentType, HttpMethod, WebhookTarget } from '../core/domain';
-import { NOTIFICATION_PRESET, type DeactivationRule } from '../policy/endpointHealth';
+import type { WebhookTarget } from '../core/domain';
+import { NOTIFICATION_PRESET } from '../policy/endpointHealth';
 import { previousSecretExpiry } from '../policy/secrets';
-import type { RetryPolicyInput } from '../policy/types';
-import type { SecretBox, Sealed, StoredSecret } from '../security/secretBox';
+import type { Sealed, SecretBox } from '../security/secretBox';
 import { notificationEndpointId } from '../core/ids';
 import { newId } from './ids';
 import { reencryptBatch, type ReencryptBatch } from './sealing/reencryptBatch';
 import { rotateSealed } from './sealing/sealedRotation';
-import type { NotificationSecrets } from './workspaces';
 import { WebhookSecrets, type ClearSecrets } from './sealing/webhookSecrets';
+import type { NotificationSecrets, WebhookDoc } from './types';
 
-export interface WebhookDoc {
-  _id: string;
-  workspaceId: string;
-  name: string;
-  url: string;
-  events: string[];
-  app?: string;
-  method: HttpMethod;
-  contentType: ContentType;
-  active: boolean;
-  // The write-only values are sealed (src/security/secretBox.ts); webhookSecrets.ts says how.
-  secret?: StoredSecret;
-  /** The secret before the last rotation: it signs beside `secret` until `expiresAt`. */
-  previousSecret?: { secret: Sealed; expiresAt: Date };
-  auth?: { username: string; password: StoredSecret };
-  // Stored as pairs, never as an object keyed by user input.
-  headers?: Array<{ name: string; value: StoredSecret }>;
-  /** An Ed25519 key pair for `v1a` signatures: the private key sealed, the public one shown. */
-  signingKey?: { privateKey: Sealed; publicKey: string };
-  payloadTemplate?: string;
-  retryPolicy: RetryPolicyInput;
-  successCodes?: number[];
-  timeoutMs?: number;
-  deactivation?: WebhookDeactivation;
-  // The health state below is written only by the webhook's endpoint-health workflow
-  // (workflows/health.ts); the API and ingest read it.
-  deactivatedAt?: Date;
-  deactivationReason?: string;
-  /** While inactive: new events are `buffered` until then, `dropped` after. */
-  bufferUntil?: Date;
-  /** While a replay of the buffer runs: new events wait behind it (`buffered`). */
-  replay?: { total: number; done: number; startedAt: Date };
-  /** Consecutive failed attempts, kept by the attempt activity; absent while the endpoint is healthy. */
-  failureStreak?: { count: number; since: Date };
-  /** `notification`: the workspace's notification endpoint, never listed or matched as a webhook. */
-  kind?: 'notification';
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** The deactivation rule's overrides and the buffer window, per webhook or per workspace. */
-export type WebhookDeactivation = Partial<DeactivationRule> & { bufferSeconds?: number };
+export type { WebhookDeactivation, WebhookDoc } from './types';
 
 /** The fields of a webhook's health, mirrored from its health workflow. */
 export type HealthFields = Pick<WebhookDoc, 'active' | 'deactivatedAt' | 'deactivationReason' | 'bufferUntil' | 'replay'>;

@@ -5,7 +5,7 @@ import { secretOwner, type SecretBox, type Sealed, type StoredSecret } from '../
 import { newId } from './ids';
 import { reencryptBatch, type ReencryptBatch } from './sealing/reencryptBatch';
 import { rotateSealed } from './sealing/sealedRotation';
-import type { WebhookDeactivation } from './webhooks';
+import type { NotificationSecrets, WebhookDeactivation } from './types';
 
 export interface WorkspaceSettings {
   notificationUrl?: string;
@@ -20,12 +20,6 @@ export interface WorkspaceSettings {
 
 /** Settings as the API gives them: the notification secret in clear, for the repository to seal. */
 export type SettingsInput = Omit<WorkspaceSettings, 'notificationSecret' | 'previousNotificationSecret'> & { notificationSecret?: string };
-
-/** The secrets that sign notifications, opened: the current one, and the previous one while it still signs. */
-export interface NotificationSecrets {
-  secret?: string;
-  previous?: { secret: string; expiresAt: Date };
-}
 
 export interface WorkspaceDoc {
   _id: string;

@@ -2,11 +2,10 @@
 // rotation), its Basic password, its custom header values and its Ed25519 private key, each sealed
 // and bound to the webhook and the field, e.g. `webhook:wh_1:headers.X-Tenant`. What surrounds them
 // (the Basic username, the header names, the public key) stays readable: the API shows it.
-import type { SigningKeyPair } from '../../outbound/asymmetricSigning';
-import type { BasicAuth } from '../../core/domain';
+import type { BasicAuth, SigningKeyPair } from '../../core/domain';
 import { stillSigns } from '../../policy/secrets';
 import { secretOwner, type Sealed, type SecretBox, type StoredSecret } from '../../security/secretBox';
-import type { WebhookDoc } from '../webhooks';
+import type { WebhookDoc } from '../types';
 
 /** The write-only values in clear, as the API gives them. */
 export interface ClearSecrets {
