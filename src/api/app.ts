@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../outbound/version';
 import { createApiMetrics } from '../metrics';
 import { registerAvailability } from './plugins/availability';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../services/deps';
 import { clientErrorHandler, registerErrorHandling, sendError } from './plugins/errors';
 import { registerJsonBody } from './plugins/jsonBody';
 import { registerRateLimits } from './plugins/rateLimits';

@@ -12,7 +12,7 @@ import { isRunning, waitUntilClosed } from '../temporal/runs';
 import { eventWorkflowId } from '../core/ids';
 import type { DeliveryWorkflow } from '../../workflows/contracts/workflows';
 import { cancelSignal, retryNowSignal } from '../../workflows/contracts/delivery';
-import type { AppDeps } from '../api/deps';
+import type { AppDeps } from './deps';
 import { conflictError, notFoundError } from '../core/errors';
 
 /** How long a control call waits for the event workflow to hand a delivery to its own workflow. */

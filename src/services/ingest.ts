@@ -16,7 +16,7 @@ import type { Store } from '../store';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
 import { startEvent } from '../temporal/starts';
-import type { AppDeps } from '../api/deps';
+import type { AppDeps } from './deps';
 
 export interface IncomingEvent {
   id?: string;

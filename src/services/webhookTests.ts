@@ -8,7 +8,7 @@ import { judgeAttempt } from '../policy/success';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
 import { requestDeactivation } from '../temporal/endpointHealth';
-import { targetAccess, type AppDeps } from '../api/deps';
+import { targetAccess, type AppDeps } from './deps';
 
 export interface TestResult {
   event: string;

@@ -1,6 +1,5 @@
 // Creating, changing and deleting a webhook: the checks a JSON schema cannot express (each refusal
 // names the field), the defaults, and what a change of `active` or a deletion sets in motion.
-import type { Static } from '@sinclair/typebox';
 import { notFoundError, invalidInput } from '../core/errors';
 import { checkTargetUrl, isReservedHeader, TemplateError, validateTemplate } from '../outbound';
 import { generateSigningKeyPair } from '../outbound/asymmetricSigning';
@@ -10,13 +9,39 @@ import type { Store } from '../store';
 import type { NewWebhook, WebhookChanges, WebhookDoc } from '../store/webhooks';
 import type { WorkspaceDoc } from '../store/workspaces';
 import { endHealth, requestActivation, requestDeactivation } from '../temporal/endpointHealth';
-import { targetAccess, type AppDeps } from '../api/deps';
-import type { CreateWebhookBody, UpdateWebhookBody } from '../api/schemas/webhook';
+import { targetAccess, type AppDeps } from './deps';
+import type { BasicAuth, ContentType, HttpMethod } from '../core/domain';
+import type { RetryPolicyInput } from '../policy/types';
+import type { WebhookDeactivation } from '../store/types';
 import { cancelPendingDeliveries } from './deliveryControl';
 import { resolveSecret } from './secrets';
 
-type WebhookInput = Static<typeof CreateWebhookBody>;
-type WebhookPatch = Static<typeof UpdateWebhookBody>;
+/** A webhook as a client creates it; the API's schema has checked its shape. */
+export interface WebhookInput {
+  name: string;
+  url: string;
+  events: string[];
+  app?: string;
+  method?: HttpMethod;
+  contentType?: ContentType;
+  active?: boolean;
+  /** `true`: Herald generates one, shown once. */
+  secret?: true | string;
+  auth?: BasicAuth;
+  headers?: Record<string, string>;
+  payloadTemplate?: string;
+  retryPolicy?: RetryPolicyInput;
+  successCodes?: number[];
+  timeoutMs?: number;
+  deactivation?: WebhookDeactivation;
+  asymmetric?: boolean;
+}
+
+/** The fields a change may clear with `null`. */
+type Clearable = 'app' | 'secret' | 'auth' | 'headers' | 'payloadTemplate' | 'successCodes' | 'timeoutMs' | 'deactivation';
+
+/** A change to a webhook: any field, `null` clearing an optional one. */
+export type WebhookPatch = { [K in Exclude<keyof WebhookInput, Clearable>]?: WebhookInput[K] } & { [K in Clearable]?: WebhookInput[K] | null };
 
 export async function findWebhook(store: Store, ws: string, id: string): Promise<WebhookDoc> {
   const webhook = await store.webhooks.get(ws, id);

@@ -1,13 +1,28 @@
 // Creating a workspace and changing its settings: the notification URL obeys the same
 // outgoing-safety rules as every webhook, and the notification secret is generated when needed.
-import type { Static } from '@sinclair/typebox';
 import { invalidInput, notFoundError } from '../core/errors';
 import { checkTargetUrl } from '../outbound';
 import type { Store } from '../store';
 import type { WorkspaceDoc, WorkspaceSettings } from '../store/workspaces';
-import { targetAccess, type AppDeps } from '../api/deps';
-import type { CreateWorkspaceBody, UpdateWorkspaceBody } from '../api/schemas/workspace';
+import { targetAccess, type AppDeps } from './deps';
+import type { WebhookDeactivation } from '../store/types';
 import { resolveSecret } from './secrets';
+
+/** A workspace as the admin creates it; the API's schema has checked its shape. */
+export interface WorkspaceInput {
+  name: string;
+  notificationUrl?: string;
+  /** `true`: Herald generates one, shown once. */
+  notificationSecret?: true | string;
+  requireHttps?: boolean;
+  deactivation?: WebhookDeactivation;
+}
+
+/** A change to a workspace: any field; `null` clears the notification URL or secret. */
+export type WorkspacePatch = Partial<Omit<WorkspaceInput, 'notificationUrl' | 'notificationSecret'>> & {
+  notificationUrl?: string | null;
+  notificationSecret?: true | string | null;
+};
 
 export async function findWorkspace(store: Store, ws: string): Promise<WorkspaceDoc> {
   const workspace = await store.workspaces.get(ws);
@@ -34,7 +49,7 @@ function notificationSecretOf(
 }
 
 /** `reveal` is a generated notification secret, shown once. */
-export async function createWorkspace(deps: AppDeps, body: Static<typeof CreateWorkspaceBody>): Promise<{ doc: WorkspaceDoc; reveal: string | undefined }> {
+export async function createWorkspace(deps: AppDeps, body: WorkspaceInput): Promise<{ doc: WorkspaceDoc; reveal: string | undefined }> {
   const { name, notificationSecret, ...settings } = body;
   await checkNotificationUrl(deps, settings.notificationUrl, settings.requireHttps ?? false);
   const secret = notificationSecretOf(notificationSecret, settings.notificationUrl, undefined);
@@ -42,11 +57,7 @@ export async function createWorkspace(deps: AppDeps, body: Static<typeof CreateW
   return { doc, reveal: secret.reveal };
 }
 
-export async function updateWorkspace(
-  deps: AppDeps,
-  ws: string,
-  body: Static<typeof UpdateWorkspaceBody>,
-): Promise<{ doc: WorkspaceDoc; reveal: string | undefined }> {
+export async function updateWorkspace(deps: AppDeps, ws: string, body: WorkspacePatch): Promise<{ doc: WorkspaceDoc; reveal: string | undefined }> {
   const { name, notificationSecret, ...settings } = body;
   const current = await findWorkspace(deps.store, ws);
   await checkNotificationUrl(deps, settings.notificationUrl, settings.requireHttps ?? current.settings.requireHttps);

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFoundError } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
 import { cancelDelivery, retryDelivery } from '../../services/deliveryControl';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, WorkspaceParams } from '../schemas/common';
 import { DeliveryListQuery, DeliveryParams, DeliveryView } from '../schemas/delivery';
 import { deliveryView, envelope, pageView } from '../views';

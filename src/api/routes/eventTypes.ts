@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireWorkspaceKey } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
 import { CreateEventTypeBody, EventTypeListQuery, EventTypeView } from '../schemas/eventType';
 import { envelope, eventTypeView } from '../views';

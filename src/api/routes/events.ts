@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { invalidInput } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { ApiMetrics } from '../../metrics';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { ingestEvent } from '../../services/ingest';
 import { rawMember } from '../plugins/rawJson';
 import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';

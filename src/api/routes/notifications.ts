@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireWorkspaceKey } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, errorResponses, PageOf, WorkspaceParams } from '../schemas/common';
 import { NotificationListQuery, NotificationView } from '../schemas/notification';
 import { notificationView, pageView } from '../views';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
 import type { ApiMetrics } from '../../metrics';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 
 /** /healthz: the process is up. /readyz: MongoDB and Temporal answer. /metrics: Prometheus text. */
 export async function operationRoutes(app: FastifyInstance, deps: AppDeps & { db: Db; metrics: ApiMetrics }): Promise<void> {

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { notFoundError } from '../../core/errors';
 import { DEFAULT_ROTATION_GRACE_SECONDS } from '../../policy/secrets';
 import { requireAdmin, requireWorkspaceKey } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { RotateSecretBody } from '../schemas/secretRotation';
 import { WebhookView } from '../schemas/webhook';

@@ -5,7 +5,7 @@ import { invalidInput } from '../../core/errors';
 import { subscribesTo } from '../../core/eventTypes';
 import { requestActivation, requestDeactivation } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { Envelope, errorResponses, ResourceParams } from '../schemas/common';
 import { ActivateBody } from '../schemas/endpointHealth';
 import { TestRunView, TestWebhookBody, WebhookView } from '../schemas/webhook';

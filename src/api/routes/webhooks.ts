@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { bufferUntilMs } from '../../policy/endpointHealth';
 import { startHealth } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { CreateWebhookBody, UpdateWebhookBody, WebhookListQuery, WebhookView } from '../schemas/webhook';
 import { envelope, pageView, webhookDetail, webhookView } from '../views';

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { notFoundError } from '../../core/errors';
 import { SCOPES, type Scope } from '../../store/apiKeys';
 import { requireAdmin } from '../plugins/auth';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../../services/deps';
 import { ApiKeyView, CreateApiKeyBody } from '../schemas/apiKey';
 import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { CreateWorkspaceBody, UpdateWorkspaceBody, WorkspaceView } from '../schemas/workspace';

@@ -3,7 +3,7 @@ import type { ResolveHost, TargetAccess } from '../outbound';
 import type { Store } from '../store';
 import type { TemporalDeps } from '../temporal/client';
 
-/** What every route plugin receives: wired once in buildApp. */
+/** What the services need, wired once by the API (buildApp) and handed to every route plugin. */
 export interface AppDeps {
   config: Config;
   store: Store;
