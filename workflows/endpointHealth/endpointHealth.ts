@@ -5,6 +5,7 @@ import { timeOrderedId } from '../../src/core/ids';
 import { DEFAULT_REPLAY_CONCURRENCY } from '../../src/policy/endpointHealth';
 import type { NotificationType } from '../../src/core/domain';
 import type { EndpointHealthActivities } from '../contracts/activities';
+import { deliveryInput } from '../contracts/delivery';
 import { deliverySummary } from '../contracts/summaries';
 import { attemptAndHandOver } from '../handOver';
 import type { ActivateRequest, BufferedItem, BufferedPage, HealthInput, HealthState, HealthView, ReplayState, WebhookRef } from '../contracts/endpointHealth';
@@ -192,17 +193,9 @@ export class EndpointHealth {
     // The claim names this replay, so that a claim repeated after a worker crash still holds.
     const claim = `${workflowInfo().workflowId}@${run.startedAtMs}`;
     if (!this.isCurrent(run) || !(await claimBuffered({ deliveryId: item.deliveryId, claim }))) return;
-    await attemptAndHandOver(
-      {
-        ...this.ref,
-        eventId: item.eventId,
-        eventType: item.eventType,
-        deliveryId: item.deliveryId,
-        receivedAt: item.receivedAt,
-        policy: page.policy,
-        state: { attemptsMade: item.attemptsMade, lane: item.lane },
-      },
-      { summary: deliverySummary(item, { name: page.webhookName }, 'replayed'), ifRunOpen: 'wait' },
-    );
+    await attemptAndHandOver(deliveryInput({ ...this.ref, ...item, policy: page.policy }, { state: { attemptsMade: item.attemptsMade, lane: item.lane } }), {
+      summary: deliverySummary(item, { name: page.webhookName }, 'replayed'),
+      ifRunOpen: 'wait',
+    });
   }
 }
