@@ -43,8 +43,8 @@ export const statusQuery = defineQuery<DeliveryStatusView>('status');
 /** Where a delivery stands once another workflow made its attempt: its end state, or `retrying` in its own workflow. */
 export type HandOverResult = DeliveryStatus | 'retrying';
 
-/** What the workflow asks the attempt activity to store if the attempt fails. */
-export interface FailurePlan {
+/** What the attempt activity stores if the attempt fails, as the workflow planned it before the attempt. */
+export interface FailureRecord {
   status: DeliveryStatus;
   lane: Lane;
   nextAttemptAt: string | null;
@@ -58,7 +58,7 @@ export interface AttemptInput {
   attemptNumber: number;
   timeoutMs: number;
   lane: Lane;
-  onFailure: FailurePlan;
+  onFailure: FailureRecord;
   /** Consecutive deferrals of this attempt so far; the activity records how long the next one may wait. Absent = 0. */
   deferrals?: number;
 }
