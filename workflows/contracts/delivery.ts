@@ -27,6 +27,23 @@ export interface DeliveryInput {
   historyEventLimit?: number;
 }
 
+/** What names a delivery and its schedule; the rest of a DeliveryInput is optional. */
+export type DeliveryParts = Pick<DeliveryInput, 'workspaceId' | 'webhookId' | 'eventId' | 'eventType' | 'deliveryId' | 'receivedAt' | 'policy'>;
+
+/** A delivery workflow's input from its parts (extra fields of `parts`, such as a summary, are left out). */
+export function deliveryInput(parts: DeliveryParts, rest: Omit<DeliveryInput, keyof DeliveryParts> = {}): DeliveryInput {
+  return {
+    workspaceId: parts.workspaceId,
+    webhookId: parts.webhookId,
+    eventId: parts.eventId,
+    eventType: parts.eventType,
+    deliveryId: parts.deliveryId,
+    receivedAt: parts.receivedAt,
+    policy: parts.policy,
+    ...rest,
+  };
+}
+
 export interface DeliveryStatusView {
   status: DeliveryStatus;
   lane: Lane;
