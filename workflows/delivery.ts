@@ -1,43 +1,21 @@
 // One delivery = one event to one webhook. The retry schedule is plain workflow code: each attempt
 // is one activity execution without Temporal retries, and durable timers wait between attempts.
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  condition,
-  makeContinueAsNewFunc,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DeliveryStatus, Lane } from '../src/core/domain';
 import { HERALD_DELIVERY_STATUS } from './contracts/searchAttributes';
-import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attempt';
-import type { DeliveryActivities } from './contracts/activities';
-import { cancelSignal, retryNowSignal, statusQuery, type AttemptOutcome, type DeliveryInput, type DeliveryStatusView } from './contracts/delivery';
-
-type Activities = DeliveryActivities;
-
-/** Store writes are idempotent, so Temporal may retry them; HTTP attempts are never retried by Temporal. */
-const { recordDeliveryStatus } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+import { afterAttempt, afterDeferral, attemptActivities, attemptInput, brokenAttempt, deadlineOf, planIfFails } from './attempt';
+import { cancelSignal, laneOf, retryNowSignal, statusQuery, type AttemptOutcome, type DeliveryInput, type DeliveryStatusView } from './contracts/delivery';
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 4000;
 
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryStatusView> {
   const { policy } = input;
-  const { deliverAttempt } = proxyActivities<Activities>({
-    // A little above the HTTP timeout: the activity also loads the target and records the attempt.
-    startToCloseTimeout: policy.timeoutMs + 10_000,
-    retry: { maximumAttempts: 1 },
-  });
+  const activities = attemptActivities('regular', policy);
+  const { deliverAttempt, recordDeliveryStatus } = activities;
 
   const deadlineMs = deadlineOf(policy, input.receivedAt);
   let status: DeliveryStatus = 'pending';
-  let lane: Lane = input.state?.lane ?? 'priority';
+  let lane: Lane = laneOf(input);
   let attemptsMade = input.state?.attemptsMade ?? 0;
   let nextAttemptAtMs: number | null = input.state?.nextAttemptAtMs ?? Date.now();
   // Consecutive attempts the worker deferred (the webhook at its in-flight cap): they set the next wait.
@@ -95,47 +73,34 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     retryRequested = false;
 
     const attemptNumber = attemptsMade + 1;
-    const plan = planAfterFailure(policy, input.mode ?? 'schedule', attemptNumber, lane, deadlineMs);
-    let result: AttemptOutcome;
+    const plan = planIfFails(policy, input.mode ?? 'schedule', attemptNumber, lane, deadlineMs);
+    let outcome: AttemptOutcome;
     try {
-      result = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure, deferrals));
+      outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan, deferrals));
     } catch (error) {
-      // The activity itself broke (worker lost, store down): count it as a failed attempt.
-      if (!(error instanceof ActivityFailure)) throw error;
-      result = { outcome: 'failed', errorKind: 'other' };
-      await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.failure });
+      outcome = brokenAttempt(activities, error);
+      await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.record });
     }
-    if (result.outcome === 'deferred') {
+    const next = afterAttempt(policy, plan, outcome, deadlineMs, cancelRequested);
+    if (next.next === 'defer') {
       // Nothing was sent or recorded: the same attempt, after a short wait that grows while the
       // webhook stays at its cap. Cancel, retryNow and the deadline apply to the wait as to any.
       deferrals += 1;
-      nextAttemptAtMs = afterDeferral(deferrals, result.retryInMs);
+      nextAttemptAtMs = afterDeferral(deferrals, next.retryInMs);
       if (historyFull()) return continueAsNew();
       continue;
     }
     deferrals = 0;
     attemptsMade = attemptNumber;
+    if (next.next === 'end') return finish(next.status, next.recorded);
 
-    if (result.outcome === 'succeeded') return finish('succeeded', true);
-    if (result.outcome === 'webhook-missing') return finish('cancelled', false);
-    if (result.outcome === 'cancelled') return finish('cancelled', true);
-    if (result.outcome === 'webhook-inactive') {
-      // Switched off: the delivery waits in the webhook's buffer, and its health workflow gives it
-      // a new run, with this attempt count and lane, when the webhook is activated with a replay.
-      return finish('buffered', false);
-    }
-    if (cancelRequested) return finish('cancelled', false);
-    if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return finish(plan.failure.status, true);
-
-    // A Retry-After that moves the next attempt: the record shows the time the attempt stored until corrected.
-    const answered = planAfterAnswer(policy, plan, result, deadlineMs);
-    if (answered !== plan) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...answered.failure });
-
-    if (answered.failure.lane !== lane) {
-      lane = answered.failure.lane;
+    // The record shows the time the attempt stored until corrected.
+    if (next.corrected) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...next.corrected });
+    if (next.lane !== lane) {
+      lane = next.lane;
       upsertMemo({ lane });
     }
-    nextAttemptAtMs = answered.nextAttemptAtMs;
+    nextAttemptAtMs = next.nextAttemptAtMs;
 
     if (historyFull()) return continueAsNew();
   }

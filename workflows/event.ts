@@ -5,7 +5,7 @@
 // workflow and one workflow task, whatever its fan-out; its history shows every first attempt.
 // A first attempt the worker defers (its webhook at the in-flight cap) is handed over the same
 // way, uncounted, so a busy webhook never holds up the event's other deliveries.
-import type { DeliveryInput, HandOverResult } from './contracts/delivery';
+import { deliveryInput, type HandOverResult } from './contracts/delivery';
 import type { EventInput, EventResult, EventTarget } from './contracts/event';
 import { attemptAndHandOver } from './handOver';
 
@@ -15,15 +15,6 @@ export async function eventWorkflow(input: EventInput): Promise<EventResult> {
 }
 
 function firstAttempt(event: EventInput, target: EventTarget): Promise<HandOverResult> {
-  const deliveryInput: DeliveryInput = {
-    workspaceId: event.workspaceId,
-    webhookId: target.webhookId,
-    eventId: event.eventId,
-    eventType: event.eventType,
-    deliveryId: target.deliveryId,
-    receivedAt: event.receivedAt,
-    policy: target.policy,
-  };
   // A run with the delivery's id open already: a manual retry got there first and owns it now.
-  return attemptAndHandOver(deliveryInput, { summary: target.summary, ifRunOpen: 'leave' });
+  return attemptAndHandOver(deliveryInput({ ...event, ...target }), { summary: target.summary, ifRunOpen: 'leave' });
 }

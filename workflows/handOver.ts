@@ -4,22 +4,12 @@
 // this way; the endpoint-health workflow makes the next attempt of each delivery it replays. An
 // attempt the worker deferred (its webhook at the in-flight cap) is handed over the same way,
 // uncounted, to be tried again after a short wait.
-import { isCancellation, ParentClosePolicy, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
-import { TemporalFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, sleep, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DeliveryStatus } from '../src/core/domain';
-import { deliverySearchAttributes } from './contracts/searchAttributes';
-import { afterDeferral, attemptInput, deadlineOf, planAfterAnswer, planAfterFailure } from './attempt';
+import { afterAttempt, afterDeferral, attemptActivities, attemptInput, brokenAttempt, deadlineOf, planIfFails } from './attempt';
 import { deliveryWorkflow } from './delivery';
-import type { DeliveryActivities } from './contracts/activities';
-import type { AttemptOutcome, DeliveryInput, DeliveryState, HandOverResult } from './contracts/delivery';
-
-type Activities = DeliveryActivities;
-
-/** Store writes are idempotent; a local activity that fails is retried by the SDK in place. */
-const { recordDeliveryStatus } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
-});
+import { deliveryStartOptions, laneOf, type AttemptOutcome, type DeliveryInput, type DeliveryState, type HandOverResult } from './contracts/delivery';
 
 export interface HandOverOptions {
   /** Shown in the Web UI for the delivery's own workflow, if it needs one. */
@@ -36,7 +26,9 @@ const RUN_CLOSE_TRIES = 30;
 
 export async function attemptAndHandOver(input: DeliveryInput, options: HandOverOptions): Promise<HandOverResult> {
   const { policy } = input;
-  const lane = input.state?.lane ?? 'priority';
+  const activities = attemptActivities('local', policy);
+  const { deliverAttempt, recordDeliveryStatus } = activities;
+  const lane = laneOf(input);
   const attemptNumber = (input.state?.attemptsMade ?? 0) + 1;
   const record = (status: DeliveryStatus) => recordDeliveryStatus({ deliveryId: input.deliveryId, status, lane, nextAttemptAt: null }).then(() => status);
 
@@ -44,53 +36,36 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
   // Only when this workflow runs long after the event (a reconciled start, a replay): nothing past the age limit.
   if (deadlineMs !== null && Date.now() >= deadlineMs) return record('expired');
 
-  const plan = planAfterFailure(policy, 'schedule', attemptNumber, lane, deadlineMs);
-  // A little above the HTTP timeout: the activity also loads the target and records the attempt.
-  const startToCloseTimeout = policy.timeoutMs + 10_000;
-  const { deliverAttempt } = proxyLocalActivities<Activities>({ startToCloseTimeout, retry: { maximumAttempts: 1 } });
+  const plan = planIfFails(policy, 'schedule', attemptNumber, lane, deadlineMs);
   let outcome: AttemptOutcome;
   try {
-    outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan.failure));
+    outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan));
   } catch (error) {
-    // The activity itself broke (store down): a failed attempt, retried on the schedule. A local
-    // activity's failure arrives as the failure itself (application error, timeout), not wrapped.
-    if (!(error instanceof TemporalFailure) || isCancellation(error)) throw error;
-    outcome = { outcome: 'failed', errorKind: 'other' };
-    await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.failure });
+    outcome = brokenAttempt(activities, error);
+    await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.record });
   }
 
-  switch (outcome.outcome) {
-    case 'succeeded':
-      return 'succeeded';
-    case 'cancelled':
-      return 'cancelled';
-    case 'webhook-missing':
-      return record('cancelled');
-    case 'webhook-inactive':
-      return record('buffered');
-    case 'deferred':
-      // Not made, not counted: the delivery's own workflow makes this attempt after the first deferral's wait.
-      return handOver(input, { attemptsMade: attemptNumber - 1, lane, nextAttemptAtMs: afterDeferral(1, outcome.retryInMs), deferrals: 1 }, options);
-    case 'failed':
-      if (plan.failure.status !== 'pending' || plan.nextAttemptAtMs === null) return plan.failure.status;
+  const next = afterAttempt(policy, plan, outcome, deadlineMs);
+  if (next.next === 'defer') {
+    // Not made, not counted: the delivery's own workflow makes this attempt after the first deferral's wait.
+    return handOver(input, { attemptsMade: attemptNumber - 1, lane, nextAttemptAtMs: afterDeferral(1, next.retryInMs), deferrals: 1 }, options);
   }
+  if (next.next === 'end') return next.recorded ? next.status : record(next.status);
 
-  // A Retry-After that moves the next attempt: the record shows the time the attempt stored until corrected.
-  const answered = planAfterAnswer(policy, plan, outcome, deadlineMs);
-  if (answered !== plan) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...answered.failure });
-  return handOver(input, { attemptsMade: attemptNumber, lane: answered.failure.lane, nextAttemptAtMs: answered.nextAttemptAtMs ?? undefined }, options);
+  // The record shows the time the attempt stored until corrected.
+  if (next.corrected) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...next.corrected });
+  return handOver(input, { attemptsMade: attemptNumber, lane: next.lane, nextAttemptAtMs: next.nextAttemptAtMs }, options);
 }
 
 /** Starts the delivery's own workflow, an abandoned child, to go on from `state`. */
 async function handOver(input: DeliveryInput, state: DeliveryState, options: HandOverOptions): Promise<HandOverResult> {
   for (let tries = 1; ; tries++) {
     try {
+      const handedOver: DeliveryInput = { ...input, state };
       await startChild(deliveryWorkflow, {
-        workflowId: input.deliveryId,
-        args: [{ ...input, state }],
+        ...deliveryStartOptions(handedOver, options.summary),
+        args: [handedOver],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        memo: { summary: options.summary, lane: state.lane },
-        typedSearchAttributes: deliverySearchAttributes(input.workspaceId, input.webhookId, input.eventType, 'pending'),
       });
       return 'retrying';
     } catch (error) {

@@ -1,5 +1,6 @@
 // Retry policy contract shared by the delivery workflow and API validation.
 // Everything in src/policy/ is pure and deterministic: it is imported by workflow code.
+import type { Lane } from '../core/domain';
 
 export type PresetName = 'fixed' | 'progressive' | 'max-attempts';
 export const PRESET_NAMES: readonly PresetName[] = ['fixed', 'progressive', 'max-attempts'];
@@ -33,4 +34,4 @@ export interface ResolvedPolicy {
 }
 
 /** What comes after `attemptsMade` failed attempts: wait and try again, or stop (`failed`). */
-export type NextStep = { kind: 'retry'; delaySeconds: number; lane: 'priority' | 'slow' } | { kind: 'stop' };
+export type NextStep = { kind: 'retry'; delaySeconds: number; lane: Lane } | { kind: 'stop' };

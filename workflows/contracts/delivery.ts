@@ -47,11 +47,16 @@ export function deliveryInput(parts: DeliveryParts, run: DeliveryRun = {}): Deli
   };
 }
 
+/** A delivery starts in the priority lane; only the schedule moves it to the slow one. */
+export function laneOf(delivery: DeliveryInput): Lane {
+  return delivery.state?.lane ?? DEFAULT_LANE;
+}
+
 /** What every start of a delivery's workflow carries, whoever starts it: its id, the Web UI memo, the search attributes. */
 export function deliveryStartOptions(input: DeliveryInput, summary: string) {
   return {
     workflowId: input.deliveryId,
-    memo: { summary, lane: input.state?.lane ?? DEFAULT_LANE },
+    memo: { summary, lane: laneOf(input) },
     typedSearchAttributes: deliverySearchAttributes(input.workspaceId, input.webhookId, input.eventType, 'pending'),
   };
 }
@@ -72,8 +77,8 @@ export const statusQuery = defineQuery<DeliveryStatusView>('status');
 /** Where a delivery stands once another workflow made its attempt: its end state, or `retrying` in its own workflow. */
 export type HandOverResult = DeliveryStatus | 'retrying';
 
-/** What the workflow asks the attempt activity to store if the attempt fails. */
-export interface FailurePlan {
+/** What the attempt activity stores if the attempt fails, as the workflow planned it before the attempt. */
+export interface FailureRecord {
   status: DeliveryStatus;
   lane: Lane;
   nextAttemptAt: string | null;
@@ -87,7 +92,7 @@ export interface AttemptInput {
   attemptNumber: number;
   timeoutMs: number;
   lane: Lane;
-  onFailure: FailurePlan;
+  onFailure: FailureRecord;
   /** Consecutive deferrals of this attempt so far; the activity records how long the next one may wait. Absent = 0. */
   deferrals?: number;
 }
