@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deliverySweeps, recordsCutoff } from '../src/policy/retention';
 import type { Store } from '../src/store';
 import type { DeliveryDoc } from '../src/store/deliveries';
-import { eventKey } from '../src/store/events';
+import { eventKey } from '../src/core/ids';
 import type { TemporalClient } from '../src/temporal/client';
 import { isRunning } from '../src/temporal/runs';
 import { deliveryStartOf, startDelivery } from '../src/temporal/starts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Attempt } from '../src/core/domain';
-import { deliveryId } from '../src/core/ids';
+import { deliveryId, eventKey } from '../src/core/ids';
 import type { DeliveryDoc } from '../src/store/deliveries';
 import type { EventDoc } from '../src/store/events';
 import { newId } from '../src/store/ids';
@@ -41,7 +41,7 @@ function batchOf(workspaceId: string, webhookId: string, from: number, size: num
     }));
     const status = failed ? 'failed' : 'succeeded';
     events.push({
-      _id: `${workspaceId}/${eventId}`,
+      _id: eventKey(workspaceId, eventId),
       workspaceId,
       eventId,
       type: 'bench.seed',

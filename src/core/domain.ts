@@ -31,7 +31,7 @@ export interface Attempt {
   responseSnippet?: string; // first 1 KiB of the response body
 }
 
-/** The event as the delivery workflow needs it: `data` is the exact JSON text received. */
+/** The event as the outgoing request carries it: `data` is the exact JSON text received. */
 export interface EventRecord {
   id: string;
   type: string;

@@ -8,6 +8,11 @@ export function timeOrderedId(prefix: string, atMs: number, randomHex: string): 
   return `${prefix}_${atMs.toString(36).padStart(9, '0')}${randomHex}`;
 }
 
+/** An event's `_id` in the store: one event per id per workspace. */
+export function eventKey(workspaceId: string, eventId: string): string {
+  return `${workspaceId}/${eventId}`;
+}
+
 /** A delivery: one event to one webhook; also its delivery workflow's id. */
 export function deliveryId(workspaceId: string, eventId: string, webhookId: string): string {
   return `delivery/${workspaceId}/${eventId}/${webhookId}`;

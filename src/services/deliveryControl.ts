@@ -134,7 +134,8 @@ export async function cancelDelivery(deps: AppDeps, delivery: DeliveryDoc): Prom
   return recordOnceActed(deps, delivery, (doc) => !LIVE_STATUSES.includes(doc.status));
 }
 
-export async function cancelPendingDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
-  const pending = await deps.store.deliveries.liveOfWebhook(workspaceId, webhookId);
-  await Promise.all(pending.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
+/** Cancels every delivery of a webhook that has not ended: pending ones and those in its buffer. */
+export async function cancelLiveDeliveries(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
+  const live = await deps.store.deliveries.liveOfWebhook(workspaceId, webhookId);
+  await Promise.all(live.map((delivery) => cancelDelivery(deps, delivery).catch(() => undefined)));
 }

@@ -13,7 +13,7 @@ import { targetAccess, type AppDeps } from './deps';
 import type { BasicAuth, ContentType, HttpMethod } from '../core/domain';
 import type { RetryPolicyInput } from '../policy/types';
 import type { WebhookDeactivation } from '../store/types';
-import { cancelPendingDeliveries } from './deliveryControl';
+import { cancelLiveDeliveries } from './deliveryControl';
 import { resolveSecret } from './secrets';
 
 /** A webhook as a client creates it; the API's schema has checked its shape. */
@@ -162,5 +162,5 @@ export async function updateWebhook(
 export async function deleteWebhook(deps: AppDeps, ws: string, id: string): Promise<void> {
   if (!(await deps.store.webhooks.delete(ws, id))) throw notFoundError('webhook');
   await endHealth(deps.temporal, ws, id);
-  await cancelPendingDeliveries(deps, ws, id);
+  await cancelLiveDeliveries(deps, ws, id);
 }

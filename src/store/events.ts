@@ -1,5 +1,6 @@
 import { Collection, Db, Filter } from 'mongodb';
 import type { DeliveryStatus, EventRecord } from '../core/domain';
+import { eventKey } from '../core/ids';
 import { isDuplicateKey } from './mongo';
 
 export interface DeliveryRef {
@@ -18,11 +19,6 @@ export interface EventDoc {
   data: string; // the exact JSON text received, so signatures stay byte-stable
   receivedAt: Date;
   deliveries: DeliveryRef[];
-}
-
-/** An event's `_id`: one event per id per workspace. */
-export function eventKey(workspaceId: string, eventId: string): string {
-  return `${workspaceId}/${eventId}`;
 }
 
 export function toEventRecord(doc: EventDoc): EventRecord {

@@ -21,9 +21,9 @@ const TRANSIENT_GRPC = new Set([GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_R
 // unreachable host, or (FerretDB) its storage not answering in time.
 const TRANSIENT_MONGO_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
-// FerretDB answers InternalError (1) when its PostgreSQL cannot be reached or is restarting: seen
-// in the fault suite's postgres-kill case as 104 ingests answered 500. Only those messages count;
-// any other InternalError stays a 500, as a bug would.
+// FerretDB answers InternalError (1) when its PostgreSQL cannot be reached or is restarting
+// (docs/reliability.md, Known limits). Only those messages count; any other InternalError stays a
+// 500, as a bug would.
 const MONGO_INTERNAL_ERROR = 1;
 const BACKEND_UNREACHABLE =
   /failed to connect to|connection refused|the database system is (starting up|shutting down|not yet accepting connections)|SQLSTATE 57P0[1-3]/i;

@@ -2,9 +2,7 @@
 // notification secret alike: the new value replaces the current one, which is kept, sealed under
 // its own field, until `expiresAt` (no grace: dropped at once). The write applies only while the
 // stored secret is still the one read, so on MongoDB two rotations at once cannot keep a stale
-// previous one; the loser reads again. FerretDB v1 does not apply a conditional update atomically
-// (two simultaneous findOneAndUpdate on the same filter both succeeded in 18 of 20 tries), so on
-// the embedded stack the later of two simultaneous rotations may keep the older secret instead.
+// previous one; the loser reads again. On FerretDB v1 it may (docs/reliability.md, Known limits).
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
 import type { Sealed, StoredSecret } from '../../security/secretBox';
 
