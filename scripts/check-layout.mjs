@@ -1,4 +1,4 @@
-// `npm run lint`'s layout check: CONTRIBUTING.md's layout table against the tree, so the one map
+// `npm run lint`'s layout check: README.md's layout table against the tree, so the one map
 // of the code cannot drift again. Each row names a folder and, in its third cell, every file in it
 // (an empty cell: only the folder is checked). Every folder of the code needs a row.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import process from 'node:process';
 const CODE_ROOTS = ['src', 'workflows', 'activities', 'scripts'];
 const FILE = /`([\w.-]+\.(?:ts|mjs|cjs|js|sh|patch))`/g;
 
-const text = readFileSync('CONTRIBUTING.md', 'utf8');
+const text = readFileSync('README.md', 'utf8');
 const table = text.slice(text.indexOf('## Layout'), text.indexOf('\n## ', text.indexOf('## Layout') + 1));
 const rows = new Map();
 for (const line of table.split('\n')) {
@@ -40,6 +40,6 @@ for (const [folder, listed] of rows) {
 }
 
 if (problems.length > 0) {
-  process.stdout.write(`CONTRIBUTING.md's layout table and the tree differ:\n${problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+  process.stdout.write(`README.md's layout table and the tree differ:\n${problems.map((problem) => `  ${problem}`).join('\n')}\n`);
   process.exitCode = 1;
 }
