@@ -19,7 +19,7 @@ import type { Store } from '../src/store';
 import { deliveryId } from '../src/core/ids';
 import { policyOf } from '../src/policy/resolve';
 
-export function createHealthActivities(store: Store): EndpointHealthActivities {
+export function createEndpointHealthActivities(store: Store): EndpointHealthActivities {
   return {
     async markDeactivated(request: MarkDeactivatedRequest): Promise<void> {
       const { workspaceId, webhookId, atMs } = request;

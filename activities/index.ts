@@ -3,7 +3,7 @@
 // attempt sees (see attempt.ts).
 import type { DeliveryActivities, EndpointHealthActivities, HeraldActivities } from '../workflows/contracts/activities';
 import { createDeliveryActivities, type DeliveryDeps } from './attempt';
-import { createHealthActivities } from './endpointHealth';
+import { createEndpointHealthActivities } from './endpointHealth';
 import { createMaintenanceActivities } from './maintenance';
 
 export type ActivityDeps = DeliveryDeps;
@@ -11,7 +11,7 @@ export type ActivityDeps = DeliveryDeps;
 export function createActivities(deps: ActivityDeps): HeraldActivities {
   return {
     ...createDeliveryActivities(deps),
-    ...createHealthActivities(deps.store),
+    ...createEndpointHealthActivities(deps.store),
     ...createMaintenanceActivities(deps.store),
   };
 }

@@ -20,8 +20,6 @@ import { healthWorkflowId } from '../core/ids';
 import type { TemporalClient } from './client';
 import { HERALD_WEBHOOK_ID, HERALD_WORKSPACE } from '../../workflows/contracts/searchAttributes';
 
-export type HealthClient = TemporalClient;
-
 /** The state a new health workflow starts from: what the webhook's record says. */
 export function recordedHealth(doc: Pick<WebhookDoc, 'active' | 'deactivatedAt' | 'deactivationReason'>): HealthState {
   return {
@@ -31,7 +29,7 @@ export function recordedHealth(doc: Pick<WebhookDoc, 'active' | 'deactivatedAt' 
   };
 }
 
-function startOptions(temporal: HealthClient, webhook: WebhookDoc) {
+function startOptions(temporal: TemporalClient, webhook: WebhookDoc) {
   return {
     workflowId: healthWorkflowId(webhook.workspaceId, webhook._id),
     taskQueue: temporal.taskQueue,
@@ -44,7 +42,7 @@ function startOptions(temporal: HealthClient, webhook: WebhookDoc) {
   };
 }
 
-function withStart(temporal: HealthClient, webhook: WebhookDoc) {
+function withStart(temporal: TemporalClient, webhook: WebhookDoc) {
   return new WithStartWorkflowOperation<EndpointHealthWorkflow>(workflowTypes.endpointHealth, {
     ...startOptions(temporal, webhook),
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -52,7 +50,7 @@ function withStart(temporal: HealthClient, webhook: WebhookDoc) {
 }
 
 /** Starts the webhook's health workflow unless it runs already. */
-export async function startHealth(temporal: HealthClient, webhook: WebhookDoc): Promise<void> {
+export async function startHealth(temporal: TemporalClient, webhook: WebhookDoc): Promise<void> {
   await temporal.client.workflow.start<EndpointHealthWorkflow>(workflowTypes.endpointHealth, {
     ...startOptions(temporal, webhook),
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -60,17 +58,17 @@ export async function startHealth(temporal: HealthClient, webhook: WebhookDoc): 
 }
 
 /** Asks the workflow to switch the webhook off (a pause when done by hand); answers with the state after the change. */
-export function requestDeactivation(temporal: HealthClient, webhook: WebhookDoc, reason: string): Promise<HealthView> {
+export function requestDeactivation(temporal: TemporalClient, webhook: WebhookDoc, reason: string): Promise<HealthView> {
   return temporal.client.workflow.executeUpdateWithStart(deactivateUpdate, { args: [{ reason }], startWorkflowOperation: withStart(temporal, webhook) });
 }
 
 /** Asks the workflow to switch the webhook on, replaying or discarding its buffer; answers with the state after the change. */
-export function requestActivation(temporal: HealthClient, webhook: WebhookDoc, request: ActivateRequest): Promise<HealthView> {
+export function requestActivation(temporal: TemporalClient, webhook: WebhookDoc, request: ActivateRequest): Promise<HealthView> {
   return temporal.client.workflow.executeUpdateWithStart(activateUpdate, { args: [request], startWorkflowOperation: withStart(temporal, webhook) });
 }
 
 /** From the attempt activity: the failure rule says the webhook should be switched off. */
-export async function reportFailing(temporal: HealthClient, webhook: WebhookDoc, reason: string): Promise<void> {
+export async function reportFailing(temporal: TemporalClient, webhook: WebhookDoc, reason: string): Promise<void> {
   await temporal.client.workflow.signalWithStart<EndpointHealthWorkflow, [FailingSignal]>(workflowTypes.endpointHealth, {
     ...startOptions(temporal, webhook),
     signal: failingSignal,
@@ -79,7 +77,7 @@ export async function reportFailing(temporal: HealthClient, webhook: WebhookDoc,
 }
 
 /** From the reconciler: an active webhook still holds buffered deliveries; its health workflow replays them. */
-export async function replayBuffered(temporal: HealthClient, webhook: WebhookDoc): Promise<void> {
+export async function replayBuffered(temporal: TemporalClient, webhook: WebhookDoc): Promise<void> {
   await temporal.client.workflow.signalWithStart<EndpointHealthWorkflow, []>(workflowTypes.endpointHealth, {
     ...startOptions(temporal, webhook),
     signal: replayBufferedSignal,
@@ -88,7 +86,7 @@ export async function replayBuffered(temporal: HealthClient, webhook: WebhookDoc
 }
 
 /** The webhook was deleted: its health workflow ends. */
-export async function endHealth(temporal: HealthClient, workspaceId: string, webhookId: string): Promise<void> {
+export async function endHealth(temporal: TemporalClient, workspaceId: string, webhookId: string): Promise<void> {
   try {
     await temporal.client.workflow.getHandle(healthWorkflowId(workspaceId, webhookId)).signal(deletedSignal);
   } catch (error) {

@@ -12,6 +12,7 @@ import { resolvePolicy } from '../../src/policy';
 import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
 import { isSuccessStatus } from '../../src/policy/success';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
+import type { TemporalClient } from '../../src/temporal/client';
 import * as healthClient from '../../src/temporal/endpointHealth';
 import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/workflow';
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
@@ -79,7 +80,7 @@ export class HealthHarness {
     await this.env.teardown();
   }
 
-  private get client(): healthClient.HealthClient {
+  private get client(): TemporalClient {
     return { client: this.env.client, taskQueue: this.taskQueue };
   }
 
