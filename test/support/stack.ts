@@ -4,7 +4,6 @@
 // API's answers use startApi: the app alone, with no worker and no Temporal.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
 import { loadConfig, requireKeyring, type Config } from '../../src/config';
 import { SecretBox } from '../../src/security/secretBox';
@@ -17,23 +16,12 @@ import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/main/worker';
 import { removeSchedules } from '../../src/temporal/schedules';
 import { eventually } from './eventually';
+import { quietRuntime } from './quietRuntime';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 /** A fixed key for secrets at rest: test data is readable by every helper of the run. */
 export const TEST_ENCRYPTION_KEY = 'test:aGVyYWxkLXRlc3Qtb25seS1lbmNyeXB0aW9uLWtleSE=';
-
-// The SDK's runtime is per process; install a quiet logger once, before any worker exists.
-let runtimeInstalled = false;
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'WARN') });
-  } catch {
-    // already installed by another helper in this process
-  }
-}
 
 /** What the REST helpers need: an app, reached over HTTP or through app.inject. */
 export interface ApiStack {

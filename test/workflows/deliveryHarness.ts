@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { HeraldActivities } from '../../workflows/contracts/activities';
 import { resolvePolicy, RETRY_JITTER, type RetryPolicyInput } from '../../src/policy';
 import { isSuccessStatus } from '../../src/policy/success';
@@ -16,6 +16,7 @@ import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import type { EventInput } from '../../workflows/contracts/event';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
+import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 /**
@@ -109,15 +110,6 @@ export async function searchStatus(delivery: Pick<Delivery, 'handle'>): Promise<
   return (await delivery.handle.describe()).typedSearchAttributes.get(HERALD_DELIVERY_STATUS);
 }
 
-// The SDK's runtime is per process; keep the worker quiet (these tests break activities on purpose).
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
-  } catch {
-    // already installed in this process
-  }
-}
-
 /** Everything the doubles learn about one delivery, keyed by its delivery id (its workflow's id too). */
 interface Recorder {
   script: ReceiverScript;
@@ -138,7 +130,7 @@ export class DeliveryHarness {
   ) {}
 
   static async start(): Promise<DeliveryHarness> {
-    quietRuntime();
+    quietRuntime('ERROR');
     const env = await createTimeSkippingEnv();
     const taskQueue = `delivery-test-${randomUUID()}`;
     const recorders = new Map<string, Recorder>();

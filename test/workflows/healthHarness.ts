@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { HealthWorkflowActivities } from '../../activities';
 import { resolvePolicy } from '../../src/policy';
 import { effectiveBufferSeconds, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
@@ -17,21 +17,13 @@ import type { endpointHealthWorkflow } from '../../workflows/endpointHealth';
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
 import type { AttemptOutcome } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
+import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { handledEverything } from '../support/workflowHistory';
 import { FakeWebhook, type ActivityCall, type ActivityName, type RecordedAttempt, type StoredDelivery, type WebhookOptions } from './healthFakes';
 
 // The tests import the fakes' types and classes from here too.
 export * from './healthFakes';
-
-// The SDK's runtime is per process; keep the worker quiet.
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
-  } catch {
-    // already installed in this process
-  }
-}
 
 /** The real-time waits of these tests (server time is not skipped meanwhile): up to 20 s, tried every 25 ms. */
 export const WAIT = { timeoutMs: 20_000, intervalMs: 25 } as const;
@@ -54,7 +46,7 @@ export class HealthHarness {
   ) {}
 
   static async start(): Promise<HealthHarness> {
-    quietRuntime();
+    quietRuntime('ERROR');
     const env = await createTimeSkippingEnv();
     const harness = new HealthHarness(env, `health-test-${randomUUID()}`);
     try {
