@@ -1,16 +1,16 @@
 // Two request budgets (src/api/rateLimits.ts): per client address before authentication, per API
 // key after it. The app trusts one proxy hop, so each request's X-Forwarded-For makes it the client
 // at that address; a spy on the key lookup shows what a bogus-token flood costs MongoDB.
-import { api, ADMIN_KEY, createWorkspace, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import { api, ADMIN_KEY, createWorkspace, startListeningApi, type ListeningApiStack, type TestWorkspace } from '../support/stack';
 
 const PER_ADDRESS = 30;
 const PER_KEY = 10;
 
-let stack: ApiStack;
+let stack: ListeningApiStack;
 let ws: TestWorkspace;
 
 beforeAll(async () => {
-  stack = await startApi({ rateLimitPerAddressPerMinute: PER_ADDRESS, rateLimitPerMinute: PER_KEY, trustedProxyHops: 1 });
+  stack = await startListeningApi({ rateLimitPerAddressPerMinute: PER_ADDRESS, rateLimitPerMinute: PER_KEY, trustedProxyHops: 1 });
   ws = await createWorkspace(stack);
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { requireKeyring } from '../../src/config';
 import { SecretBox } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { eventually } from '../support/eventually';
-import { api, ADMIN_KEY, createWebhook, createWorkspace, startApi, testConfig, type ApiStack } from '../support/stack';
+import { api, ADMIN_KEY, createWebhook, createWorkspace, startListeningApi, testConfig, type ListeningApiStack } from '../support/stack';
 
 const UNAVAILABLE = { data: null, error: { code: 'unavailable', message: expect.any(String) } };
 
@@ -21,9 +21,9 @@ async function call(baseUrl: string, method: string, path: string, key: string |
 }
 
 describe('Temporal unreachable (the API alone: its Temporal client points at a closed port)', () => {
-  let stack: ApiStack;
+  let stack: ListeningApiStack;
   beforeAll(async () => {
-    stack = await startApi();
+    stack = await startListeningApi();
   });
   afterAll(async () => {
     await stack?.stop();

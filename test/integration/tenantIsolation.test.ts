@@ -5,10 +5,10 @@
 // everywhere. Afterwards A's resources are as they were.
 import fc from 'fast-check';
 import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
-import { api, createWebhook, postEvent, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import { api, createWebhook, postEvent, startListeningApi, type ListeningApiStack, type TestWorkspace } from '../support/stack';
 
 // The API alone suffices: every call here is refused before a route would reach Temporal.
-let stack: ApiStack;
+let stack: ListeningApiStack;
 let operations: Operation[];
 
 interface Tenant extends TestWorkspace {
@@ -58,7 +58,7 @@ let a: Tenant;
 let b: Tenant;
 
 beforeAll(async () => {
-  stack = await startApi();
+  stack = await startListeningApi();
   [a, b] = [await seedTenant('Alpha'), await seedTenant('Bravo')];
   operations = await loadOperations(stack.baseUrl);
 });
