@@ -114,6 +114,8 @@ export function heraldClient(transport: Transport) {
     /** PATCH /workspaces/{id} with the admin key, unless another is given. */
     update: (id: string, patch: Record<string, unknown>, key?: string | null) => call('PATCH', `/workspaces/${id}`, patch, key),
     createKey: (id: string, body: Record<string, unknown> = {}, key?: string | null) => call('POST', `/workspaces/${id}/api-keys`, body, key),
+    keys: (id: string, key?: string | null) => call('GET', `/workspaces/${id}/api-keys`, undefined, key),
+    revokeKey: (id: string, keyId: string, key?: string | null) => call('DELETE', `/workspaces/${id}/api-keys/${keyId}`, undefined, key),
   };
 
   const eventTypes = {
