@@ -12,7 +12,7 @@ import type { TemporalDeps } from '../../src/temporal/client';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
 import type { Herald } from '../support/client';
-import { deliveryPath, postEvent, serveApi, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import { deliveryPath, serveApi, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 
 const EVENT = 'order.paid';
 let stack: HeraldStack;
@@ -84,9 +84,8 @@ describe('durable ingest', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200, interceptors: [] });
     const unreachable: TemporalDeps = { client: new Client({ connection }), taskQueue: stack.config.taskQueue, close: () => connection.close() };
     const served = await serveApi(stack.config, unreachable);
-    const cutOff = { ...served, config: stack.config, temporal: unreachable, stop: () => served.app.close() };
     try {
-      const accepted = await postEvent(cutOff, ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
+      const accepted = await served.herald.events.send(ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
       const [delivery] = accepted.deliveries;
       expect(delivery.status).toBe('pending');
       expect(await workflowStatus(eventWorkflowId(ws.id, 'evt_while_down'))).toBe('NOT_FOUND');

@@ -15,7 +15,7 @@ import type { ResolveHost } from '../../src/outbound';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/main/worker';
 import { removeSchedules } from '../../src/temporal/schedules';
-import { ADMIN_KEY, heraldClient, overHttp, throughInject, type Answer, type EventFields, type Herald, type TestWorkspace } from './client';
+import { ADMIN_KEY, heraldClient, overHttp, throughInject, type Herald, type TestWorkspace } from './client';
 import { quietRuntime } from './quietRuntime';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
@@ -147,32 +147,10 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   };
 }
 
-/** The positional form of `herald.request`, for suites not yet written with the client's named calls. */
-export function api(stack: ApiStack, method: string, path: string, body?: unknown, key: string | null = ADMIN_KEY): Promise<Answer> {
-  return stack.herald.request(method, path, body, key);
-}
-
-/** A workspace with a full-scope key and the given event types in its catalog. */
-export const createWorkspace = (stack: ApiStack, eventTypes: string[] = []) => stack.herald.workspace(eventTypes);
-
-/** Polls a delivery until its status is one of `statuses`; its record. */
-export const waitForDelivery = (stack: ApiStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) =>
-  stack.herald.deliveries.waitFor({ id: ws, key }, deliveryId, statuses, timeoutMs);
-
 /** The REST path of one delivery (or of its retry/cancel action); delivery ids hold slashes. */
 export function deliveryPath(ws: string, deliveryId: string, action?: 'retry' | 'cancel'): string {
   return `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}${action ? `/${action}` : ''}`;
 }
-
-/** Creates a webhook from the given fields (name defaults to "Test"), expecting 201; returns its id. */
-export const createWebhook = (stack: ApiStack, ws: TestWorkspace, fields: Record<string, unknown>) => stack.herald.webhooks.add(ws, fields);
-
-/** Ingests one event, expecting 202; returns the ingest answer's data ({eventId, deliveries}). */
-export const postEvent = (stack: ApiStack, ws: TestWorkspace, event: EventFields) => stack.herald.events.send(ws, event);
-
-/** Polls a delivery until it has recorded at least `count` attempts; its record. */
-export const waitForAttempts = (stack: ApiStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) =>
-  stack.herald.deliveries.waitForAttempts(ws, deliveryId, count, timeoutMs);
 
 export interface DeliveryCase {
   ws: TestWorkspace;
@@ -193,10 +171,10 @@ export async function startDeliveryCase(
   fallback: Reply = { status: 200, body: 'ok' },
 ): Promise<DeliveryCase> {
   const eventType = 'order.status';
-  const [ws, receiver] = await Promise.all([createWorkspace(stack, [eventType]), startReceiver()]);
+  const [ws, receiver] = await Promise.all([stack.herald.workspace([eventType]), startReceiver()]);
   receiver.script(replies, fallback);
-  const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [eventType], ...fields });
-  const { deliveries } = await postEvent(stack, ws, { type: eventType, data: { orderId: 'A-1' } });
+  const webhookId = await stack.herald.webhooks.add(ws, { url: receiver.url, events: [eventType], ...fields });
+  const { deliveries } = await stack.herald.events.send(ws, { type: eventType, data: { orderId: 'A-1' } });
   return { ws, receiver, webhookId, deliveryId: deliveries[0].id };
 }
 
