@@ -1,7 +1,8 @@
 // Bad input on every endpoint, as one table: each row is a request and the 4xx it must earn.
 // Every answer is the error envelope `{data: null, error: {code, message}}`, and a 400 names the
 // offending field. Ids of another workspace answer 404, never 403.
-import { api, createWorkspace, startApi, type ApiStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startApi, type ApiStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -251,14 +252,17 @@ const CASES: Case[] = [
 ];
 
 let stack: ApiStack;
+let herald: Herald;
 const ids = { ws: '', wh: '', otherWs: '', otherWh: '' };
 const keys: Record<KeyName, string | null> = { admin: null, ws: null, read: null, other: null, none: null };
 
 beforeAll(async () => {
   stack = await startApi({ maxBodyBytes: MAX_BODY_BYTES });
-  const [mine, other] = [await createWorkspace(stack, ['ticket.updated']), await createWorkspace(stack, ['ticket.updated'])];
-  const read = await api(stack, 'POST', `/workspaces/${mine.id}/api-keys`, { scopes: ['webhooks:read'] });
-  const webhookIn = async (ws: { id: string; key: string }) => (await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, HOOK, ws.key)).body.data.id as string;
+  herald = stack.herald;
+  const [mine, other] = [await herald.workspace(['ticket.updated']), await herald.workspace(['ticket.updated'])];
+  const read = await herald.workspaces.createKey(mine.id, { scopes: ['webhooks:read'] });
+  const webhookIn = async (ws: { id: string; key: string }) =>
+    (await herald.request('POST', `/workspaces/${ws.id}/webhooks`, HOOK, ws.key)).body.data.id as string;
   Object.assign(ids, { ws: mine.id, wh: await webhookIn(mine), otherWs: other.id, otherWh: await webhookIn(other) });
   Object.assign(keys, { admin: stack.config.adminKey, ws: mine.key, read: read.body.data.key, other: other.key });
 });
@@ -269,7 +273,7 @@ afterAll(async () => {
 describe('bad input answers a 4xx error envelope that names the field', () => {
   it.each(CASES.map((c) => [`${c.method} ${c.path}${c.query ?? ''}: ${c.name}`, c] as const))('%s', async (_title, c) => {
     const path = c.path.replace(/:(otherWs|otherWh|ws|wh)\b/g, (_m, name: keyof typeof ids) => ids[name]) + (c.query ?? '');
-    const response = await api(stack, c.method, path, c.body, keys[c.key]);
+    const response = await herald.request(c.method, path, c.body, keys[c.key]);
 
     expect({ status: response.status, message: response.body?.error?.message }).toEqual({ status: c.status, message: expect.any(String) });
     expect(response.body).toEqual({ data: null, error: expect.objectContaining({ code: c.code ?? CODE_BY_STATUS[c.status], message: expect.any(String) }) });
@@ -278,11 +282,11 @@ describe('bad input answers a 4xx error envelope that names the field', () => {
   });
 
   it('left the targets of the failed writes untouched', async () => {
-    const mine = await api(stack, 'GET', `/workspaces/${ids.ws}/webhooks/${ids.wh}`, undefined, keys.ws);
+    const mine = await herald.request('GET', `/workspaces/${ids.ws}/webhooks/${ids.wh}`, undefined, keys.ws);
     expect(mine.body.data).toMatchObject({ name: HOOK.name, url: HOOK.url, events: HOOK.events });
-    const theirs = await api(stack, 'GET', `/workspaces/${ids.otherWs}/webhooks/${ids.otherWh}`, undefined, keys.other);
+    const theirs = await herald.request('GET', `/workspaces/${ids.otherWs}/webhooks/${ids.otherWh}`, undefined, keys.other);
     expect(theirs.status).toBe(200);
-    const list = await api(stack, 'GET', `/workspaces/${ids.ws}/webhooks`, undefined, keys.ws);
+    const list = await herald.request('GET', `/workspaces/${ids.ws}/webhooks`, undefined, keys.ws);
     expect(list.body.data.map((webhook: { id: string }) => webhook.id)).toEqual([ids.wh]);
   });
 });

@@ -1,13 +1,15 @@
 // Event ingest: which webhooks an event reaches (type, "*", app binding, active flag), the ingest
 // answer, and the requests a real receiver then gets. An inactive webhook is not attempted, but
 // the event is recorded for it as `buffered`, for a replay on activation.
-import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 jest.setTimeout(120_000);
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 let ws: TestWorkspace;
 /** Webhook name → id; each webhook delivers to the receiver path /hooks/<name>. */
@@ -16,7 +18,8 @@ const nameOf = (webhookId: string) => Object.keys(ids).find((name) => ids[name] 
 
 beforeAll(async () => {
   [stack, receiver] = await Promise.all([startHerald(), startReceiver()]);
-  ws = await createWorkspace(stack, ['order.created', 'order.paid', 'user.signup']);
+  herald = stack.herald;
+  ws = await herald.workspace(['order.created', 'order.paid', 'user.signup']);
   const specs: Record<string, Record<string, unknown>> = {
     shop: { app: 'shop', events: ['order.created'] },
     any: { events: ['order.created'] },
@@ -25,7 +28,7 @@ beforeAll(async () => {
     paid: { events: ['order.paid'] },
   };
   for (const [name, fields] of Object.entries(specs)) {
-    ids[name] = await createWebhook(stack, ws, { name, url: `${receiver.url}/${name}`, ...fields });
+    ids[name] = await herald.webhooks.add(ws, { name, url: `${receiver.url}/${name}`, ...fields });
   }
 });
 afterAll(async () => {
@@ -35,7 +38,7 @@ afterAll(async () => {
 
 /** Ingests an event and returns the names of the webhooks it was routed to, with each delivery's first status. */
 async function routedTo(event: { type: string; app?: string; id?: string }): Promise<string[]> {
-  const { deliveries } = await postEvent(stack, ws, { data: { n: 1 }, ...event });
+  const { deliveries } = await herald.events.send(ws, { data: { n: 1 }, ...event });
   return deliveries.map((delivery) => `${nameOf(delivery.webhookId) ?? delivery.webhookId}:${delivery.status}`).sort();
 }
 
@@ -54,7 +57,7 @@ async function received(count: number, match: (path: string, body: { id: string 
 
 describe('ingesting events', () => {
   it('answers 202 with a generated evt_ id and one pending delivery per matching webhook', async () => {
-    const response = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.paid', data: { total: 5 } }, ws.key);
+    const response = await herald.events.post(ws, { type: 'order.paid', data: { total: 5 } });
     expect(response.status).toBe(202);
     const eventId = response.body.data.eventId;
     expect(eventId).toMatch(/^evt_[0-9a-z]+$/);
@@ -66,12 +69,12 @@ describe('ingesting events', () => {
     expect(response.body).toEqual({ data: { eventId, deliveries: expect.arrayContaining(deliveries) }, error: null });
     expect(response.body.data.deliveries).toHaveLength(3);
 
-    const another = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.paid', data: { total: 6 } }, ws.key);
+    const another = await herald.events.post(ws, { type: 'order.paid', data: { total: 6 } });
     expect(another.body.data.eventId).not.toBe(eventId);
   });
 
   it("keeps the caller's id", async () => {
-    const { eventId, deliveries } = await postEvent(stack, ws, { id: 'order-42:paid', type: 'order.paid', data: {} });
+    const { eventId, deliveries } = await herald.events.send(ws, { id: 'order-42:paid', type: 'order.paid', data: {} });
     expect(eventId).toBe('order-42:paid');
     expect(deliveries.map((delivery) => delivery.id)).toContain(`delivery/${ws.id}/order-42:paid/${ids.paid}`);
   });
@@ -87,9 +90,9 @@ describe('ingesting events', () => {
   });
 
   it('an event no webhook wants is accepted with no deliveries', async () => {
-    const quiet = await createWorkspace(stack, ['order.created']);
-    await createWebhook(stack, quiet, { url: `${receiver.url}/quiet`, events: ['order.created'], app: 'shop' });
-    const { deliveries } = await postEvent(stack, quiet, { type: 'order.created', app: 'crm', data: {} });
+    const quiet = await herald.workspace(['order.created']);
+    await herald.webhooks.add(quiet, { url: `${receiver.url}/quiet`, events: ['order.created'], app: 'shop' });
+    const { deliveries } = await herald.events.send(quiet, { type: 'order.created', app: 'crm', data: {} });
     expect(deliveries).toEqual([]);
   });
 
@@ -109,10 +112,10 @@ describe('ingesting events', () => {
   });
 
   it('a webhook switched inactive by PATCH buffers; switched back on it gets the buffered event, then new ones', async () => {
-    const off = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: false }, ws.key);
+    const off = await herald.webhooks.update(ws, ids.paid, { active: false });
     expect(off.body.data).toMatchObject({ active: false, deactivationReason: 'deactivated by update' });
     expect(await routedTo({ id: 'evt-while-paused', type: 'order.paid' })).toEqual(['all:pending', 'off:buffered', 'paid:buffered']);
-    const on = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${ids.paid}`, { active: true }, ws.key);
+    const on = await herald.webhooks.update(ws, ids.paid, { active: true });
     expect(on.body.data.active).toBe(true);
     expect(await routedTo({ id: 'evt-after-resume', type: 'order.paid' })).toEqual(expect.arrayContaining(['all:pending', 'off:buffered']));
     const [first, second] = await received(2, (path, body) => path === '/hooks/paid' && body.id.startsWith('evt-'));

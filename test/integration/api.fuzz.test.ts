@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { ERROR_CODES } from '../../src/api/plugins/errors';
 import { fillPath, loadOperations, mutatedOf, validOf, type ArbitraryOptions, type Operation } from '../support/openapi';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { api, ADMIN_KEY, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import type { Herald } from '../support/client';
+import { ADMIN_KEY, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 
 const SEED = Number(process.env.HERALD_FUZZ_SEED ?? 20261124);
 const RUNS_PER_OPERATION = Number(process.env.HERALD_FUZZ_RUNS ?? 40);
@@ -19,6 +20,7 @@ const EVENT_TYPES = ['order.paid', 'order.shipped'];
 const BEFORE_ROUTING = [414, 431];
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 let tenant: TestWorkspace; // the workspace routes' target
 let admin: TestWorkspace; // the admin routes' target: their changes (requireHttps…) spare `tenant`
@@ -28,13 +30,14 @@ const seen = new Map<string, Map<number, number>>();
 
 beforeAll(async () => {
   [stack, receiver] = await Promise.all([startHerald(), startReceiver()]);
-  [tenant, admin] = [await createWorkspace(stack, EVENT_TYPES), await createWorkspace(stack, EVENT_TYPES)];
+  herald = stack.herald;
+  [tenant, admin] = [await herald.workspace(EVENT_TYPES), await herald.workspace(EVENT_TYPES)];
   const webhooks = [];
-  for (let i = 0; i < 3; i++) webhooks.push(await createWebhook(stack, tenant, { url: `${receiver.url}/${i}`, events: EVENT_TYPES }));
+  for (let i = 0; i < 3; i++) webhooks.push(await herald.webhooks.add(tenant, { url: `${receiver.url}/${i}`, events: EVENT_TYPES }));
   const deliveries = [];
-  for (const type of EVENT_TYPES) deliveries.push(...(await postEvent(stack, tenant, { type, data: { n: 1 } })).deliveries.map((d) => d.id));
+  for (const type of EVENT_TYPES) deliveries.push(...(await herald.events.send(tenant, { type, data: { n: 1 } })).deliveries.map((d) => d.id));
   const keys = [];
-  for (let i = 0; i < 3; i++) keys.push((await api(stack, 'POST', `/workspaces/${admin.id}/api-keys`, {})).body.data.id as string);
+  for (let i = 0; i < 3; i++) keys.push((await herald.workspaces.createKey(admin.id, {})).body.data.id as string);
   Object.assign(pools, { webhooks, deliveries, 'api-keys': keys });
 });
 afterAll(async () => {

@@ -7,13 +7,15 @@ import net from 'node:net';
 import { ERROR_CODES } from '../../src/api/plugins/errors';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { api, createWebhook, createWorkspace, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 1000;
 const EVENT = 'order.paid';
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 let ws: TestWorkspace;
 /** Every error code answered in this file, checked at the end. */
@@ -21,7 +23,8 @@ const codesSeen = new Set<string>();
 
 beforeAll(async () => {
   [stack, receiver] = await Promise.all([startHerald({ maxBodyBytes: MAX_BODY_BYTES, requestTimeoutMs: REQUEST_TIMEOUT_MS }), startReceiver()]);
-  ws = await createWorkspace(stack, [EVENT]);
+  herald = stack.herald;
+  ws = await herald.workspace([EVENT]);
 });
 afterAll(async () => {
   await receiver?.close();
@@ -147,13 +150,13 @@ describe('megabyte strings', () => {
   });
 
   it('a string just under the limit is stored and delivered', async () => {
-    const hook = await createWebhook(stack, ws, { url: `${receiver.url}/big`, events: [EVENT] });
+    const hook = await herald.webhooks.add(ws, { url: `${receiver.url}/big`, events: [EVENT] });
     const big = 'é'.repeat(Math.floor((MAX_BODY_BYTES - 200) / 2));
     const answer = await post('/events', JSON.stringify({ type: EVENT, data: { big } }));
     expect(answer.status).toBe(202);
     const delivered = await eventually(() => receiver.requests.find((r) => r.path === '/hooks/big'), { what: 'the big event at the receiver' });
     expect((JSON.parse(delivered.body) as { data: { big: string } }).data.big).toBe(big);
-    await api(stack, 'DELETE', `/workspaces/${ws.id}/webhooks/${hook}`, undefined, ws.key);
+    await herald.request('DELETE', `/workspaces/${ws.id}/webhooks/${hook}`, undefined, ws.key);
   });
 
   it('a megabyte field where the schema allows 200 characters answers 400', async () => {
@@ -249,7 +252,7 @@ describe('CR and LF in custom headers', () => {
     const created = await post('/webhooks', JSON.stringify({ name: 'h', url: receiver.url, events: [EVENT], headers }));
     expectError(created, 400, 'invalid_request');
     expect(created.text).toContain(field);
-    const hook = await createWebhook(stack, ws, { url: receiver.url, events: [EVENT] });
+    const hook = await herald.webhooks.add(ws, { url: receiver.url, events: [EVENT] });
     const response = await fetch(`${stack.baseUrl}/v1/workspaces/${ws.id}/webhooks/${hook}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${ws.key}`, 'content-type': 'application/json' },
@@ -263,15 +266,15 @@ describe('template placeholders that try to break out of the encoding', () => {
   const ESCAPES = ['"}, "injected": {"x": "', '</ref><injected/><ref>', ']]><injected/>', '&injected=1&ref=', 'a\\"b\\\\', '\u2028\u2029', '{data.secret}'];
 
   it.each(['json', 'xml', 'form'])('%s: every value arrives as the one field it was', async (contentType) => {
-    const target = await createWorkspace(stack, [EVENT]);
+    const target = await herald.workspace([EVENT]);
     const path = `/tpl-${contentType}`;
-    await createWebhook(stack, target, {
+    await herald.webhooks.add(target, {
       url: `${receiver.url}${path}`,
       events: [EVENT],
       contentType,
       payloadTemplate: '{"ref": "{data.ref}", "n": "{data.n}"}',
     });
-    for (const [n, ref] of ESCAPES.entries()) await postEvent(stack, target, { type: EVENT, data: { ref, n, secret: 'never' } });
+    for (const [n, ref] of ESCAPES.entries()) await herald.events.send(target, { type: EVENT, data: { ref, n, secret: 'never' } });
     const delivered = await eventually(
       () => {
         const got = receiver.requests.filter((r) => r.path === `/hooks${path}`);

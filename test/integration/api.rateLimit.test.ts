@@ -1,17 +1,20 @@
 // Two request budgets (src/api/rateLimits.ts): per client address before authentication, per API
 // key after it. The app trusts one proxy hop, so each request's X-Forwarded-For makes it the client
 // at that address; a spy on the key lookup shows what a bogus-token flood costs MongoDB.
-import { api, ADMIN_KEY, createWorkspace, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import type { Herald } from '../support/client';
+import { ADMIN_KEY, startListeningApi, type ListeningApiStack, type TestWorkspace } from '../support/stack';
 
 const PER_ADDRESS = 30;
 const PER_KEY = 10;
 
-let stack: ApiStack;
+let stack: ListeningApiStack;
+let herald: Herald;
 let ws: TestWorkspace;
 
 beforeAll(async () => {
-  stack = await startApi({ rateLimitPerAddressPerMinute: PER_ADDRESS, rateLimitPerMinute: PER_KEY, trustedProxyHops: 1 });
-  ws = await createWorkspace(stack);
+  stack = await startListeningApi({ rateLimitPerAddressPerMinute: PER_ADDRESS, rateLimitPerMinute: PER_KEY, trustedProxyHops: 1 });
+  herald = stack.herald;
+  ws = await herald.workspace();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -54,7 +57,7 @@ it('counts an IPv6 client by its /64', async () => {
 });
 
 it('gives every API key its own budget, whatever address it comes from', async () => {
-  const newKey = async () => (await api(stack, 'POST', `/workspaces/${ws.id}/api-keys`, {})).body.data.key as string;
+  const newKey = async () => (await herald.workspaces.createKey(ws.id, {})).body.data.key as string;
   const [first, second] = [await newKey(), await newKey()];
   const statuses: number[] = [];
   // One key from ever-new addresses: the key's budget still holds.
@@ -70,7 +73,7 @@ it('gives every API key its own budget, whatever address it comes from', async (
 });
 
 it("spends a key's budget on the requests it makes outside its workspace too", async () => {
-  const other = await createWorkspace(stack);
+  const other = await herald.workspace();
   const statuses: number[] = [];
   for (let i = 0; i < PER_KEY + 2; i++) statuses.push((await getFrom(`198.51.100.${100 + i}`, `/v1/workspaces/${ws.id}/webhooks`, other.key)).statusCode);
   expect(statuses).toEqual([...Array(PER_KEY).fill(404), 429, 429]);

@@ -11,7 +11,8 @@ import { requireKeyring } from '../../src/config';
 import { SecretBox } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { eventually } from '../support/eventually';
-import { api, ADMIN_KEY, createWebhook, createWorkspace, startApi, testConfig, type ApiStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { ADMIN_KEY, startListeningApi, testConfig, type ListeningApiStack } from '../support/stack';
 
 const UNAVAILABLE = { data: null, error: { code: 'unavailable', message: expect.any(String) } };
 
@@ -21,19 +22,21 @@ async function call(baseUrl: string, method: string, path: string, key: string |
 }
 
 describe('Temporal unreachable (the API alone: its Temporal client points at a closed port)', () => {
-  let stack: ApiStack;
+  let stack: ListeningApiStack;
+  let herald: Herald;
   beforeAll(async () => {
-    stack = await startApi();
+    stack = await startListeningApi();
+    herald = stack.herald;
   });
   afterAll(async () => {
     await stack?.stop();
   });
 
   it.each(['deactivate', 'activate'])('answers 503 with Retry-After when /%s needs Temporal', async (action) => {
-    const ws = await createWorkspace(stack, ['order.paid']);
-    const webhookId = await createWebhook(stack, ws, { url: 'http://127.0.0.1:9/in', events: ['order.paid'] });
+    const ws = await herald.workspace(['order.paid']);
+    const webhookId = await herald.webhooks.add(ws, { url: 'http://127.0.0.1:9/in', events: ['order.paid'] });
     const body = action === 'activate' ? { replayEvents: false } : undefined;
-    const response = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${webhookId}/${action}`, body, ws.key);
+    const response = await herald.request('POST', `/workspaces/${ws.id}/webhooks/${webhookId}/${action}`, body, ws.key);
     expect(response.status).toBe(503);
     expect(response.body).toEqual(UNAVAILABLE);
     // The process is alive, and says what is missing.
@@ -42,8 +45,8 @@ describe('Temporal unreachable (the API alone: its Temporal client points at a c
   });
 
   it('sets Retry-After on the 503', async () => {
-    const ws = await createWorkspace(stack, ['order.paid']);
-    const webhookId = await createWebhook(stack, ws, { url: 'http://127.0.0.1:9/in', events: ['order.paid'] });
+    const ws = await herald.workspace(['order.paid']);
+    const webhookId = await herald.webhooks.add(ws, { url: 'http://127.0.0.1:9/in', events: ['order.paid'] });
     const response = await call(stack.baseUrl, 'POST', `/v1/workspaces/${ws.id}/webhooks/${webhookId}/deactivate`, ws.key);
     expect({ status: response.status, retryAfter: Number(response.retryAfter) }).toEqual({ status: 503, retryAfter: expect.any(Number) });
     expect(Number(response.retryAfter)).toBeGreaterThan(0);

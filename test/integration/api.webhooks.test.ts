@@ -1,6 +1,7 @@
 // Webhook CRUD and the event catalog through the REST API: every field round-trips, secrets and
 // passwords are write-only, list filters and cursor pagination, PATCH with null clears, DELETE 204.
-import { api, createWebhook, createWorkspace, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -9,17 +10,17 @@ const SECRET = 'my-plain-secret-123';
 const PASSWORD = 'pa55-word-XYZ-never-shown';
 
 let stack: HeraldStack;
+let herald: Herald;
 let ws: TestWorkspace;
 
 beforeAll(async () => {
   stack = await startHerald();
-  ws = await createWorkspace(stack, EVENT_TYPES);
+  herald = stack.herald;
+  ws = await herald.workspace(EVENT_TYPES);
 });
 afterAll(async () => {
   await stack?.stop();
 });
-
-const call = (method: string, path: string, body?: unknown, key: string = ws.key) => api(stack, method, `/workspaces/${ws.id}${path}`, body, key);
 
 /** The webhook as a delivery sees it: its write-only values opened (they are stored sealed). */
 const openedTarget = async (id: string) => stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, id))!);
@@ -65,7 +66,7 @@ describe('creating and reading a webhook', () => {
   let id: string;
 
   it('accepts every field and answers 201 without the secret or the password', async () => {
-    const created = await call('POST', '/webhooks', full);
+    const created = await herald.webhooks.create(ws, full);
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ data: expected, error: null });
     expectNoSecrets(created.text);
@@ -75,12 +76,12 @@ describe('creating and reading a webhook', () => {
   });
 
   it('GET shows the same, still without the secret or the password', async () => {
-    const fetched = await call('GET', `/webhooks/${id}`);
+    const fetched = await herald.webhooks.get(ws, id);
     expect(fetched.status).toBe(200);
     // One webhook's view also counts its buffer.
     expect(fetched.body).toEqual({ data: { ...expected, bufferedDeliveries: 0 }, error: null });
     expectNoSecrets(fetched.text);
-    const list = await call('GET', '/webhooks');
+    const list = await herald.webhooks.list(ws);
     expect(list.body.data).toEqual([expected]);
     expectNoSecrets(list.text);
   });
@@ -93,7 +94,7 @@ describe('creating and reading a webhook', () => {
   });
 
   it('fills defaults for the optional fields', async () => {
-    const created = await call('POST', '/webhooks', { name: 'Minimal', url: 'https://hooks.example.com/min', events: ['order.status'] });
+    const created = await herald.webhooks.create(ws, { name: 'Minimal', url: 'https://hooks.example.com/min', events: ['order.status'] });
     expect(created.status).toBe(201);
     expect(created.body.data).toEqual({
       id: expect.any(String),
@@ -109,7 +110,7 @@ describe('creating and reading a webhook', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    await call('DELETE', `/webhooks/${created.body.data.id}`);
+    await herald.webhooks.remove(ws, created.body.data.id);
   });
 });
 
@@ -118,7 +119,7 @@ describe('listing', () => {
   const names: Record<string, string> = {};
 
   beforeAll(async () => {
-    listWs = await createWorkspace(stack, EVENT_TYPES);
+    listWs = await herald.workspace(EVENT_TYPES);
     const specs: Record<string, Record<string, unknown>> = {
       A: { app: 'shop', events: ['ticket.updated'] },
       B: { app: 'shop', events: ['order.status'], active: false },
@@ -127,11 +128,11 @@ describe('listing', () => {
       E: { events: ['*'], active: false },
     };
     for (const [name, fields] of Object.entries(specs)) {
-      names[await createWebhook(stack, listWs, { name, url: `https://hooks.example.com/${name}`, ...fields })] = name;
+      names[await herald.webhooks.add(listWs, { name, url: `https://hooks.example.com/${name}`, ...fields })] = name;
     }
   });
 
-  const list = (query: string) => api(stack, 'GET', `/workspaces/${listWs.id}/webhooks${query}`, undefined, listWs.key);
+  const list = (query: string) => herald.request('GET', `/workspaces/${listWs.id}/webhooks${query}`, undefined, listWs.key);
   const namesOf = (data: Array<{ id: string }>) => data.map((webhook) => names[webhook.id]).sort();
 
   it.each([
@@ -175,7 +176,7 @@ describe('listing', () => {
 
 describe('updating and deleting', () => {
   it('PATCH changes fields and null clears the optional ones', async () => {
-    const id = await createWebhook(stack, ws, {
+    const id = await herald.webhooks.add(ws, {
       name: 'Before',
       url: 'https://hooks.example.com/before',
       events: ['ticket.updated'],
@@ -188,7 +189,7 @@ describe('updating and deleting', () => {
       successCodes: [200],
       deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 },
     });
-    const changed = await call('PATCH', `/webhooks/${id}`, {
+    const changed = await herald.webhooks.update(ws, id, {
       name: 'After',
       url: 'https://hooks.example.com/after',
       method: 'PUT',
@@ -211,7 +212,7 @@ describe('updating and deleting', () => {
     });
     expect(changed.body.data.secret).toBeUndefined();
 
-    const cleared = await call('PATCH', `/webhooks/${id}`, {
+    const cleared = await herald.webhooks.update(ws, id, {
       app: null,
       auth: null,
       headers: null,
@@ -226,7 +227,7 @@ describe('updating and deleting', () => {
     expect(cleared.body.data).toMatchObject({ name: 'After', hasSecret: false });
     expect(cleared.body.data.timeoutMs).not.toBe(2500);
 
-    const fetched = await call('GET', `/webhooks/${id}`);
+    const fetched = await herald.webhooks.get(ws, id);
     expect(fetched.body.data).toEqual(cleared.body.data);
     const stored = await stack.store.webhooks.get(ws.id, id);
     for (const field of ['app', 'auth', 'headers', 'payloadTemplate', 'secret', 'timeoutMs', 'successCodes', 'deactivation'])
@@ -235,28 +236,28 @@ describe('updating and deleting', () => {
   });
 
   it('PATCH with a new plain secret stores it normalised; secret true reveals a new one once', async () => {
-    const id = await createWebhook(stack, ws, { url: 'https://hooks.example.com/s', events: ['ticket.updated'] });
-    const plain = await call('PATCH', `/webhooks/${id}`, { secret: SECRET });
+    const id = await herald.webhooks.add(ws, { url: 'https://hooks.example.com/s', events: ['ticket.updated'] });
+    const plain = await herald.webhooks.update(ws, id, { secret: SECRET });
     expect(plain.body.data).toMatchObject({ hasSecret: true });
     expectNoSecrets(plain.text);
     expect((await openedTarget(id)).secret).toBe(`whsec_${Buffer.from(SECRET).toString('base64')}`);
 
-    const generated = await call('PATCH', `/webhooks/${id}`, { secret: true });
+    const generated = await herald.webhooks.update(ws, id, { secret: true });
     expect(generated.body.data.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
     expect((await openedTarget(id)).secret).toBe(generated.body.data.secret);
-    expect((await call('GET', `/webhooks/${id}`)).text).not.toContain(generated.body.data.secret);
+    expect((await herald.webhooks.get(ws, id)).text).not.toContain(generated.body.data.secret);
   });
 
   it('DELETE answers 204 with an empty body; the webhook is gone', async () => {
-    const id = await createWebhook(stack, ws, { url: 'https://hooks.example.com/gone', events: ['ticket.updated'] });
-    const deleted = await call('DELETE', `/webhooks/${id}`);
+    const id = await herald.webhooks.add(ws, { url: 'https://hooks.example.com/gone', events: ['ticket.updated'] });
+    const deleted = await herald.webhooks.remove(ws, id);
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
-    const fetched = await call('GET', `/webhooks/${id}`);
+    const fetched = await herald.webhooks.get(ws, id);
     expect(fetched.status).toBe(404);
     expect(fetched.body).toEqual({ data: null, error: { code: 'not_found', message: expect.any(String) } });
-    expect((await call('DELETE', `/webhooks/${id}`)).status).toBe(404);
-    expect((await call('GET', '/webhooks')).body.data.map((webhook: { id: string }) => webhook.id)).not.toContain(id);
+    expect((await herald.webhooks.remove(ws, id)).status).toBe(404);
+    expect((await herald.webhooks.list(ws)).body.data.map((webhook: { id: string }) => webhook.id)).not.toContain(id);
   });
 });
 
@@ -274,31 +275,31 @@ describe('event catalog', () => {
         { name: 'profilemanager_finalized', description: '', family: 'newsletter' },
       ],
     ];
-    const catalogWs = await createWorkspace(stack);
+    const catalogWs = await herald.workspace();
     for (const [body, entry] of cases) {
-      const created = await api(stack, 'POST', `/workspaces/${catalogWs.id}/webhook-events`, body, catalogWs.key);
+      const created = await herald.eventTypes.create(catalogWs, body);
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ data: entry, error: null });
     }
-    const listed = await api(stack, 'GET', `/workspaces/${catalogWs.id}/webhook-events`, undefined, catalogWs.key);
+    const listed = await herald.eventTypes.list(catalogWs);
     expect(listed.status).toBe(200);
     expect(listed.body.error).toBeNull();
     expect([...listed.body.data].sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       cases.map(([, entry]) => entry).sort((a, b) => a.name.localeCompare(b.name)),
     );
     // Another workspace's catalog is separate.
-    expect((await call('GET', '/webhook-events')).body.data.map((entry: { name: string }) => entry.name).sort()).toEqual([...EVENT_TYPES].sort());
+    expect((await herald.eventTypes.list(ws)).body.data.map((entry: { name: string }) => entry.name).sort()).toEqual([...EVENT_TYPES].sort());
   });
 
   it('a webhook may subscribe only to catalogued event types (or "*")', async () => {
-    const refused = await call('POST', '/webhooks', { name: 'X', url: 'https://hooks.example.com/x', events: ['ticket.updated', 'ticket.exploded'] });
+    const refused = await herald.webhooks.create(ws, { name: 'X', url: 'https://hooks.example.com/x', events: ['ticket.updated', 'ticket.exploded'] });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
       data: null,
       error: { code: 'invalid_request', message: expect.stringContaining('body.events'), details: { fields: ['body.events'] } },
     });
     expect(refused.body.error.message).toContain('ticket.exploded');
-    const patched = await call('PATCH', `/webhooks/${await createWebhook(stack, ws, { url: 'https://hooks.example.com/y', events: ['*'] })}`, {
+    const patched = await herald.webhooks.update(ws, await herald.webhooks.add(ws, { url: 'https://hooks.example.com/y', events: ['*'] }), {
       events: ['ticket.exploded'],
     });
     expect(patched.status).toBe(400);

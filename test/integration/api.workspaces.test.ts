@@ -1,14 +1,17 @@
 // Tenants and their API keys through the admin routes: keys are shown once and stored hashed,
 // revoked keys stop working, scopes limit what a key may do, and only the admin key administers.
 import { hashKey } from '../../src/store/apiKeys';
-import { api, createWorkspace, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { startApi, type ApiStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
 let stack: ApiStack;
+let herald: Herald;
 
 beforeAll(async () => {
   stack = await startApi();
+  herald = stack.herald;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -18,14 +21,14 @@ const HOOK = { name: 'Hook', url: 'https://hooks.example.com/in', events: ['tick
 
 /** Creates a key for the workspace with the admin key, expecting 201; returns the create answer's data. */
 async function createKey(ws: string, body: Record<string, unknown> = {}) {
-  const created = await api(stack, 'POST', `/workspaces/${ws}/api-keys`, body);
+  const created = await herald.workspaces.createKey(ws, body);
   expect(created.status).toBe(201);
   return created.body.data as { id: string; key: string; scopes: string[]; name?: string; createdAt: string };
 }
 
 describe('workspaces', () => {
   it('creates a workspace with default settings (201)', async () => {
-    const created = await api(stack, 'POST', '/workspaces', { name: 'Acme' });
+    const created = await herald.workspaces.create({ name: 'Acme' });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       data: {
@@ -49,7 +52,7 @@ describe('workspaces', () => {
       requireHttps: true,
       deactivation: { consecutiveFailures: 4, minFailingSeconds: 120 },
     };
-    const created = await api(stack, 'POST', '/workspaces', { name: 'Strict', ...settings });
+    const created = await herald.workspaces.create({ name: 'Strict', ...settings });
     expect(created.status).toBe(201);
     // The notification secret is generated with the URL and shown this once.
     expect(created.body.data.settings).toEqual({
@@ -58,13 +61,13 @@ describe('workspaces', () => {
       hasNotificationSecret: true,
       notificationSecret: expect.stringMatching(/^whsec_/),
     });
-    const again = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { name: 'Strict 2' });
+    const again = await herald.workspaces.update(created.body.data.id, { name: 'Strict 2' });
     expect(again.body.data.settings).toMatchObject({ hasNotificationSecret: true });
     expect(again.text).not.toContain(created.body.data.settings.notificationSecret);
   });
 
   it('a given notification secret is kept and never shown; null removes it', async () => {
-    const created = await api(stack, 'POST', '/workspaces', {
+    const created = await herald.workspaces.create({
       name: 'Own secret',
       notificationUrl: 'https://ops.example.com/h',
       notificationSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
@@ -72,16 +75,16 @@ describe('workspaces', () => {
     expect(created.status).toBe(201);
     expect(created.body.data.settings.hasNotificationSecret).toBe(true);
     expect(created.text).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-    const bad = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { notificationSecret: 'whsec_not base64!' });
+    const bad = await herald.workspaces.update(created.body.data.id, { notificationSecret: 'whsec_not base64!' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('body.notificationSecret');
-    const cleared = await api(stack, 'PATCH', `/workspaces/${created.body.data.id}`, { notificationSecret: null });
+    const cleared = await herald.workspaces.update(created.body.data.id, { notificationSecret: null });
     expect(cleared.body.data.settings.hasNotificationSecret).toBe(false);
   });
 
   it('PATCH changes the given settings, keeps the others, and the settings take effect', async () => {
-    const ws = await createWorkspace(stack, ['ticket.updated']);
-    const patched = await api(stack, 'PATCH', `/workspaces/${ws.id}`, {
+    const ws = await herald.workspace(['ticket.updated']);
+    const patched = await herald.workspaces.update(ws.id, {
       notificationUrl: 'https://ops.example.com/notify',
       requireHttps: true,
       deactivation: { consecutiveFailures: 3, minFailingSeconds: 60 },
@@ -103,15 +106,15 @@ describe('workspaces', () => {
       error: null,
     });
 
-    const renamed = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { name: 'Acme Two' });
+    const renamed = await herald.workspaces.update(ws.id, { name: 'Acme Two' });
     const { notificationSecret: _shownOnce, ...kept } = patched.body.data.settings;
     expect(renamed.body.data).toEqual(expect.objectContaining({ name: 'Acme Two', settings: kept }));
 
     // requireHttps now refuses plain-http targets; https still works.
-    const plain = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { ...HOOK, url: 'http://hooks.example.com/in' }, ws.key);
+    const plain = await herald.webhooks.create(ws, { ...HOOK, url: 'http://hooks.example.com/in' });
     expect(plain.status).toBe(400);
     expect(plain.body.error.message).toContain('body.url');
-    expect((await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, HOOK, ws.key)).status).toBe(201);
+    expect((await herald.webhooks.create(ws, HOOK)).status).toBe(201);
   });
 });
 
@@ -119,7 +122,7 @@ describe('API keys', () => {
   let ws: TestWorkspace;
 
   beforeAll(async () => {
-    ws = await createWorkspace(stack, ['ticket.updated']);
+    ws = await herald.workspace(['ticket.updated']);
   });
 
   it('shows a new hk_ key once; the list shows neither keys nor hashes', async () => {
@@ -134,7 +137,7 @@ describe('API keys', () => {
     const stored = await stack.store.apiKeys.findActiveByKey(created.key);
     expect(stored).toMatchObject({ _id: created.id, hash: hashKey(created.key) });
 
-    const list = await api(stack, 'GET', `/workspaces/${ws.id}/api-keys`);
+    const list = await herald.workspaces.keys(ws.id);
     expect(list.status).toBe(200);
     expect(list.body.data).toContainEqual({ id: created.id, name: 'ci', scopes: ['webhooks:read', 'events:write'], createdAt: created.createdAt });
     expect(list.body.data.some((entry: Record<string, unknown>) => 'key' in entry || 'hash' in entry)).toBe(false);
@@ -150,27 +153,27 @@ describe('API keys', () => {
 
   it('a revoked key answers 401 from then on', async () => {
     const { id, key } = await createKey(ws.id);
-    const listWith = () => api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key);
+    const listWith = () => herald.webhooks.list({ id: ws.id, key });
     expect((await listWith()).status).toBe(200);
 
-    const revoked = await api(stack, 'DELETE', `/workspaces/${ws.id}/api-keys/${id}`);
+    const revoked = await herald.workspaces.revokeKey(ws.id, id);
     expect(revoked.status).toBe(204);
     expect(revoked.text).toBe('');
 
     const after = await listWith();
     expect(after.status).toBe(401);
     expect(after.body).toEqual({ data: null, error: { code: 'unauthorized', message: expect.any(String) } });
-    const list = await api(stack, 'GET', `/workspaces/${ws.id}/api-keys`);
+    const list = await herald.workspaces.keys(ws.id);
     expect(list.body.data.find((entry: { id: string }) => entry.id === id)).toMatchObject({ revokedAt: expect.any(String) });
     // The workspace's other keys are untouched.
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).status).toBe(200);
-    expect((await api(stack, 'DELETE', `/workspaces/${ws.id}/api-keys/key_nope`)).status).toBe(404);
+    expect((await herald.webhooks.list(ws)).status).toBe(200);
+    expect((await herald.workspaces.revokeKey(ws.id, 'key_nope')).status).toBe(404);
   });
 
   it('a webhooks:read key reads webhooks; anything outside its scope answers 403 forbidden', async () => {
     const { key } = await createKey(ws.id, { scopes: ['webhooks:read'] });
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key)).status).toBe(200);
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhook-events`, undefined, key)).status).toBe(200);
+    expect((await herald.webhooks.list({ id: ws.id, key })).status).toBe(200);
+    expect((await herald.eventTypes.list({ id: ws.id, key })).status).toBe(200);
 
     const outOfScope: Array<[string, string, unknown]> = [
       ['POST', `/workspaces/${ws.id}/webhooks`, HOOK],
@@ -179,7 +182,7 @@ describe('API keys', () => {
       ['GET', `/workspaces/${ws.id}/deliveries`, undefined],
     ];
     for (const [method, path, body] of outOfScope) {
-      const response = await api(stack, method, path, body, key);
+      const response = await herald.request(method, path, body, key);
       expect({ method, path, status: response.status, body: response.body }).toEqual({
         method,
         path,
@@ -187,13 +190,13 @@ describe('API keys', () => {
         body: { data: null, error: { code: 'forbidden', message: expect.any(String) } },
       });
     }
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).body.data).toEqual([]);
+    expect((await herald.webhooks.list(ws)).body.data).toEqual([]);
   });
 
   it('an events:write key ingests but cannot read webhooks', async () => {
     const { key } = await createKey(ws.id, { scopes: ['events:write'] });
-    expect((await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'ticket.updated', data: {} }, key)).status).toBe(202);
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, key)).status).toBe(403);
+    expect((await herald.events.post({ id: ws.id, key }, { type: 'ticket.updated', data: {} })).status).toBe(202);
+    expect((await herald.webhooks.list({ id: ws.id, key })).status).toBe(403);
   });
 
   it('admin routes refuse workspace keys and missing keys with 401', async () => {
@@ -206,7 +209,7 @@ describe('API keys', () => {
     ];
     for (const key of [ws.key, null, 'hk_not-a-key']) {
       for (const [method, path, body] of adminCalls) {
-        const response = await api(stack, method, path, body, key);
+        const response = await herald.request(method, path, body, key);
         expect({ method, path, key, status: response.status, code: response.body?.error?.code }).toEqual({
           method,
           path,
@@ -217,13 +220,13 @@ describe('API keys', () => {
       }
     }
     // Nothing changed: the workspace still accepts plain-http targets.
-    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { ...HOOK, url: 'http://hooks.example.com/in' }, ws.key);
+    const created = await herald.webhooks.create(ws, { ...HOOK, url: 'http://hooks.example.com/in' });
     expect(created.status).toBe(201);
   });
 
   it('keys of one workspace open nothing in another (404)', async () => {
-    const other = await createWorkspace(stack);
-    const response = await api(stack, 'GET', `/workspaces/${other.id}/webhooks`, undefined, ws.key);
+    const other = await herald.workspace();
+    const response = await herald.webhooks.list({ id: other.id, key: ws.key });
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('not_found');
   });

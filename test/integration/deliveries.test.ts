@@ -1,20 +1,7 @@
 // The webhook queue through the REST API: listing with filters and cursors, one delivery with
 // every attempt, and manual retry and cancel, against the real worker and real receivers.
-import {
-  api,
-  attemptOutcomes,
-  createWebhook,
-  createWorkspace,
-  deliveryPath,
-  postEvent,
-  startDeliveryCase,
-  startHerald,
-  waitForAttempts,
-  waitForDelivery,
-  type DeliveryCase,
-  type HeraldStack,
-  type TestWorkspace,
-} from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { attemptOutcomes, deliveryPath, startDeliveryCase, startHerald, type DeliveryCase, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 const FAIL: Reply = { status: 500, body: 'down' };
@@ -23,10 +10,12 @@ const HOURLY = { preset: 'fixed', intervalSeconds: 3600 };
 const NO_RETRIES = { preset: 'fixed', maxRetries: 0 };
 
 let stack: HeraldStack;
+let herald: Herald;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   stack = await startHerald();
+  herald = stack.herald;
 });
 afterAll(async () => {
   await Promise.all(receivers.map((receiver) => receiver.close()));
@@ -40,10 +29,7 @@ async function deliveryCase(fields: Record<string, unknown>, replies: Reply[] = 
   return c;
 }
 
-/** Calls one delivery's path (or its retry/cancel action) with the case's own key. */
-const call = (c: DeliveryCase, method: 'GET' | 'POST', action?: 'retry' | 'cancel') =>
-  api(stack, method, deliveryPath(c.ws.id, c.deliveryId, action), undefined, c.ws.key);
-const settled = (c: DeliveryCase, status: string) => waitForDelivery(stack, c.ws.id, c.ws.key, c.deliveryId, [status]);
+const settled = (c: DeliveryCase, status: string) => herald.deliveries.waitFor(c.ws, c.deliveryId, [status]);
 /** The Temporal run has closed: nothing more will be attempted, so request counts are final. */
 const runFinished = (c: DeliveryCase) => stack.temporal.client.workflow.getHandle(c.deliveryId).result();
 const conflict = { data: null, error: { code: 'conflict', message: expect.any(String) } };
@@ -55,7 +41,7 @@ describe('GET /deliveries: the webhook queue', () => {
   const events = ['evt-q-1', 'evt-q-2', 'evt-q-3'];
 
   const list = async (query: string) => {
-    const response = await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${query}`, undefined, ws.key);
+    const response = await herald.request('GET', `/workspaces/${ws.id}/deliveries?${query}`, undefined, ws.key);
     expect(response.status).toBe(200);
     return response.body as { data: Array<{ id: string; webhookId: string; eventId: string; status: string }>; nextCursor: string | null };
   };
@@ -74,15 +60,15 @@ describe('GET /deliveries: the webhook queue', () => {
   };
 
   beforeAll(async () => {
-    ws = await createWorkspace(stack, ['order.status']);
+    ws = await herald.workspace(['order.status']);
     const [good, bad] = await Promise.all([startReceiver(), startReceiver()]);
     receivers.push(good, bad);
     bad.script([], FAIL);
-    ok = await createWebhook(stack, ws, { name: 'ok', url: good.url, events: ['order.status'] });
-    broken = await createWebhook(stack, ws, { name: 'broken', url: bad.url, events: ['order.status'], retryPolicy: NO_RETRIES });
+    ok = await herald.webhooks.add(ws, { name: 'ok', url: good.url, events: ['order.status'] });
+    broken = await herald.webhooks.add(ws, { name: 'broken', url: bad.url, events: ['order.status'], retryPolicy: NO_RETRIES });
     for (const id of events) {
-      const { deliveries } = await postEvent(stack, ws, { id, type: 'order.status' });
-      await Promise.all(deliveries.map((d) => waitForDelivery(stack, ws.id, ws.key, d.id, ['succeeded', 'failed'])));
+      const { deliveries } = await herald.events.send(ws, { id, type: 'order.status' });
+      await Promise.all(deliveries.map((d) => herald.deliveries.waitFor(ws, d.id, ['succeeded', 'failed'])));
     }
   });
 
@@ -122,15 +108,15 @@ describe('GET /deliveries: the webhook queue', () => {
       ['limit=201', 'querystring.limit', '200'],
       ['colour=red', 'querystring.colour', 'not a known field'],
     ]) {
-      const response = await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${query}`, undefined, ws.key);
+      const response = await herald.request('GET', `/workspaces/${ws.id}/deliveries?${query}`, undefined, ws.key);
       expect({ query, status: response.status, fields: response.body.error.details.fields }).toEqual({ query, status: 400, fields: [field] });
       expect(response.body).toEqual({ data: null, error: { code: 'invalid_request', message: expect.stringContaining(field), details: expect.anything() } });
       expect(response.body.error.message).toContain(mentions);
     }
-    const other = await createWorkspace(stack);
-    const theirs = await api(stack, 'GET', `/workspaces/${other.id}/deliveries?webhookId=${ok}`, undefined, other.key);
+    const other = await herald.workspace();
+    const theirs = await herald.deliveries.list(other, { webhookId: ok });
     expect(theirs.body).toEqual({ data: [], error: null, nextCursor: null });
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/deliveries`, undefined, other.key)).status).toBe(404);
+    expect((await herald.deliveries.list({ id: ws.id, key: other.key })).status).toBe(404);
   });
 });
 
@@ -138,7 +124,7 @@ describe('one delivery: attempts, retry and cancel', () => {
   it('shows every attempt and the next one while pending; retry on a pending delivery attempts at once', async () => {
     const longBody = `error: ${'x'.repeat(3000)}`;
     const c = await deliveryCase({ retryPolicy: HOURLY }, [{ status: 500, body: longBody }]);
-    const pending = await waitForAttempts(stack, c.ws, c.deliveryId, 1);
+    const pending = await herald.deliveries.waitForAttempts(c.ws, c.deliveryId, 1);
 
     expect(pending).toMatchObject({ id: c.deliveryId, webhookId: c.webhookId, eventType: 'order.status', status: 'pending', lane: 'priority' });
     const [first] = pending.attempts;
@@ -154,7 +140,7 @@ describe('one delivery: attempts, retry and cancel', () => {
     // The next attempt is the fixed interval (an hour) after the first.
     expect(Date.parse(pending.nextAttemptAt) - Date.parse(first.at)).toBeGreaterThan(3500_000);
 
-    const retry = await call(c, 'POST', 'retry');
+    const retry = await herald.deliveries.retry(c.ws, c.deliveryId);
     expect(retry.status).toBe(202);
     // The answer is the record once the workflow has made the attempt (the receiver answers at once).
     expect(retry.body.data).toMatchObject({ id: c.deliveryId, status: 'succeeded', nextAttemptAt: null });
@@ -174,7 +160,7 @@ describe('one delivery: attempts, retry and cancel', () => {
       deliveryCase({ retryPolicy: { preset: 'max-attempts', maxRetries: 0 } }, [], FAIL),
     ]);
     await Promise.all([recovers, stillDown].map((c) => settled(c, 'failed')));
-    const retried = await Promise.all([recovers, stillDown].map((c) => call(c, 'POST', 'retry')));
+    const retried = await Promise.all([recovers, stillDown].map((c) => herald.deliveries.retry(c.ws, c.deliveryId)));
     for (const response of retried) expect(response.status).toBe(202);
 
     const recovered = await settled(recovers, 'succeeded');
@@ -182,15 +168,15 @@ describe('one delivery: attempts, retry and cancel', () => {
       { n: 1, statusCode: 500, kind: 'status' },
       { n: 2, statusCode: 200, kind: undefined },
     ]);
-    await waitForAttempts(stack, stillDown.ws, stillDown.deliveryId, 2);
+    await herald.deliveries.waitForAttempts(stillDown.ws, stillDown.deliveryId, 2);
     await Promise.all([recovers, stillDown].map(runFinished));
-    const failedAgain = (await call(stillDown, 'GET')).body.data;
+    const failedAgain = (await herald.deliveries.get(stillDown.ws, stillDown.deliveryId)).data;
     expect(failedAgain.status).toBe('failed');
     expect(attemptOutcomes(failedAgain)).toEqual([1, 2].map((n) => ({ n, statusCode: 500, kind: 'status' })));
 
     // Each manual retry is one attempt more, numbered on, with the same webhook-id header.
-    expect((await call(stillDown, 'POST', 'retry')).status).toBe(202);
-    const third = await waitForAttempts(stack, stillDown.ws, stillDown.deliveryId, 3);
+    expect((await herald.deliveries.retry(stillDown.ws, stillDown.deliveryId)).status).toBe(202);
+    const third = await herald.deliveries.waitForAttempts(stillDown.ws, stillDown.deliveryId, 3);
     await runFinished(stillDown);
     expect(third.attempts.map((a: { n: number }) => a.n)).toEqual([1, 2, 3]);
     for (const c of [recovers, stillDown]) {
@@ -201,9 +187,9 @@ describe('one delivery: attempts, retry and cancel', () => {
 
   it('cancel stops a pending delivery; cancel or retry of a finished one answers 409', async () => {
     const [waiting, delivered] = await Promise.all([deliveryCase({ retryPolicy: HOURLY }, [FAIL]), deliveryCase({})]);
-    await waitForAttempts(stack, waiting.ws, waiting.deliveryId, 1);
+    await herald.deliveries.waitForAttempts(waiting.ws, waiting.deliveryId, 1);
 
-    const cancel = await call(waiting, 'POST', 'cancel');
+    const cancel = await herald.deliveries.cancel(waiting.ws, waiting.deliveryId);
     expect(cancel.status).toBe(202);
     // The answer is the record after the change, not as it was before the signal.
     expect(cancel.body.data).toMatchObject({ id: waiting.deliveryId, status: 'cancelled', nextAttemptAt: null });
@@ -220,16 +206,19 @@ describe('one delivery: attempts, retry and cancel', () => {
       [delivered, 'cancel'],
       [delivered, 'retry'],
     ] as const) {
-      const response = await call(c, 'POST', action);
+      const response = await herald.deliveries[action](c.ws, c.deliveryId);
       expect({ action, status: response.status, body: response.body }).toEqual({ action, status: 409, body: conflict });
     }
-    expect((await call(delivered, 'GET')).body.data).toMatchObject({ status: 'succeeded', attempts: [expect.objectContaining({ n: 1, statusCode: 200 })] });
+    expect((await herald.deliveries.get(delivered.ws, delivered.deliveryId)).data).toMatchObject({
+      status: 'succeeded',
+      attempts: [expect.objectContaining({ n: 1, statusCode: 200 })],
+    });
     expect(delivered.receiver.requests).toHaveLength(1);
   });
 
   it('answers 404 for an unknown delivery id and for another workspace’s delivery', async () => {
     const c = await deliveryCase({});
-    const other = await createWorkspace(stack);
+    const other = await herald.workspace();
     const unknown = `delivery/${c.ws.id}/no-such-event/${c.webhookId}`;
     const notFound = { data: null, error: { code: 'not_found', message: expect.any(String) } };
     const attempts: Array<[string, string, string]> = [];
@@ -241,7 +230,7 @@ describe('one delivery: attempts, retry and cancel', () => {
       attempts.push([method, deliveryPath(c.ws.id, c.deliveryId, action), other.key]);
     }
     for (const [method, path, key] of attempts) {
-      const response = await api(stack, method, path, undefined, key);
+      const response = await herald.request(method, path, undefined, key);
       expect({ method, path, status: response.status, body: response.body }).toEqual({ method, path, status: 404, body: notFound });
     }
     // The delivery itself is untouched by all of that.

@@ -11,27 +11,19 @@ import { eventWorkflowId } from '../../src/core/ids';
 import type { TemporalDeps } from '../../src/temporal/client';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
-import {
-  api,
-  createWebhook,
-  createWorkspace,
-  deliveryPath,
-  postEvent,
-  serveApi,
-  startHerald,
-  waitForDelivery,
-  type HeraldStack,
-  type TestWorkspace,
-} from '../support/stack';
+import type { Herald } from '../support/client';
+import { deliveryPath, serveApi, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 
 const EVENT = 'order.paid';
 let stack: HeraldStack;
+let herald: Herald;
 const receivers: Receiver[] = [];
 const seenRuns = new Set<string>();
 
 beforeAll(async () => {
   // Overdue by one second is enough for the reconciler to look; the Schedules fire only when triggered.
   stack = await startHerald({ reconcileGraceSeconds: 1, reconcileIntervalSeconds: 3600, retentionIntervalSeconds: 3600 });
+  herald = stack.herald;
 });
 
 afterAll(async () => {
@@ -40,9 +32,9 @@ afterAll(async () => {
 });
 
 async function receiverAndWebhook(fields: Record<string, unknown> = {}): Promise<{ ws: TestWorkspace; receiver: Receiver; webhookId: string }> {
-  const [ws, receiver] = await Promise.all([createWorkspace(stack, [EVENT]), startReceiver()]);
+  const [ws, receiver] = await Promise.all([herald.workspace([EVENT]), startReceiver()]);
   receivers.push(receiver);
-  const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [EVENT], ...fields });
+  const webhookId = await herald.webhooks.add(ws, { url: receiver.url, events: [EVENT], ...fields });
   return { ws, receiver, webhookId };
 }
 
@@ -92,25 +84,25 @@ describe('durable ingest', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200, interceptors: [] });
     const unreachable: TemporalDeps = { client: new Client({ connection }), taskQueue: stack.config.taskQueue, close: () => connection.close() };
     const served = await serveApi(stack.config, unreachable);
-    const cutOff = { ...served, config: stack.config, temporal: unreachable, stop: () => served.app.close() };
     try {
-      const accepted = await postEvent(cutOff, ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
+      const accepted = await served.herald.events.send(ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
       const [delivery] = accepted.deliveries;
       expect(delivery.status).toBe('pending');
       expect(await workflowStatus(eventWorkflowId(ws.id, 'evt_while_down'))).toBe('NOT_FOUND');
 
       await eventually(
         async () =>
-          (await api(stack, 'GET', deliveryPath(ws.id, delivery.id), undefined, ws.key)).body.data.nextAttemptAt < new Date(Date.now() - 1000).toISOString(),
+          (await herald.request('GET', deliveryPath(ws.id, delivery.id), undefined, ws.key)).body.data.nextAttemptAt <
+          new Date(Date.now() - 1000).toISOString(),
       );
       const reconciled = await runSchedule<ReconcileResult>('reconciler');
       expect(reconciled.started).toBeGreaterThanOrEqual(1);
-      const done = await waitForDelivery(stack, ws.id, ws.key, delivery.id, ['succeeded']);
+      const done = await herald.deliveries.waitFor(ws, delivery.id, ['succeeded']);
       expect(done.attempts).toHaveLength(1);
       expect(receiver.requests).toHaveLength(1);
 
       // Posting the same id again, now that Temporal is back: its delivery has an attempt, so nothing starts.
-      const again = await postEvent(stack, ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
+      const again = await herald.events.send(ws, { id: 'evt_while_down', type: EVENT, data: { n: 1 } });
       expect(again.eventId).toBe('evt_while_down');
       expect(await workflowStatus(eventWorkflowId(ws.id, 'evt_while_down'))).toBe('NOT_FOUND');
       expect(receiver.requests).toHaveLength(1);
@@ -123,15 +115,15 @@ describe('durable ingest', () => {
 
   it('delivers a repeated event id once, even after Temporal has deleted the first run', async () => {
     const { ws, receiver } = await receiverAndWebhook();
-    const first = await postEvent(stack, ws, { id: 'evt_repeat', type: EVENT });
-    await waitForDelivery(stack, ws.id, ws.key, first.deliveries[0].id, ['succeeded']);
+    const first = await herald.events.send(ws, { id: 'evt_repeat', type: EVENT });
+    await herald.deliveries.waitFor(ws, first.deliveries[0].id, ['succeeded']);
     const workflowId = eventWorkflowId(ws.id, 'evt_repeat');
     await stack.temporal.client.workflow.getHandle(workflowId).result();
     // What namespace retention does to a closed run, done at once.
     await stack.temporal.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.temporalNamespace, workflowExecution: { workflowId } });
     await eventually(async () => (await workflowStatus(workflowId)) === 'NOT_FOUND', { what: 'the first run to be deleted' });
 
-    await postEvent(stack, ws, { id: 'evt_repeat', type: EVENT });
+    await herald.events.send(ws, { id: 'evt_repeat', type: EVENT });
     // Ingest starts the event's workflow within the request, so none having started is final.
     expect(await workflowStatus(workflowId)).toBe('NOT_FOUND');
     expect(await workflowStatus(first.deliveries[0].id)).toBe('NOT_FOUND');
@@ -143,17 +135,18 @@ describe('the reconciler', () => {
   it('leaves alone an overdue delivery whose first attempt is still running', async () => {
     const { ws, receiver } = await receiverAndWebhook();
     receiver.script([{ status: 200, body: 'slow', delayMs: 4000 }]);
-    const { deliveries } = await postEvent(stack, ws, { type: EVENT });
+    const { deliveries } = await herald.events.send(ws, { type: EVENT });
     await receiver.waitFor(1);
     // Now the record is pending with its attempt due over a second ago: a candidate, with a live run.
     await eventually(
       async () =>
-        (await api(stack, 'GET', deliveryPath(ws.id, deliveries[0].id), undefined, ws.key)).body.data.nextAttemptAt < new Date(Date.now() - 1000).toISOString(),
+        (await herald.request('GET', deliveryPath(ws.id, deliveries[0].id), undefined, ws.key)).body.data.nextAttemptAt <
+        new Date(Date.now() - 1000).toISOString(),
     );
     const reconciled = await runSchedule<ReconcileResult>('reconciler');
     expect(reconciled.examined).toBeGreaterThanOrEqual(1);
     expect(reconciled.started).toBe(0);
-    await waitForDelivery(stack, ws.id, ws.key, deliveries[0].id, ['succeeded']);
+    await herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -178,7 +171,7 @@ describe('the reconciler', () => {
 
     const reconciled = await runSchedule<ReconcileResult>('reconciler');
     expect(reconciled.buffersReplayed).toBeGreaterThanOrEqual(1);
-    await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['succeeded']);
+    await herald.deliveries.waitFor(ws, deliveryId, ['succeeded']);
     expect(receiver.requests.map((request) => request.body)).toEqual([expect.stringContaining('"late":true')]);
   });
 });

@@ -4,9 +4,10 @@
 // health workflow nothing; and a replay survives its worker being SIGKILLed.
 import { Webhook } from 'standardwebhooks';
 import { healthWorkflowId, notificationEndpointId } from '../../src/core/ids';
-import { eventually } from '../support/eventually';
+import { eventually, eventuallyValue } from '../support/eventually';
+import type { Herald, TestWorkspace } from '../support/client';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
-import { api, createWebhook, createWorkspace, deliveryPath, postEvent, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { startHeraldWithWorkerProcesses, type ProcessWorkerStack } from '../support/workerProcess';
 
 const EVENT = 'order.created';
@@ -15,32 +16,25 @@ const FAST_RETRIES = { preset: 'fixed', intervalSeconds: 1 };
 /** The waits of this file: up to 30 s, tried every 150 ms. */
 const WAIT = { timeoutMs: 30_000, intervalMs: 150 };
 
-/** The REST helpers of test/support/stack.ts read only the stack's baseUrl, which both stacks have. */
-const restOf = (stack: ProcessWorkerStack): HeraldStack => stack as unknown as HeraldStack;
-const getWebhook = async (stack: HeraldStack, ws: TestWorkspace, id: string) =>
-  (await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${id}`, undefined, ws.key)).body.data;
-const getDelivery = async (stack: HeraldStack, ws: TestWorkspace, id: string) =>
-  (await api(stack, 'GET', deliveryPath(ws.id, id), undefined, ws.key)).body.data;
-const listDeliveries = async (stack: HeraldStack, ws: TestWorkspace, query: Record<string, string>) =>
-  (await api(stack, 'GET', `/workspaces/${ws.id}/deliveries?${new URLSearchParams({ limit: '200', ...query }).toString()}`, undefined, ws.key)).body
-    .data as Array<{
-    id: string;
-    eventId: string;
-    status: string;
-    attempts: Array<{ statusCode?: number }>;
-  }>;
-const notificationsOf = async (stack: HeraldStack, ws: TestWorkspace, webhookId: string) =>
-  ((await api(stack, 'GET', `/workspaces/${ws.id}/notifications?limit=200`, undefined, ws.key)).body.data as Array<Record<string, string>>).filter(
-    (notification) => notification.webhookId === webhookId,
-  );
-const action = (stack: HeraldStack, ws: TestWorkspace, id: string, verb: 'activate' | 'deactivate', body?: unknown) =>
-  api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${id}/${verb}`, body, ws.key);
+/** A delivery as GET /deliveries lists it. */
+interface Listed {
+  id: string;
+  eventId: string;
+  status: string;
+  attempts: Array<{ statusCode?: number }>;
+}
+/** One webhook's deliveries in one status, oldest first. */
+const deliveriesOf = async (herald: Herald, ws: TestWorkspace, webhookId: string, status: string) =>
+  (await herald.deliveries.list(ws, { webhookId, status, limit: 200 })).data as Listed[];
+/** The workspace's notifications about one webhook. */
+const notificationsOf = async (herald: Herald, ws: TestWorkspace, webhookId: string) =>
+  ((await herald.notifications.list(ws, { limit: 200 })).data as Array<Record<string, string>>).filter((notification) => notification.webhookId === webhookId);
 
 /** The webhook as GET shows it once it is switched off. */
-const switchedOff = (stack: HeraldStack, ws: TestWorkspace, webhookId: string) =>
+const switchedOff = (herald: Herald, ws: TestWorkspace, webhookId: string) =>
   eventually(
     async () => {
-      const webhook = await getWebhook(stack, ws, webhookId);
+      const webhook = (await herald.webhooks.get(ws, webhookId)).data;
       expect(webhook.active).toBe(false);
       return webhook;
     },
@@ -55,11 +49,11 @@ function countByWebhookId(requests: ReceivedRequest[]): Map<string, number> {
   return counts;
 }
 /** Posts events one after the other (their order is the buffer's order); their ids. */
-async function postInOrder(stack: HeraldStack, ws: TestWorkspace, prefix: string, count: number, expectedStatus: string): Promise<string[]> {
+async function postInOrder(herald: Herald, ws: TestWorkspace, prefix: string, count: number, expectedStatus: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 1; i <= count; i++) {
     const id = `${prefix}-${String(i).padStart(2, '0')}`;
-    const { deliveries } = await postEvent(stack, ws, { id, type: EVENT, data: { n: i } });
+    const { deliveries } = await herald.events.send(ws, { id, type: EVENT, data: { n: i } });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([expectedStatus]);
     ids.push(id);
   }
@@ -68,6 +62,7 @@ async function postInOrder(stack: HeraldStack, ws: TestWorkspace, prefix: string
 
 describe('endpoint health through the REST API', () => {
   let stack: HeraldStack;
+  let herald: Herald;
   let notifications: Receiver;
   const receivers: Receiver[] = [];
   const receiver = async () => {
@@ -78,17 +73,53 @@ describe('endpoint health through the REST API', () => {
 
   /** A workspace of its own per case (its events reach no other case's webhook), notified at `notifications`. */
   async function notifiedWorkspace(): Promise<{ ws: TestWorkspace; notificationSecret: string }> {
-    const ws = await createWorkspace(stack, [EVENT]);
-    const settings = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { notificationUrl: notifications.url });
+    const ws = await herald.workspace([EVENT]);
+    const settings = await herald.workspaces.update(ws.id, { notificationUrl: notifications.url });
     expect(settings.status).toBe(200);
     // Generated when the URL is first set, and shown this once.
-    const notificationSecret = settings.body.data.settings.notificationSecret as string;
+    const notificationSecret = settings.data.settings.notificationSecret as string;
     expect(notificationSecret).toMatch(/^whsec_/);
     return { ws, notificationSecret };
   }
 
+  /**
+   * An endpoint that answers 503, switched off by its failure streak, with the two events posted
+   * before that buffered: the retry each had waiting found the webhook off. Each case gets its own.
+   */
+  async function failingEndpoint() {
+    const { ws, notificationSecret } = await notifiedWorkspace();
+    const down = await receiver();
+    down.script([], { status: 503, body: 'down' });
+    const webhookId = await herald.webhooks.add(ws, {
+      url: down.url,
+      events: [EVENT],
+      retryPolicy: FAST_RETRIES,
+      deactivation: { consecutiveFailures: 3, minFailingSeconds: 0 },
+    });
+    const posted = await postInOrder(herald, ws, 'evt-down', 2, 'pending');
+    const off = await switchedOff(herald, ws, webhookId);
+    await eventuallyValue(
+      () => deliveriesOf(herald, ws, webhookId, 'buffered'),
+      (buffered) => buffered.length === posted.length,
+      { ...WAIT, what: 'both deliveries to be buffered' },
+    );
+    return { ws, notificationSecret, down, webhookId, posted, off };
+  }
+
+  /** The workspace's one notification about the webhook, once it is listed. */
+  const deactivationNotice = async (ws: TestWorkspace, webhookId: string) => {
+    const [notification, ...more] = await eventuallyValue(
+      () => notificationsOf(herald, ws, webhookId),
+      (listed) => listed.length >= 1,
+      { ...WAIT, what: 'the deactivation notification' },
+    );
+    expect(more).toEqual([]);
+    return notification;
+  };
+
   beforeAll(async () => {
     stack = await startHerald();
+    herald = stack.herald;
     notifications = await receiver();
   });
   afterAll(async () => {
@@ -97,25 +128,8 @@ describe('endpoint health through the REST API', () => {
   });
 
   describe('a failing endpoint, switched off and replayed', () => {
-    let ws: TestWorkspace;
-    let down: Receiver;
-    let webhookId: string;
-    const posted: string[] = [];
-
     it('is deactivated after the streak, notifies the workspace with a signed notification, and buffers the retries that were waiting', async () => {
-      const { ws: workspace, notificationSecret } = await notifiedWorkspace();
-      ws = workspace;
-      down = await receiver();
-      down.script([], { status: 503, body: 'down' });
-      webhookId = await createWebhook(stack, ws, {
-        url: down.url,
-        events: [EVENT],
-        retryPolicy: FAST_RETRIES,
-        deactivation: { consecutiveFailures: 3, minFailingSeconds: 0 },
-      });
-      posted.push(...(await postInOrder(stack, ws, 'evt-down', 2, 'pending')));
-
-      const off = await switchedOff(stack, ws, webhookId);
+      const { ws, notificationSecret, down, webhookId, posted, off } = await failingEndpoint();
       // The streak that crossed the threshold: 3, or one more if the other delivery's retry failed alongside.
       expect(off.deactivationReason).toMatch(/^\d+ consecutive failed attempts/);
       expect(Number(/^(\d+)/.exec(off.deactivationReason)![1])).toBeGreaterThanOrEqual(3);
@@ -124,15 +138,7 @@ describe('endpoint health through the REST API', () => {
 
       // One notification, naming the call that switches the webhook back on.
       const activationPath = `/v1/workspaces/${ws.id}/webhooks/${webhookId}/activate`;
-      const [notification, ...more] = await eventually(
-        async () => {
-          const listed = await notificationsOf(stack, ws, webhookId);
-          expect(listed.length).toBeGreaterThanOrEqual(1);
-          return listed;
-        },
-        { ...WAIT, what: 'the deactivation notification' },
-      );
-      expect(more).toEqual([]);
+      const notification = await deactivationNotice(ws, webhookId);
       expect(notification).toMatchObject({ type: 'webhook.deactivated', activationPath, message: expect.stringContaining(activationPath) });
       expect(notification.deliveryId).toEqual(expect.any(String));
 
@@ -158,14 +164,8 @@ describe('endpoint health through the REST API', () => {
       expect(headers['webhook-id']).toBe(notification.deliveryId);
 
       // Both deliveries had a retry waiting; it found the webhook off and joined the buffer.
-      const buffered = await eventually(
-        async () => {
-          const listed = await listDeliveries(stack, ws, { webhookId, status: 'buffered' });
-          expect(listed.map((delivery) => delivery.eventId)).toEqual(posted);
-          return listed;
-        },
-        { ...WAIT, what: 'both deliveries to be buffered' },
-      );
+      const buffered = await deliveriesOf(herald, ws, webhookId, 'buffered');
+      expect(buffered.map((delivery) => delivery.eventId)).toEqual(posted);
       for (const delivery of buffered) {
         expect(delivery.attempts.length).toBeGreaterThanOrEqual(1);
         expect(delivery.attempts.every((attempt) => attempt.statusCode === 503)).toBe(true);
@@ -173,47 +173,49 @@ describe('endpoint health through the REST API', () => {
     });
 
     it('the notification is a Herald delivery of its own, inspectable through GET /deliveries/{id}', async () => {
-      const [notification] = await notificationsOf(stack, ws, webhookId);
+      const { ws, webhookId } = await failingEndpoint();
+      const notification = await deactivationNotice(ws, webhookId);
       const endpointId = notificationEndpointId(ws.id);
       await eventually(
         async () => {
-          const listed = await listDeliveries(stack, ws, { webhookId: endpointId, status: 'succeeded' });
+          const listed = await deliveriesOf(herald, ws, endpointId, 'succeeded');
           expect(listed.map((delivery) => delivery.id)).toContain(notification.deliveryId);
           return true;
         },
         { ...WAIT, what: 'the notification delivery to succeed' },
       );
-      const one = await api(stack, 'GET', deliveryPath(ws.id, notification.deliveryId), undefined, ws.key);
+      const one = await herald.deliveries.get(ws, notification.deliveryId);
       expect([one.status, one.status === 200 ? '' : one.text]).toEqual([200, '']);
-      expect(one.body.data).toMatchObject({ id: notification.deliveryId, webhookId: endpointId, eventType: 'webhook.deactivated', status: 'succeeded' });
+      expect(one.data).toMatchObject({ id: notification.deliveryId, webhookId: endpointId, eventType: 'webhook.deactivated', status: 'succeeded' });
     });
 
     it('buffers new events while off and replays the buffer in order, once each, before events that arrive during the replay', async () => {
-      const whileOff = await postInOrder(stack, ws, 'evt-off', 6, 'buffered');
+      const { ws, down, webhookId, posted } = await failingEndpoint();
+      const whileOff = await postInOrder(herald, ws, 'evt-off', 6, 'buffered');
       posted.push(...whileOff);
-      const listed = await listDeliveries(stack, ws, { webhookId, status: 'buffered' });
+      const listed = await deliveriesOf(herald, ws, webhookId, 'buffered');
       expect(listed.map((delivery) => delivery.eventId)).toEqual(posted);
-      expect((await getWebhook(stack, ws, webhookId)).bufferedDeliveries).toBe(posted.length);
+      expect((await herald.webhooks.get(ws, webhookId)).data.bufferedDeliveries).toBe(posted.length);
 
       // Up again; each answer takes a moment so the replay is seen under way.
       down.script([], { status: 200, body: 'ok', delayMs: 150 });
       const from = down.requests.length;
-      const on = await action(stack, ws, webhookId, 'activate', { replayEvents: true });
+      const on = await herald.webhooks.activate(ws, webhookId, { replayEvents: true });
       // The answer comes before the replay is done: it runs in the webhook's health workflow.
       const receivedByAnswer = down.requests.length - from;
       expect(on.status).toBe(200);
-      expect(on.body.data).toMatchObject({ active: true, replay: { total: posted.length, done: expect.any(Number) } });
+      expect(on.data).toMatchObject({ active: true, replay: { total: posted.length, done: expect.any(Number) } });
       expect(receivedByAnswer).toBeLessThan(posted.length);
 
       // Events arriving during the replay wait behind the buffer.
-      const during = await postInOrder(stack, ws, 'evt-during', 2, 'buffered');
-      const progress = (await getWebhook(stack, ws, webhookId)).replay;
+      const during = await postInOrder(herald, ws, 'evt-during', 2, 'buffered');
+      const progress = (await herald.webhooks.get(ws, webhookId)).data.replay;
       expect(progress).toMatchObject({ done: expect.any(Number), startedAt: expect.any(String) });
       expect(progress.total).toBeGreaterThanOrEqual(posted.length);
 
       const done = await eventually(
         async () => {
-          const webhook = await getWebhook(stack, ws, webhookId);
+          const webhook = (await herald.webhooks.get(ws, webhookId)).data;
           expect(webhook.replay).toBeUndefined();
           return webhook;
         },
@@ -222,12 +224,12 @@ describe('endpoint health through the REST API', () => {
       expect(done).toMatchObject({ active: true, bufferedDeliveries: 0 });
       expect(done.bufferUntil).toBeUndefined();
       // After the replay, events go straight to the endpoint.
-      const after = await postInOrder(stack, ws, 'evt-after', 1, 'pending');
+      const after = await postInOrder(herald, ws, 'evt-after', 1, 'pending');
 
       const expected = [...posted, ...during, ...after];
       await eventually(
         async () => {
-          const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
+          const succeeded = await deliveriesOf(herald, ws, webhookId, 'succeeded');
           expect(succeeded).toHaveLength(expected.length);
           return true;
         },
@@ -237,7 +239,7 @@ describe('endpoint health through the REST API', () => {
       expect(received.map(eventOf)).toEqual(expected);
       expect([...countByWebhookId(received).values()].every((count) => count === 1)).toBe(true);
 
-      const reactivated = (await notificationsOf(stack, ws, webhookId)).filter((n) => n.type === 'webhook.reactivated');
+      const reactivated = (await notificationsOf(herald, ws, webhookId)).filter((n) => n.type === 'webhook.reactivated');
       expect(reactivated).toHaveLength(1);
       expect(reactivated[0].message).toContain('reactivated with replay');
       await eventually(
@@ -256,15 +258,15 @@ describe('endpoint health through the REST API', () => {
     const { ws } = await notifiedWorkspace();
     const gone = await receiver();
     gone.script([], { status: 410, body: 'gone' });
-    const webhookId = await createWebhook(stack, ws, { url: gone.url, events: [EVENT], retryPolicy: FAST_RETRIES });
-    const [deliveryId] = (await postEvent(stack, ws, { type: EVENT })).deliveries.map((delivery) => delivery.id);
+    const webhookId = await herald.webhooks.add(ws, { url: gone.url, events: [EVENT], retryPolicy: FAST_RETRIES });
+    const [deliveryId] = (await herald.events.send(ws, { type: EVENT })).deliveries.map((delivery) => delivery.id);
 
-    const off = await switchedOff(stack, ws, webhookId);
+    const off = await switchedOff(herald, ws, webhookId);
     expect(off.deactivationReason).toBe('the endpoint answered 410 Gone');
     // Its retry, due a second later, found the webhook off: one attempt in all.
     const delivery = await eventually(
       async () => {
-        const found = await getDelivery(stack, ws, deliveryId);
+        const found = (await herald.deliveries.get(ws, deliveryId)).data;
         expect(found.status).toBe('buffered');
         return found;
       },
@@ -272,36 +274,36 @@ describe('endpoint health through the REST API', () => {
     );
     expect(delivery.attempts.map((attempt: { statusCode: number }) => attempt.statusCode)).toEqual([410]);
     expect(gone.requests).toHaveLength(1);
-    expect(await notificationsOf(stack, ws, webhookId)).toEqual([expect.objectContaining({ type: 'webhook.deactivated' })]);
+    expect(await notificationsOf(herald, ws, webhookId)).toEqual([expect.objectContaining({ type: 'webhook.deactivated' })]);
   });
 
   it('records events as dropped once the buffer window has closed', async () => {
     const { ws } = await notifiedWorkspace();
     const idle = await receiver();
-    const webhookId = await createWebhook(stack, ws, { url: idle.url, events: [EVENT], deactivation: { bufferSeconds: 2 } });
-    const off = await action(stack, ws, webhookId, 'deactivate');
-    expect(off.body.data).toMatchObject({ active: false, deactivationReason: 'deactivated manually', bufferUntil: expect.any(String) });
-    const bufferUntil = Date.parse(off.body.data.bufferUntil);
-    expect(bufferUntil - Date.parse(off.body.data.deactivatedAt)).toBe(2000);
+    const webhookId = await herald.webhooks.add(ws, { url: idle.url, events: [EVENT], deactivation: { bufferSeconds: 2 } });
+    const off = await herald.webhooks.deactivate(ws, webhookId);
+    expect(off.data).toMatchObject({ active: false, deactivationReason: 'deactivated manually', bufferUntil: expect.any(String) });
+    const bufferUntil = Date.parse(off.data.bufferUntil);
+    expect(bufferUntil - Date.parse(off.data.deactivatedAt)).toBe(2000);
 
-    const [inWindow] = await postInOrder(stack, ws, 'evt-window', 1, 'buffered');
+    const [inWindow] = await postInOrder(herald, ws, 'evt-window', 1, 'buffered');
     await eventually(() => Date.now() > bufferUntil, { timeoutMs: 10_000, intervalMs: 150, what: 'the buffer window to close' });
-    const [late] = await postInOrder(stack, ws, 'evt-late', 1, 'dropped');
+    const [late] = await postInOrder(herald, ws, 'evt-late', 1, 'dropped');
 
-    expect((await listDeliveries(stack, ws, { webhookId, status: 'buffered' })).map((d) => d.eventId)).toEqual([inWindow]);
-    expect((await listDeliveries(stack, ws, { webhookId, status: 'dropped' })).map((d) => d.eventId)).toEqual([late]);
-    expect((await getWebhook(stack, ws, webhookId)).bufferedDeliveries).toBe(1);
+    expect((await deliveriesOf(herald, ws, webhookId, 'buffered')).map((d) => d.eventId)).toEqual([inWindow]);
+    expect((await deliveriesOf(herald, ws, webhookId, 'dropped')).map((d) => d.eventId)).toEqual([late]);
+    expect((await herald.webhooks.get(ws, webhookId)).data.bufferedDeliveries).toBe(1);
     expect(idle.requests).toHaveLength(0);
   });
 
   it('a stream of successes sends the health workflow nothing and keeps no failure streak', async () => {
     const { ws } = await notifiedWorkspace();
     const healthy = await receiver();
-    const webhookId = await createWebhook(stack, ws, { url: healthy.url, events: [EVENT], deactivation: { consecutiveFailures: 1, minFailingSeconds: 0 } });
-    await postInOrder(stack, ws, 'evt-ok', 30, 'pending');
+    const webhookId = await herald.webhooks.add(ws, { url: healthy.url, events: [EVENT], deactivation: { consecutiveFailures: 1, minFailingSeconds: 0 } });
+    await postInOrder(herald, ws, 'evt-ok', 30, 'pending');
     await eventually(
       async () => {
-        expect(await listDeliveries(stack, ws, { webhookId, status: 'succeeded' })).toHaveLength(30);
+        expect(await deliveriesOf(herald, ws, webhookId, 'succeeded')).toHaveLength(30);
         return true;
       },
       { ...WAIT, what: 'all 30 deliveries to succeed' },
@@ -320,12 +322,12 @@ describe('endpoint health through the REST API', () => {
 
 describe('a replay whose worker is SIGKILLed mid-way', () => {
   let processes: ProcessWorkerStack;
-  let stack: HeraldStack;
+  let herald: Herald;
   let receiver: Receiver;
 
   beforeAll(async () => {
     [processes, receiver] = await Promise.all([startHeraldWithWorkerProcesses(), startReceiver()]);
-    stack = restOf(processes);
+    herald = processes.herald;
   });
   afterAll(async () => {
     await receiver?.close();
@@ -334,14 +336,14 @@ describe('a replay whose worker is SIGKILLed mid-way', () => {
 
   it('resumes on a new worker: nothing lost, nothing out of order, at most the attempt in flight twice', async () => {
     const first = await processes.startWorker();
-    const ws = await createWorkspace(stack, [EVENT]);
+    const ws = await herald.workspace([EVENT]);
     receiver.script([], { status: 200, body: 'ok', delayMs: 150 });
-    const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [EVENT] });
-    expect((await action(stack, ws, webhookId, 'deactivate')).body.data.active).toBe(false);
-    const buffered = await postInOrder(stack, ws, 'evt-buf', 40, 'buffered');
+    const webhookId = await herald.webhooks.add(ws, { url: receiver.url, events: [EVENT] });
+    expect((await herald.webhooks.deactivate(ws, webhookId)).data.active).toBe(false);
+    const buffered = await postInOrder(herald, ws, 'evt-buf', 40, 'buffered');
 
-    const on = await action(stack, ws, webhookId, 'activate', { replayEvents: true, replayConcurrency: 1 });
-    expect(on.body.data).toMatchObject({ active: true, replay: { total: 40 } });
+    const on = await herald.webhooks.activate(ws, webhookId, { replayEvents: true, replayConcurrency: 1 });
+    expect(on.data).toMatchObject({ active: true, replay: { total: 40 } });
 
     // Killed while the receiver holds the answer to the 13th replayed request.
     await receiver.waitFor(13);
@@ -352,13 +354,13 @@ describe('a replay whose worker is SIGKILLed mid-way', () => {
     const inFlight = [receivedAtKill - 1, receivedAtKill];
 
     // While no worker runs, new events still join the buffer behind the replay.
-    const during = await postInOrder(stack, ws, 'evt-during', 2, 'buffered');
+    const during = await postInOrder(herald, ws, 'evt-during', 2, 'buffered');
     await processes.startWorker();
 
     const expected = [...buffered, ...during];
     await eventually(
       async () => {
-        const succeeded = await listDeliveries(stack, ws, { webhookId, status: 'succeeded' });
+        const succeeded = await deliveriesOf(herald, ws, webhookId, 'succeeded');
         expect(succeeded).toHaveLength(expected.length);
         return true;
       },
@@ -366,7 +368,7 @@ describe('a replay whose worker is SIGKILLed mid-way', () => {
     );
     const done = await eventually(
       async () => {
-        const webhook = await getWebhook(stack, ws, webhookId);
+        const webhook = (await herald.webhooks.get(ws, webhookId)).data;
         expect(webhook.replay).toBeUndefined();
         return webhook;
       },

@@ -2,18 +2,21 @@
 // recorded in MongoDB (FerretDB), visible to a Temporal visibility query.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
-import { eventually } from '../support/eventually';
-import { api, createWorkspace, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { eventually, eventuallyValue } from '../support/eventually';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 /** How long the receiver holds its answer to the first delivery: a lower bound of its recorded duration. */
 const ANSWER_DELAY_MS = 250;
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startHerald();
+  herald = stack.herald;
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -22,25 +25,19 @@ afterAll(async () => {
 });
 
 describe('happy path through the public API', () => {
-  let ws: { id: string; key: string };
+  let ws: TestWorkspace;
   let webhook: { id: string; secret: string };
 
   beforeAll(async () => {
-    ws = await createWorkspace(stack, ['order.status']);
-    const created = await api(
-      stack,
-      'POST',
-      `/workspaces/${ws.id}/webhooks`,
-      { name: 'Orders', url: receiver.url, events: ['order.status'], secret: true },
-      ws.key,
-    );
+    ws = await herald.workspace(['order.status']);
+    const created = await herald.webhooks.create(ws, { name: 'Orders', url: receiver.url, events: ['order.status'], secret: true });
     expect(created.status).toBe(201);
-    webhook = { id: created.body.data.id, secret: created.body.data.secret };
+    webhook = { id: created.data.id, secret: created.data.secret };
   });
 
   it('returns a generated whsec_ secret once, and never again', async () => {
     expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
-    const fetched = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhook.id}`, undefined, ws.key);
+    const fetched = await herald.webhooks.get(ws, webhook.id);
     expect(fetched.status).toBe(200);
     expect(fetched.body.data.hasSecret).toBe(true);
     expect(fetched.text).not.toContain(webhook.secret);
@@ -52,7 +49,7 @@ describe('happy path through the public API', () => {
     const body = `{"id":"evt-happy-1","type":"order.status","data":${rawData}}`;
     // The receiver holds its answer a known time, which the attempt's duration must include.
     receiver.script([{ status: 200, body: 'ok', delayMs: ANSWER_DELAY_MS }]);
-    const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, body, ws.key);
+    const ingest = await herald.events.post(ws, body);
     expect(ingest.status).toBe(202);
     const deliveryId = `delivery/${ws.id}/evt-happy-1/${webhook.id}`;
     expect(ingest.body).toEqual({ data: { eventId: 'evt-happy-1', deliveries: [{ id: deliveryId, webhookId: webhook.id, status: 'pending' }] }, error: null });
@@ -77,7 +74,7 @@ describe('happy path through the public API', () => {
     expect(verified).toMatchObject({ action: 'order.status' });
     expect(() => new Webhook(webhook.secret).verify(request.body.replace('A-1', 'A-2'), request.headers as Record<string, string>)).toThrow();
 
-    const delivery = await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['succeeded']);
+    const delivery = await herald.deliveries.waitFor(ws, deliveryId, ['succeeded']);
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]).toMatchObject({ n: 1, statusCode: 200, responseSnippet: 'ok' });
     // A few ms of slack: the receiver's timer runs on the event loop's cached clock.
@@ -89,12 +86,13 @@ describe('happy path through the public API', () => {
     const handle = stack.temporal.client.workflow.getHandle(eventWorkflowId);
     expect(await handle.result()).toEqual({ deliveries: [{ deliveryId, result: 'succeeded' }] });
     const query = `HeraldWebhookIds = '${webhook.id}' AND HeraldEventType = 'order.status'`;
-    const found = await eventually(
+    const found = await eventuallyValue(
       async () => {
         const ids: string[] = [];
         for await (const execution of stack.temporal.client.workflow.list({ query })) ids.push(execution.workflowId);
-        return ids.length > 0 && ids;
+        return ids;
       },
+      (ids) => ids.length > 0,
       { timeoutMs: 30_000, intervalMs: 300, what: `a visibility query to find ${eventWorkflowId}` },
     );
     expect(found).toEqual([eventWorkflowId]);
@@ -109,12 +107,12 @@ describe('happy path through the public API', () => {
 
   it('delivers nothing twice when the same event id is posted again', async () => {
     const before = receiver.requests.length;
-    const first = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-dup', type: 'order.status', data: { n: 1 } }, ws.key);
+    const first = await herald.events.post(ws, { id: 'evt-dup', type: 'order.status', data: { n: 1 } });
     expect(first.status).toBe(202);
     const deliveryId = `delivery/${ws.id}/evt-dup/${webhook.id}`;
-    expect(first.body.data.deliveries).toEqual([{ id: deliveryId, webhookId: webhook.id, status: 'pending' }]);
+    expect(first.data.deliveries).toEqual([{ id: deliveryId, webhookId: webhook.id, status: 'pending' }]);
     await receiver.waitFor(before + 1);
-    const second = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-dup', type: 'order.status', data: { n: 2 } }, ws.key);
+    const second = await herald.events.post(ws, { id: 'evt-dup', type: 'order.status', data: { n: 2 } });
     expect(second.status).toBe(202);
     expect(second.body).toEqual(first.body);
 
@@ -136,7 +134,7 @@ describe('happy path through the public API', () => {
     );
 
     // Herald's record: one delivery, one attempt. The receiver: one request with its webhook-id.
-    const delivery = await waitForDelivery(stack, ws.id, ws.key, deliveryId, ['succeeded']);
+    const delivery = await herald.deliveries.waitFor(ws, deliveryId, ['succeeded']);
     expect(delivery.attempts).toHaveLength(1);
     const sent = receiver.requests.filter((request) => request.headers['webhook-id'] === deliveryId);
     expect(sent).toHaveLength(1);
@@ -144,12 +142,12 @@ describe('happy path through the public API', () => {
   });
 
   it('answers 401 without a key or with a wrong one, and 404 for another workspace', async () => {
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, null)).status).toBe(401);
-    const wrong = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, 'hk_not-a-key');
+    expect((await herald.request('GET', `/workspaces/${ws.id}/webhooks`, undefined, null)).status).toBe(401);
+    const wrong = await herald.webhooks.list({ id: ws.id, key: 'hk_not-a-key' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ data: null, error: { code: 'unauthorized', message: expect.any(String) } });
-    const other = await createWorkspace(stack);
-    expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhook.id}`, undefined, other.key)).status).toBe(404);
-    expect((await api(stack, 'GET', `/workspaces/${other.id}/webhooks/${webhook.id}`, undefined, other.key)).status).toBe(404);
+    const other = await herald.workspace();
+    expect((await herald.webhooks.get({ id: ws.id, key: other.key }, webhook.id)).status).toBe(404);
+    expect((await herald.webhooks.get(other, webhook.id)).status).toBe(404);
   });
 });

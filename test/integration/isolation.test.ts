@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { createWebhook, createWorkspace, postEvent, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 
 const CAP = 3;
 const STUCK_EVENTS = 60;
@@ -46,11 +47,13 @@ async function startHangingReceiver(): Promise<HangingReceiver> {
 }
 
 let stack: HeraldStack;
+let herald: Herald;
 let hanging: HangingReceiver;
 let healthy: Receiver;
 
 beforeAll(async () => {
   [stack, hanging, healthy] = await Promise.all([startHerald({ maxInFlightPerWebhook: CAP }), startHangingReceiver(), startReceiver()]);
+  herald = stack.herald;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -59,19 +62,19 @@ afterAll(async () => {
 
 describe('a webhook whose receiver hangs', () => {
   it(`holds at most ${CAP} attempts at once, and a healthy webhook gets all its events while its own wait`, async () => {
-    const ws = await createWorkspace(stack, ['order.stuck', 'order.paid']);
+    const ws = await herald.workspace(['order.stuck', 'order.paid']);
     // Fixed, every second: the stuck deliveries keep asking for a place all through the test.
-    await createWebhook(stack, ws, { url: hanging.url, events: ['order.stuck'], timeoutMs: 1000, retryPolicy: { preset: 'fixed', intervalSeconds: 1 } });
-    await createWebhook(stack, ws, { url: healthy.url, events: ['order.paid'] });
+    await herald.webhooks.add(ws, { url: hanging.url, events: ['order.stuck'], timeoutMs: 1000, retryPolicy: { preset: 'fixed', intervalSeconds: 1 } });
+    await herald.webhooks.add(ws, { url: healthy.url, events: ['order.paid'] });
 
-    const stuck = await Promise.all(Array.from({ length: STUCK_EVENTS }, (_, i) => postEvent(stack, ws, { type: 'order.stuck', data: { n: i } })));
-    const paid = await Promise.all(Array.from({ length: HEALTHY_EVENTS }, (_, i) => postEvent(stack, ws, { type: 'order.paid', data: { n: i } })));
+    const stuck = await Promise.all(Array.from({ length: STUCK_EVENTS }, (_, i) => herald.events.send(ws, { type: 'order.stuck', data: { n: i } })));
+    const paid = await Promise.all(Array.from({ length: HEALTHY_EVENTS }, (_, i) => herald.events.send(ws, { type: 'order.paid', data: { n: i } })));
     const stuckIds = stuck.map((event) => event.deliveries[0].id);
     const paidIds = paid.map((event) => event.deliveries[0].id);
 
     // Every healthy event arrives, once each, and its delivery is recorded as succeeded.
     await healthy.waitFor(HEALTHY_EVENTS);
-    for (const id of paidIds) await waitForDelivery(stack, ws.id, ws.key, id, ['succeeded']);
+    for (const id of paidIds) await herald.deliveries.waitFor(ws, id, ['succeeded']);
     expect(new Set(healthy.requests.map((request) => request.headers['webhook-id']))).toEqual(new Set(paidIds));
 
     // Meanwhile the stuck webhook's places are taken and given back, attempt after attempt.

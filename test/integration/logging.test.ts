@@ -1,13 +1,16 @@
 // Logs are structured JSON lines with request ids, and never carry a secret, a password or a key.
-import { api, createWorkspace, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 const lines: string[] = [];
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startHerald({}, { logLines: lines });
+  herald = stack.herald;
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -16,27 +19,25 @@ afterAll(async () => {
 });
 
 it('logs each request as JSON with its request id, and no secret, password or API key', async () => {
-  const ws = await createWorkspace(stack, ['order.status']);
+  const ws = await herald.workspace(['order.status']);
   const secret = 'my-very-own-signing-secret';
   const password = 'hunter2-but-longer';
-  const created = await api(
-    stack,
+  const created = await herald.request(
     'POST',
     `/workspaces/${ws.id}/webhooks`,
     { name: 'logged', url: receiver.url, events: ['order.status'], secret, auth: { username: 'u', password } },
     ws.key,
   );
   expect(created.status).toBe(201);
-  const bad = await api(
-    stack,
+  const bad = await herald.request(
     'POST',
     `/workspaces/${ws.id}/webhooks`,
     { name: 'x', url: 'ftp://nope', events: ['order.status'], secret, auth: { username: 'u', password } },
     ws.key,
   );
   expect(bad.status).toBe(400);
-  const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: { n: 1 } }, ws.key);
-  await waitForDelivery(stack, ws.id, ws.key, ingest.body.data.deliveries[0].id, ['succeeded']);
+  const ingest = await herald.request('POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: { n: 1 } }, ws.key);
+  await herald.deliveries.waitFor(ws, ingest.body.data.deliveries[0].id, ['succeeded']);
 
   const records = lines.map((line) => JSON.parse(line) as { reqId?: string; req?: { url?: string } });
   const requests = records.filter((record) => record.req?.url?.includes(`/workspaces/${ws.id}/webhooks`));

@@ -1,7 +1,7 @@
 // The OpenAPI document is valid OpenAPI 3, documents exactly the REST routes listed here by hand,
 // and the docs UI answers.
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { startApi, type ApiStack } from '../support/stack';
+import { startListeningApi, type ListeningApiStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -39,11 +39,11 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 
 type OpenApiDoc = { openapi: string; paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
 
-let stack: ApiStack;
+let stack: ListeningApiStack;
 let doc: OpenApiDoc;
 
 beforeAll(async () => {
-  stack = await startApi();
+  stack = await startListeningApi();
   const response = await fetch(`${stack.baseUrl}/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);

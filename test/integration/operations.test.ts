@@ -1,12 +1,15 @@
 // Operations endpoints: liveness, readiness, Prometheus metrics of API and worker, rate limits.
-import { api, createWorkspace, startHerald, waitForDelivery, ADMIN_KEY, type HeraldStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, ADMIN_KEY, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startHerald({ rateLimitPerMinute: 40 });
+  herald = stack.herald;
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -26,11 +29,11 @@ it('answers /healthz and /readyz when MongoDB and Temporal are reachable', async
 });
 
 it('exposes ingest and delivery counts on the API, attempts and durations on the worker', async () => {
-  const ws = await createWorkspace(stack, ['order.status']);
-  const hook = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'm', url: receiver.url, events: ['order.status'] }, ws.key);
-  const ingest = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: {} }, ws.key);
+  const ws = await herald.workspace(['order.status']);
+  const hook = await herald.request('POST', `/workspaces/${ws.id}/webhooks`, { name: 'm', url: receiver.url, events: ['order.status'] }, ws.key);
+  const ingest = await herald.request('POST', `/workspaces/${ws.id}/events`, { type: 'order.status', data: {} }, ws.key);
   expect(hook.status).toBe(201);
-  await waitForDelivery(stack, ws.id, ws.key, ingest.body.data.deliveries[0].id, ['succeeded']);
+  await herald.deliveries.waitFor(ws, ingest.body.data.deliveries[0].id, ['succeeded']);
 
   const response = await get('/metrics');
   expect(response.headers.get('content-type')).toContain('text/plain');
@@ -43,18 +46,18 @@ it('exposes ingest and delivery counts on the API, attempts and durations on the
   expect(worker).toMatch(/^herald_deliveries_ended_total\{status="succeeded"\} 1$/m);
 
   // A repeated event id is one event, counted once.
-  for (let i = 0; i < 2; i++) await api(stack, 'POST', `/workspaces/${ws.id}/events`, { id: 'evt-metric', type: 'order.status', data: {} }, ws.key);
+  for (let i = 0; i < 2; i++) await herald.request('POST', `/workspaces/${ws.id}/events`, { id: 'evt-metric', type: 'order.status', data: {} }, ws.key);
   expect(await (await get('/metrics')).text()).toMatch(/^herald_events_ingested_total 2$/m);
 });
 
 it('limits requests per API key and answers 429 in the error envelope', async () => {
-  const ws = await createWorkspace(stack);
+  const ws = await herald.workspace();
   const statuses: number[] = [];
-  for (let i = 0; i < 45; i++) statuses.push((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key)).status);
+  for (let i = 0; i < 45; i++) statuses.push((await herald.webhooks.list(ws)).status);
   expect(statuses).toContain(429);
-  const limited = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key);
+  const limited = await herald.webhooks.list(ws);
   expect(limited.status).toBe(429);
   expect(limited.body).toEqual({ data: null, error: { code: 'rate_limited', message: expect.any(String) } });
   // Another key has its own budget.
-  expect((await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ADMIN_KEY)).status).toBe(200);
+  expect((await herald.request('GET', `/workspaces/${ws.id}/webhooks`, undefined, ADMIN_KEY)).status).toBe(200);
 });

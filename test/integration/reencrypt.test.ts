@@ -8,7 +8,8 @@ import { reencryptSecrets } from '../../src/services/reencrypt';
 import { SecretBox, SecretBoxError } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, type Mongo } from '../../src/store/mongo';
-import { api, createWebhook, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startApi, type ApiStack, type TestWorkspace } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -20,6 +21,7 @@ const NEXT_NOTIFICATION_SECRET = `whsec_${Buffer.from('notify-me-next').toString
 const whsec = (plain: string) => `whsec_${Buffer.from(plain).toString('base64')}`;
 
 let stack: ApiStack;
+let herald: Herald;
 let mongo: Mongo;
 let ws: TestWorkspace;
 const webhooks: Record<string, string> = {};
@@ -29,41 +31,42 @@ const rawWebhook = (id: string) => mongo.db.collection('webhooks').findOne({ _id
 
 beforeAll(async () => {
   stack = await startApi({ encryptionKeys: Keyring.parse(KEY_A) });
+  herald = stack.herald;
   mongo = await connectMongo(stack.config.mongodbUrl);
-  const created = await api(stack, 'POST', '/workspaces', {
+  const created = await herald.request('POST', '/workspaces', {
     name: 'Keys',
     notificationUrl: 'https://ops.example.com/n',
     notificationSecret: NOTIFICATION_SECRET,
   });
   const id = created.body.data.id as string;
-  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
-  await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name: EVENT_TYPE }, key);
+  const key = (await herald.workspaces.createKey(id, {})).body.data.key as string;
+  await herald.eventTypes.create({ id, key }, { name: EVENT_TYPE });
   ws = { id, key };
-  await api(stack, 'POST', `/workspaces/${id}/rotate-notification-secret`, { secret: NEXT_NOTIFICATION_SECRET, graceSeconds: 3600 });
+  await herald.request('POST', `/workspaces/${id}/rotate-notification-secret`, { secret: NEXT_NOTIFICATION_SECRET, graceSeconds: 3600 });
   const base = { url: 'https://hooks.example.com/h', events: [EVENT_TYPE] };
-  webhooks.full = await createWebhook(stack, ws, {
+  webhooks.full = await herald.webhooks.add(ws, {
     ...base,
     secret: 'full-secret',
     auth: { username: 'u', password: 'full-pass' },
     headers: { 'X-One': 'one', 'X-Two': 'two' },
   });
-  webhooks.rotating = await createWebhook(stack, ws, { ...base, secret: 'old-secret' });
-  await api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${webhooks.rotating}/rotate-secret`, { secret: 'new-secret', graceSeconds: 3600 }, ws.key);
-  webhooks.expired = await createWebhook(stack, ws, { ...base, secret: 'gone-secret' });
-  await api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${webhooks.expired}/rotate-secret`, { secret: 'kept-secret', graceSeconds: 3600 }, ws.key);
+  webhooks.rotating = await herald.webhooks.add(ws, { ...base, secret: 'old-secret' });
+  await herald.request('POST', `/workspaces/${ws.id}/webhooks/${webhooks.rotating}/rotate-secret`, { secret: 'new-secret', graceSeconds: 3600 }, ws.key);
+  webhooks.expired = await herald.webhooks.add(ws, { ...base, secret: 'gone-secret' });
+  await herald.request('POST', `/workspaces/${ws.id}/webhooks/${webhooks.expired}/rotate-secret`, { secret: 'kept-secret', graceSeconds: 3600 }, ws.key);
   await mongo.db
     .collection('webhooks')
     .updateOne({ _id: webhooks.expired as unknown as never }, { $set: { 'previousSecret.expiresAt': new Date(Date.now() - 1000) } });
   // Written before secrets were encrypted: plain values.
-  webhooks.legacy = await createWebhook(stack, ws, { ...base });
+  webhooks.legacy = await herald.webhooks.add(ws, { ...base });
   await mongo.db
     .collection('webhooks')
     .updateOne(
       { _id: webhooks.legacy as unknown as never },
       { $set: { secret: whsec('legacy-secret'), auth: { username: 'l', password: 'legacy-pass' }, headers: [{ name: 'X-L', value: 'legacy-header' }] } },
     );
-  webhooks.plain = await createWebhook(stack, ws, { ...base }); // nothing to encrypt
-  webhooks.asymmetric = await createWebhook(stack, ws, { ...base, asymmetric: true });
+  webhooks.plain = await herald.webhooks.add(ws, { ...base }); // nothing to encrypt
+  webhooks.asymmetric = await herald.webhooks.add(ws, { ...base, asymmetric: true });
 });
 afterAll(async () => {
   await mongo?.close();

@@ -2,7 +2,8 @@
 // envelope, form and XML bodies, payload templates, method, Basic auth, custom headers and
 // Standard Webhooks signatures with a user-supplied secret.
 import { Webhook } from 'standardwebhooks';
-import { api, createWorkspace, startHerald, type HeraldStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 
@@ -13,10 +14,12 @@ const EVENT_TYPE = 'ticket.updated';
 const RAW_DATA = '{"ticket_ref": "T-1",  "model": "X \\"quoted\\"", "big": 12345678901234567890}';
 
 let stack: HeraldStack;
+let herald: Herald;
 let receiver: Receiver;
 
 beforeAll(async () => {
   [stack, receiver] = await Promise.all([startHerald(), startReceiver()]);
+  herald = stack.herald;
 });
 afterAll(async () => {
   await receiver?.close();
@@ -35,17 +38,16 @@ interface Delivered {
  * ticket.updated event carrying `rawData`; returns the request the receiver got.
  */
 async function deliver(fields: Record<string, unknown>, rawData = RAW_DATA): Promise<Delivered> {
-  const ws = await createWorkspace(stack, [EVENT_TYPE]);
+  const ws = await herald.workspace([EVENT_TYPE]);
   const path = `/hooks/${ws.id}`;
-  const created = await api(
-    stack,
+  const created = await herald.request(
     'POST',
     `/workspaces/${ws.id}/webhooks`,
     { name: 'Formats', url: `${receiver.url}/${ws.id}`, events: [EVENT_TYPE], ...fields },
     ws.key,
   );
   expect(created.status).toBe(201);
-  const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, `{"type":"${EVENT_TYPE}","data":${rawData}}`, ws.key);
+  const ingested = await herald.request('POST', `/workspaces/${ws.id}/events`, `{"type":"${EVENT_TYPE}","data":${rawData}}`, ws.key);
   expect(ingested.status).toBe(202);
   const eventId = ingested.body.data.eventId as string;
 
@@ -148,9 +150,8 @@ describe('request method and headers', () => {
   });
 
   it.each(['User-Agent', 'content-type', 'Webhook-Id', 'Authorization'])('refuses a custom %s header at create time, naming it', async (name) => {
-    const ws = await createWorkspace(stack, [EVENT_TYPE]);
-    const refused = await api(
-      stack,
+    const ws = await herald.workspace([EVENT_TYPE]);
+    const refused = await herald.request(
       'POST',
       `/workspaces/${ws.id}/webhooks`,
       { name: 'X', url: receiver.url, events: [EVENT_TYPE], headers: { [name]: 'mine' } },

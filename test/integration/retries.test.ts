@@ -2,23 +2,15 @@
 // request, its outcome is recorded, and the workflow's durable timers space the retries. Small
 // interval overrides keep the schedules short; the expiry case needs the minimum age of 60 s, so
 // it starts first and runs while the other cases do.
-import {
-  api,
-  attemptOutcomes as outcomes,
-  deliveryPath,
-  startDeliveryCase,
-  startHerald,
-  waitForAttempts,
-  waitForDelivery,
-  type DeliveryCase as Case,
-  type HeraldStack,
-} from '../support/stack';
+import type { Herald } from '../support/client';
+import { attemptOutcomes as outcomes, deliveryPath, startDeliveryCase, startHerald, type DeliveryCase as Case, type HeraldStack } from '../support/stack';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 const OK: Reply = { status: 200, body: 'ok' };
 const FAIL: Reply = { status: 500, body: 'down' };
 
 let stack: HeraldStack;
+let herald: Herald;
 const receivers: Receiver[] = [];
 
 /** A webhook of its own, in a workspace of its own, and one event sent to it (see startDeliveryCase). */
@@ -29,7 +21,7 @@ async function deliveryCase(webhook: Record<string, unknown>, replies: Reply[], 
 }
 
 /** Polls the case's delivery until it reaches `status`. */
-const settled = (c: Case, status: string, timeoutMs?: number) => waitForDelivery(stack, c.ws.id, c.ws.key, c.deliveryId, [status], timeoutMs);
+const settled = (c: Case, status: string, timeoutMs?: number) => herald.deliveries.waitFor(c.ws, c.deliveryId, [status], timeoutMs);
 
 /** A URL nothing listens on: a receiver started and closed again. */
 async function closedUrl(): Promise<string> {
@@ -45,6 +37,7 @@ let expiring: Case;
 
 beforeAll(async () => {
   stack = await startHerald();
+  herald = stack.herald;
   // Attempts at 0 s and 50 s; the next one (100 s) would come after the 60 s age limit.
   expiring = await deliveryCase({ retryPolicy: { preset: 'fixed', intervalSeconds: 50, maxAgeSeconds: 60 } }, [], FAIL);
 });
@@ -127,7 +120,7 @@ describe('retry presets through the REST API and a real receiver', () => {
 
   it('expires a delivery at maxAgeSeconds without another attempt, and refuses to retry it (409)', async () => {
     const c = expiring;
-    const before = await waitForAttempts(stack, c.ws, c.deliveryId, 1);
+    const before = await herald.deliveries.waitForAttempts(c.ws, c.deliveryId, 1);
     expect(before).toMatchObject({ status: 'pending', nextAttemptAt: expect.any(String) });
 
     const expired = await settled(c, 'expired', 150_000);
@@ -135,13 +128,13 @@ describe('retry presets through the REST API and a real receiver', () => {
     expect(expired.nextAttemptAt).toBeNull();
     await runFinished(c);
 
-    const retry = await api(stack, 'POST', deliveryPath(c.ws.id, c.deliveryId, 'retry'), undefined, c.ws.key);
+    const retry = await herald.request('POST', deliveryPath(c.ws.id, c.deliveryId, 'retry'), undefined, c.ws.key);
     expect(retry.status).toBe(409);
     expect(retry.body).toEqual({ data: null, error: { code: 'conflict', message: expect.stringContaining('expired') } });
-    const cancel = await api(stack, 'POST', deliveryPath(c.ws.id, c.deliveryId, 'cancel'), undefined, c.ws.key);
+    const cancel = await herald.request('POST', deliveryPath(c.ws.id, c.deliveryId, 'cancel'), undefined, c.ws.key);
     expect(cancel.status).toBe(409);
 
-    const after = await api(stack, 'GET', deliveryPath(c.ws.id, c.deliveryId), undefined, c.ws.key);
+    const after = await herald.request('GET', deliveryPath(c.ws.id, c.deliveryId), undefined, c.ws.key);
     expect(after.body.data).toMatchObject({ status: 'expired', attempts: expired.attempts });
     expect(c.receiver.requests).toHaveLength(2);
   });

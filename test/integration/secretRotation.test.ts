@@ -6,17 +6,8 @@ import { Webhook } from 'standardwebhooks';
 import { MAX_ROTATION_GRACE_SECONDS } from '../../src/policy/secrets';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 import { eventually } from '../support/eventually';
-import {
-  ADMIN_KEY,
-  api,
-  createWebhook,
-  createWorkspace,
-  postEvent,
-  startHerald,
-  waitForDelivery,
-  type HeraldStack,
-  type TestWorkspace,
-} from '../support/stack';
+import { ADMIN_KEY, type Herald, type TestWorkspace } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -25,18 +16,20 @@ const EVENT_TYPE = 'order.status';
 const GRACE_SECONDS = 12;
 
 let stack: HeraldStack;
+let herald: Herald;
 let ws: TestWorkspace;
 
 beforeAll(async () => {
   stack = await startHerald();
-  ws = await createWorkspace(stack, [EVENT_TYPE]);
+  herald = stack.herald;
+  ws = await herald.workspace([EVENT_TYPE]);
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
 const rotate = (id: string, body: unknown = {}, workspace: TestWorkspace = ws) =>
-  api(stack, 'POST', `/workspaces/${workspace.id}/webhooks/${id}/rotate-secret`, body, workspace.key);
+  herald.request('POST', `/workspaces/${workspace.id}/webhooks/${id}/rotate-secret`, body, workspace.key);
 
 const signatureHeaders = (request: ReceivedRequest) => ({
   'webhook-id': String(request.headers['webhook-id']),
@@ -67,8 +60,7 @@ describe('a receiver switching secrets during the grace period', () => {
         return { status: 401, body: 'bad signature' };
       }
     });
-    const created = await api(
-      stack,
+    const created = await herald.request(
       'POST',
       `/workspaces/${ws.id}/webhooks`,
       { name: 'Rotating', url: receiver.url, events: [EVENT_TYPE], secret: true },
@@ -86,9 +78,9 @@ describe('a receiver switching secrets during the grace period', () => {
   async function phase(count: number): Promise<ReceivedRequest[]> {
     const from = sent;
     for (let i = 0; i < count; i += 1) {
-      const { deliveries } = await postEvent(stack, ws, { type: EVENT_TYPE, data: { n: sent } });
+      const { deliveries } = await herald.events.send(ws, { type: EVENT_TYPE, data: { n: sent } });
       sent += 1;
-      const delivery = await waitForDelivery(stack, ws.id, ws.key, deliveries[0].id, ['succeeded', 'failed']);
+      const delivery = await herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded', 'failed']);
       expect(delivery.attempts.map((attempt: { statusCode?: number }) => attempt.statusCode)).toEqual([200]);
     }
     await receiver.waitFor(sent);
@@ -122,9 +114,9 @@ describe('a receiver switching secrets during the grace period', () => {
   });
 
   it('after the grace period: only the new signature, which the old secret no longer verifies', async () => {
-    const { previousSecretExpiresAt } = (await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhookId}`, undefined, ws.key)).body.data;
+    const { previousSecretExpiresAt } = (await herald.webhooks.get(ws, webhookId)).body.data;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(previousSecretExpiresAt) - Date.now()) + 100));
-    const after = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhookId}`, undefined, ws.key);
+    const after = await herald.webhooks.get(ws, webhookId);
     expect(after.body.data.previousSecretExpiresAt).toBeUndefined();
 
     const requests = await phase(3);
@@ -144,7 +136,7 @@ describe('POST /webhooks/{id}/rotate-secret', () => {
   let webhookId: string;
 
   beforeAll(async () => {
-    webhookId = await createWebhook(stack, ws, { url: 'https://hooks.example.com/r', events: [EVENT_TYPE], secret: 'the-first-secret' });
+    webhookId = await herald.webhooks.add(ws, { url: 'https://hooks.example.com/r', events: [EVENT_TYPE], secret: 'the-first-secret' });
   });
 
   it('takes a secret of the caller’s choice, not echoed back, and grace 0 drops the old one at once', async () => {
@@ -165,13 +157,13 @@ describe('POST /webhooks/{id}/rotate-secret', () => {
     const target = stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhookId))!);
     expect(target).toMatchObject({ secret: rotated.body.data.secret, previousSecret: `whsec_${Buffer.from('the-second-secret').toString('base64')}` });
 
-    const patched = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${webhookId}`, { secret: true }, ws.key);
+    const patched = await herald.webhooks.update(ws, webhookId, { secret: true });
     expect(patched.body.data.previousSecretExpiresAt).toBeUndefined();
     expect(stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhookId))!).previousSecret).toBeUndefined();
   });
 
   it('gives a webhook without a secret its first one', async () => {
-    const unsigned = await createWebhook(stack, ws, { url: 'https://hooks.example.com/u', events: [EVENT_TYPE] });
+    const unsigned = await herald.webhooks.add(ws, { url: 'https://hooks.example.com/u', events: [EVENT_TYPE] });
     const rotated = await rotate(unsigned);
     expect(rotated.body.data).toMatchObject({ hasSecret: true, secret: expect.stringMatching(/^whsec_/) });
     expect(rotated.body.data.previousSecretExpiresAt).toBeUndefined();
@@ -189,14 +181,14 @@ describe('POST /webhooks/{id}/rotate-secret', () => {
   });
 
   it('answers 404 for another workspace’s webhook, and leaves its secret alone', async () => {
-    const other = await createWorkspace(stack, [EVENT_TYPE]);
+    const other = await herald.workspace([EVENT_TYPE]);
     const before = (await stack.store.webhooks.get(ws.id, webhookId))!.secret;
     expect((await rotate(webhookId, {}, other)).status).toBe(404);
     expect((await stack.store.webhooks.get(ws.id, webhookId))!.secret).toEqual(before);
   });
 
   it('needs the webhooks:write scope', async () => {
-    const readOnly = (await api(stack, 'POST', `/workspaces/${ws.id}/api-keys`, { scopes: ['webhooks:read'] })).body.data.key as string;
+    const readOnly = (await herald.workspaces.createKey(ws.id, { scopes: ['webhooks:read'] })).body.data.key as string;
     expect((await rotate(webhookId, {}, { id: ws.id, key: readOnly })).status).toBe(403);
   });
 });
@@ -208,7 +200,7 @@ describe("POST /workspaces/{ws}/rotate-notification-secret: the workspace's noti
   let webhookId: string;
 
   const rotateNotifications = (body: unknown = {}, key: string = ADMIN_KEY) =>
-    api(stack, 'POST', `/workspaces/${workspace.id}/rotate-notification-secret`, body, key);
+    herald.request('POST', `/workspaces/${workspace.id}/rotate-notification-secret`, body, key);
   const signedNotification = async (type: string) => {
     const found = await eventually(
       async () => {
@@ -231,12 +223,12 @@ describe("POST /workspaces/{ws}/rotate-notification-secret: the workspace's noti
 
   beforeAll(async () => {
     notifications = await startReceiver();
-    const created = await api(stack, 'POST', '/workspaces', { name: 'Notified', notificationUrl: notifications.url, notificationSecret: FIRST });
+    const created = await herald.workspaces.create({ name: 'Notified', notificationUrl: notifications.url, notificationSecret: FIRST });
     const id = created.body.data.id as string;
-    const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
-    await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name: EVENT_TYPE }, key);
+    const key = (await herald.workspaces.createKey(id, {})).body.data.key as string;
+    await herald.eventTypes.create({ id, key }, { name: EVENT_TYPE });
     workspace = { id, key };
-    webhookId = await createWebhook(stack, workspace, { url: 'https://hooks.example.com/n', events: [EVENT_TYPE] });
+    webhookId = await herald.webhooks.add(workspace, { url: 'https://hooks.example.com/n', events: [EVENT_TYPE] });
   });
   afterAll(async () => {
     await notifications?.close();
@@ -253,7 +245,7 @@ describe("POST /workspaces/{ws}/rotate-notification-secret: the workspace's noti
     expect(second).toMatch(/^whsec_/);
     expect(rotated.body.data.settings).toMatchObject({ hasNotificationSecret: true, previousNotificationSecretExpiresAt: expect.any(String) });
 
-    await api(stack, 'POST', `/workspaces/${workspace.id}/webhooks/${webhookId}/deactivate`, {}, workspace.key);
+    await herald.request('POST', `/workspaces/${workspace.id}/webhooks/${webhookId}/deactivate`, {}, workspace.key);
     const { request, signatures } = await signedNotification('webhook.deactivated');
     expect(signatures).toHaveLength(2);
     expect([verifies(FIRST, request), verifies(second, request)]).toEqual([true, true]);
@@ -264,7 +256,7 @@ describe("POST /workspaces/{ws}/rotate-notification-secret: the workspace's noti
     const third = rotated.body.data.settings.notificationSecret as string;
     expect(rotated.body.data.settings.previousNotificationSecretExpiresAt).toBeUndefined();
 
-    await api(stack, 'POST', `/workspaces/${workspace.id}/webhooks/${webhookId}/activate`, { replayEvents: false }, workspace.key);
+    await herald.webhooks.activate(workspace, webhookId, { replayEvents: false });
     const { request, signatures } = await signedNotification('webhook.reactivated');
     expect(signatures).toHaveLength(1);
     expect([verifies(FIRST, request), verifies(third, request)]).toEqual([false, true]);
@@ -272,12 +264,12 @@ describe("POST /workspaces/{ws}/rotate-notification-secret: the workspace's noti
 
   it('a PATCH of the notification secret ends a grace period at once', async () => {
     await rotateNotifications({ graceSeconds: 600 });
-    const patched = await api(stack, 'PATCH', `/workspaces/${workspace.id}`, { notificationSecret: true });
+    const patched = await herald.workspaces.update(workspace.id, { notificationSecret: true });
     expect(patched.body.data.settings.previousNotificationSecretExpiresAt).toBeUndefined();
     expect(stack.store.workspaces.notificationSecrets((await stack.store.workspaces.get(workspace.id))!).previous).toBeUndefined();
   });
 
   it('answers 404 for a workspace that does not exist', async () => {
-    expect((await api(stack, 'POST', '/workspaces/ws_nope/rotate-notification-secret', {})).status).toBe(404);
+    expect((await herald.request('POST', '/workspaces/ws_nope/rotate-notification-secret', {})).status).toBe(404);
   });
 });

@@ -7,7 +7,8 @@ import { publicKeyObject } from '../../src/outbound';
 import { connectMongo, type Mongo } from '../../src/store/mongo';
 import { eventually } from '../support/eventually';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
-import { api, createWebhook, postEvent, startHerald, waitForDelivery, type HeraldStack, type TestWorkspace } from '../support/stack';
+import type { Herald, TestWorkspace } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
@@ -31,6 +32,7 @@ const CLEAR_VALUES = [
 ];
 
 let stack: HeraldStack;
+let herald: Herald;
 let mongo: Mongo;
 let receiver: Receiver;
 let notifications: Receiver;
@@ -39,13 +41,14 @@ let webhookId: string;
 
 beforeAll(async () => {
   [stack, receiver, notifications] = await Promise.all([startHerald(), startReceiver(), startReceiver()]);
+  herald = stack.herald;
   mongo = await connectMongo(stack.config.mongodbUrl);
-  const created = await api(stack, 'POST', '/workspaces', { name: 'At rest', notificationUrl: notifications.url, notificationSecret: NOTIFICATION_SECRET });
+  const created = await herald.workspaces.create({ name: 'At rest', notificationUrl: notifications.url, notificationSecret: NOTIFICATION_SECRET });
   const id = created.body.data.id as string;
-  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
-  await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name: EVENT_TYPE }, key);
+  const key = (await herald.workspaces.createKey(id, {})).body.data.key as string;
+  await herald.eventTypes.create({ id, key }, { name: EVENT_TYPE });
   ws = { id, key };
-  webhookId = await createWebhook(stack, ws, {
+  webhookId = await herald.webhooks.add(ws, {
     url: receiver.url,
     events: [EVENT_TYPE],
     secret: SECRET,
@@ -73,8 +76,8 @@ async function wholeDatabase(): Promise<string> {
 }
 
 it('delivers signed with the secret, with the password and the header values', async () => {
-  const { deliveries } = await postEvent(stack, ws, { type: EVENT_TYPE, data: { orderId: 'A-1' } });
-  await waitForDelivery(stack, ws.id, ws.key, deliveries[0].id, ['succeeded']);
+  const { deliveries } = await herald.events.send(ws, { type: EVENT_TYPE, data: { orderId: 'A-1' } });
+  await herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
   const [request] = await receiver.waitFor(1);
   expect(new Webhook(SIGNING_SECRET).verify(request.body, signatureHeaders(request))).toMatchObject({ action: EVENT_TYPE });
   expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`herald:${PASSWORD}`).toString('base64')}`);
@@ -82,7 +85,7 @@ it('delivers signed with the secret, with the password and the header values', a
 });
 
 it('sends the notifications signed with the workspace secret', async () => {
-  expect((await api(stack, 'POST', `/workspaces/${ws.id}/webhooks/${webhookId}/deactivate`, undefined, ws.key)).status).toBe(200);
+  expect((await herald.webhooks.deactivate(ws, webhookId)).status).toBe(200);
   const [sent] = await notifications.waitFor(1);
   expect(new Webhook(NOTIFICATION_SECRET).verify(sent.body, signatureHeaders(sent))).toMatchObject({ action: 'webhook.deactivated' });
 });
@@ -122,17 +125,17 @@ describe('custom header values are write-only', () => {
   };
 
   it('GET and list show the header names, never their values', async () => {
-    const one = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks/${webhookId}`, undefined, ws.key);
+    const one = await herald.webhooks.get(ws, webhookId);
     expect(one.body.data).toMatchObject({ hasSecret: true, auth: { username: 'herald' }, headerNames: ['X-Tenant', 'X-Api-Token'] });
     expect(one.body.data.headers).toBeUndefined();
     hidden(one.text);
-    const list = await api(stack, 'GET', `/workspaces/${ws.id}/webhooks`, undefined, ws.key);
+    const list = await herald.webhooks.list(ws);
     expect(list.body.data[0]).toMatchObject({ id: webhookId, headerNames: ['X-Tenant', 'X-Api-Token'] });
     hidden(list.text);
   });
 
   it('PATCH replaces the whole set and answers with the names only; null removes them', async () => {
-    const patched = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${webhookId}`, { headers: { 'X-Only': 'only-value-AT-REST' } }, ws.key);
+    const patched = await herald.webhooks.update(ws, webhookId, { headers: { 'X-Only': 'only-value-AT-REST' } });
     expect(patched.status).toBe(200);
     expect(patched.body.data.headerNames).toEqual(['X-Only']);
     expect(patched.text).not.toContain('only-value-AT-REST');
@@ -140,7 +143,7 @@ describe('custom header values are write-only', () => {
     const stored = await stack.store.webhooks.get(ws.id, webhookId);
     expect(stack.store.webhooks.toTarget(stored!).headers).toEqual({ 'X-Only': 'only-value-AT-REST' });
 
-    const cleared = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${webhookId}`, { headers: null }, ws.key);
+    const cleared = await herald.webhooks.update(ws, webhookId, { headers: null });
     expect(cleared.body.data.headerNames).toBeUndefined();
   });
 });
@@ -152,8 +155,7 @@ describe('Ed25519 (v1a) signing', () => {
 
   beforeAll(async () => {
     signed = await startReceiver();
-    const created = await api(
-      stack,
+    const created = await herald.request(
       'POST',
       `/workspaces/${ws.id}/webhooks`,
       { name: 'Asymmetric', url: signed.url, events: [EVENT_TYPE], secret: true, asymmetric: true },
@@ -168,8 +170,8 @@ describe('Ed25519 (v1a) signing', () => {
   });
 
   it('adds a v1a signature that the public key verifies, beside the v1 one', async () => {
-    const { deliveries } = await postEvent(stack, ws, { type: EVENT_TYPE, data: { orderId: 'E-1' } });
-    await waitForDelivery(stack, ws.id, ws.key, deliveries.find((d) => d.webhookId === id)!.id, ['succeeded']);
+    const { deliveries } = await herald.events.send(ws, { type: EVENT_TYPE, data: { orderId: 'E-1' } });
+    await herald.deliveries.waitFor(ws, deliveries.find((d) => d.webhookId === id)!.id, ['succeeded']);
     const [request] = await signed.waitFor(1);
     const headers = signatureHeaders(request);
     const v1a = headers['webhook-signature'].split(' ').find((entry) => entry.startsWith('v1a,'))!;
@@ -186,9 +188,9 @@ describe('Ed25519 (v1a) signing', () => {
   });
 
   it('PATCH asymmetric true keeps the key pair; false removes it', async () => {
-    const kept = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${id}`, { asymmetric: true }, ws.key);
+    const kept = await herald.webhooks.update(ws, id, { asymmetric: true });
     expect(kept.body.data.publicKey).toBe(publicKey);
-    const removed = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${id}`, { asymmetric: false }, ws.key);
+    const removed = await herald.webhooks.update(ws, id, { asymmetric: false });
     expect(removed.body.data.publicKey).toBeUndefined();
     expect((await stack.store.webhooks.get(ws.id, id))!.signingKey).toBeUndefined();
   });

@@ -5,17 +5,8 @@
 // `bystander` listens on loopback where every refused URL points: it must never hear a thing.
 import { createTestResolver } from '../support/resolver';
 import { startReceiver, type Receiver } from '../support/receiver';
-import {
-  api,
-  attemptOutcomes,
-  createWebhook,
-  createWorkspace,
-  postEvent,
-  startHerald,
-  waitForDelivery,
-  type HeraldStack,
-  type TestWorkspace,
-} from '../support/stack';
+import type { Herald } from '../support/client';
+import { attemptOutcomes, startHerald, type HeraldStack, type TestWorkspace } from '../support/stack';
 
 // An ordinary public address: it passes the guard at checks, and the test resolver never gives it
 // to a connection, so nothing is ever sent to it.
@@ -25,6 +16,7 @@ const NO_RETRIES = { preset: 'fixed', maxRetries: 0 };
 
 const resolver = createTestResolver();
 let stack: HeraldStack;
+let herald: Herald;
 let firstHop: Receiver;
 let bystander: Receiver;
 let port: string; // the bystander's
@@ -34,7 +26,8 @@ beforeAll(async () => {
   [firstHop, bystander] = await Promise.all([startReceiver(), startReceiver()]);
   port = new URL(bystander.url).port;
   stack = await startHerald({ allowPrivateNetworks: false, allowedTargets: [new URL(firstHop.url).host] }, { resolveHost: resolver.resolveHost });
-  ws = await createWorkspace(stack, [EVENT]);
+  herald = stack.herald;
+  ws = await herald.workspace([EVENT]);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -51,11 +44,11 @@ const webhookBody = (url: string) => ({ name: 'Guarded', url, events: [EVENT], r
  * `storedUrl` replaces the URL in the store after creation, past the API's check.
  */
 async function failedDelivery(url: string, storedUrl?: string) {
-  const workspace = await createWorkspace(stack, [EVENT]);
-  const webhookId = await createWebhook(stack, workspace, webhookBody(url));
+  const workspace = await herald.workspace([EVENT]);
+  const webhookId = await herald.webhooks.add(workspace, webhookBody(url));
   if (storedUrl) await stack.store.webhooks.update(workspace.id, webhookId, { url: storedUrl });
-  const { deliveries } = await postEvent(stack, workspace, { type: EVENT, data: { orderId: 'A-1' } });
-  const delivery = await waitForDelivery(stack, workspace.id, workspace.key, deliveries[0].id, ['failed']);
+  const { deliveries } = await herald.events.send(workspace, { type: EVENT, data: { orderId: 'A-1' } });
+  const delivery = await herald.deliveries.waitFor(workspace, deliveries[0].id, ['failed']);
   return delivery as { attempts: Array<{ n: number; statusCode?: number; error?: { kind: string; message: string } }> };
 }
 
@@ -80,24 +73,24 @@ describe('at create time', () => {
     ['carrier-grade NAT', () => 'http://100.64.0.1/', '100.64.0.1 is in 100.64.0.0/10'],
     ['the allowed host on another port', () => `http://127.0.0.1:${port}/hooks`, '127.0.0.1 is in 127.0.0.0/8 (loopback)'],
   ])('refuses %s with a 400 naming body.url and why', async (_what, url, why) => {
-    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, webhookBody(url()), ws.key);
+    const created = await herald.request('POST', `/workspaces/${ws.id}/webhooks`, webhookBody(url()), ws.key);
     expect(created.status).toBe(400);
     expect(created.body.error.message).toMatch(/^body\.url targets a private or special-use address: /);
     expect(created.body.error.message).toContain(why);
   });
 
   it('refuses a name that does not resolve, saying so', async () => {
-    const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, webhookBody('https://nowhere.test/'), ws.key);
+    const created = await herald.request('POST', `/workspaces/${ws.id}/webhooks`, webhookBody('https://nowhere.test/'), ws.key);
     expect(created.status).toBe(400);
     expect(created.body.error.message).toBe('body.url cannot resolve nowhere.test: ENOTFOUND');
   });
 
   it('refuses the same URLs on update, and as a workspace notification URL', async () => {
-    const id = await createWebhook(stack, ws, webhookBody(firstHop.url));
-    const updated = await api(stack, 'PATCH', `/workspaces/${ws.id}/webhooks/${id}`, { url: `http://2130706433:${port}/` }, ws.key);
+    const id = await herald.webhooks.add(ws, webhookBody(firstHop.url));
+    const updated = await herald.webhooks.update(ws, id, { url: `http://2130706433:${port}/` });
     expect(updated.status).toBe(400);
     expect(updated.body.error.message).toContain('body.url targets a private or special-use address');
-    const settings = await api(stack, 'PATCH', `/workspaces/${ws.id}`, { notificationUrl: `http://internal.test:${port}/` });
+    const settings = await herald.workspaces.update(ws.id, { notificationUrl: `http://internal.test:${port}/` });
     expect(settings.status).toBe(400);
     expect(settings.body.error.message).toContain('body.notificationUrl targets a private or special-use address: internal.test resolves to 127.0.0.1');
   });

@@ -9,7 +9,8 @@ import { temporalConnectionOptions } from '../../src/temporal/connection';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { testServices } from '../support/services';
-import { createWebhook, createWorkspace, postEvent, startHerald, waitForDelivery, type HeraldStack } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startHerald, type HeraldStack } from '../support/stack';
 import { startTlsProxy, type TlsProxy } from '../support/temporalTlsProxy';
 
 const SERVER_NAME = 'temporal.herald.test';
@@ -48,12 +49,14 @@ function securedConfig(overrides: Record<string, string> = {}): Pick<Config, 'te
 
 describe('a Temporal cluster that requires TLS, a client certificate and an API key', () => {
   let stack: HeraldStack;
+  let herald: Herald;
   let receiver: Receiver;
 
   beforeAll(async () => {
     receiver = await startReceiver();
     const secured = securedConfig();
     stack = await startHerald({ temporalAddress: secured.temporalAddress, temporalSecurity: secured.temporalSecurity });
+    herald = stack.herald;
   });
   afterAll(async () => {
     await stack?.stop();
@@ -62,10 +65,10 @@ describe('a Temporal cluster that requires TLS, a client certificate and an API 
 
   it('carries a delivery end to end: ingest, the worker, the receipt', async () => {
     const passedBefore = proxy.passed;
-    const ws = await createWorkspace(stack, ['order.created']);
-    await createWebhook(stack, ws, { url: receiver.url, events: ['order.created'] });
-    const { deliveries } = await postEvent(stack, ws, { id: 'evt-tls-1', type: 'order.created', data: { n: 1 } });
-    const delivery = await waitForDelivery(stack, ws.id, ws.key, deliveries[0].id, ['succeeded']);
+    const ws = await herald.workspace(['order.created']);
+    await herald.webhooks.add(ws, { url: receiver.url, events: ['order.created'] });
+    const { deliveries } = await herald.events.send(ws, { id: 'evt-tls-1', type: 'order.created', data: { n: 1 } });
+    const delivery = await herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
     expect(delivery.attempts).toHaveLength(1);
     expect(receiver.requests).toHaveLength(1);
     // Every Temporal call went through the proxy, with the worker's certificate.

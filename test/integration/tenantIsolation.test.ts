@@ -5,10 +5,12 @@
 // everywhere. Afterwards A's resources are as they were.
 import fc from 'fast-check';
 import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
-import { api, createWebhook, postEvent, startApi, type ApiStack, type TestWorkspace } from '../support/stack';
+import type { Herald } from '../support/client';
+import { startListeningApi, type ListeningApiStack, type TestWorkspace } from '../support/stack';
 
 // The API alone suffices: every call here is refused before a route would reach Temporal.
-let stack: ApiStack;
+let stack: ListeningApiStack;
+let herald: Herald;
 let operations: Operation[];
 
 interface Tenant extends TestWorkspace {
@@ -25,14 +27,14 @@ interface Tenant extends TestWorkspace {
 async function seedTenant(label: string): Promise<Tenant> {
   const name = `Tenant ${label} ${Date.now()}`;
   const eventType = `${label.toLowerCase()}.private-event`;
-  const created = await api(stack, 'POST', '/workspaces', { name });
+  const created = await herald.workspaces.create({ name });
   const id = created.body.data.id as string;
-  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
+  const key = (await herald.workspaces.createKey(id, {})).body.data.key as string;
   const ws = { id, key };
-  await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name: eventType, description: `${label} catalog` }, key);
+  await herald.eventTypes.create({ id, key }, { name: eventType, description: `${label} catalog` });
   const url = `https://${label.toLowerCase()}-private.example.com/hook`;
-  const webhookId = await createWebhook(stack, ws, { name: `${label} hook`, url, events: [eventType], headers: { 'X-Tenant-Token': `${label}-header-value` } });
-  const event = await postEvent(stack, ws, { id: `${label}-event-1`, type: eventType, data: { owner: `${label}-data` } });
+  const webhookId = await herald.webhooks.add(ws, { name: `${label} hook`, url, events: [eventType], headers: { 'X-Tenant-Token': `${label}-header-value` } });
+  const event = await herald.events.send(ws, { id: `${label}-event-1`, type: eventType, data: { owner: `${label}-data` } });
   const deliveryId = event.deliveries[0].id;
   await stack.store.notifications.createOnce({
     _id: `ntf_${label}_1`,
@@ -42,9 +44,9 @@ async function seedTenant(label: string): Promise<Tenant> {
     message: `${label} notification`,
     createdAt: new Date(),
   });
-  const spare = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, { name: `${label} spare` })).body.data;
-  const revoked = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data;
-  expect((await api(stack, 'DELETE', `/workspaces/${id}/api-keys/${revoked.id}`)).status).toBe(204);
+  const spare = (await herald.workspaces.createKey(id, { name: `${label} spare` })).body.data;
+  const revoked = (await herald.workspaces.createKey(id, {})).body.data;
+  expect((await herald.request('DELETE', `/workspaces/${id}/api-keys/${revoked.id}`)).status).toBe(204);
   return {
     ...ws,
     name,
@@ -58,7 +60,8 @@ let a: Tenant;
 let b: Tenant;
 
 beforeAll(async () => {
-  stack = await startApi();
+  stack = await startListeningApi();
+  herald = stack.herald;
   [a, b] = [await seedTenant('Alpha'), await seedTenant('Bravo')];
   operations = await loadOperations(stack.baseUrl);
 });
@@ -156,15 +159,15 @@ describe("workspace A's resources afterwards", () => {
   it('are all as they were', async () => {
     const workspace = await stack.store.workspaces.get(a.id);
     expect(workspace?.name).toBe(a.name);
-    const hook = await api(stack, 'GET', `/workspaces/${a.id}/webhooks/${a.ids.webhooks}`, undefined, a.key);
+    const hook = await herald.request('GET', `/workspaces/${a.id}/webhooks/${a.ids.webhooks}`, undefined, a.key);
     expect(hook.body.data).toMatchObject({ id: a.ids.webhooks, name: 'Alpha hook', active: true });
-    const keys = (await api(stack, 'GET', `/workspaces/${a.id}/api-keys`)).body.data as Array<{ id: string; revokedAt?: string }>;
+    const keys = (await herald.request('GET', `/workspaces/${a.id}/api-keys`)).body.data as Array<{ id: string; revokedAt?: string }>;
     expect(keys.filter((k) => k.revokedAt).length).toBe(1);
-    const types = (await api(stack, 'GET', `/workspaces/${a.id}/webhook-events`, undefined, a.key)).body.data as unknown[];
+    const types = (await herald.request('GET', `/workspaces/${a.id}/webhook-events`, undefined, a.key)).body.data as unknown[];
     expect(types).toHaveLength(1);
-    const deliveries = (await api(stack, 'GET', `/workspaces/${a.id}/deliveries`, undefined, a.key)).body.data as Array<{ id: string }>;
+    const deliveries = (await herald.request('GET', `/workspaces/${a.id}/deliveries`, undefined, a.key)).body.data as Array<{ id: string }>;
     expect(deliveries.map((d) => d.id)).toEqual([a.ids.deliveries]);
-    const notifications = (await api(stack, 'GET', `/workspaces/${a.id}/notifications`, undefined, a.key)).body.data as unknown[];
+    const notifications = (await herald.request('GET', `/workspaces/${a.id}/notifications`, undefined, a.key)).body.data as unknown[];
     expect(notifications).toHaveLength(1);
   });
 });

@@ -49,3 +49,16 @@ export async function eventually<T>(check: () => Promise<T> | T, options: Eventu
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
 }
+
+/**
+ * Reads `read` until `ready` accepts what it read, and resolves with that value. The explicit form
+ * of `eventually` for a value that is read, then judged (e.g. a list that must hold one item).
+ */
+export async function eventuallyValue<T>(read: () => Promise<T> | T, ready: (value: T) => boolean, options: EventuallyOptions = {}): Promise<T> {
+  const { value } = await eventually(async () => {
+    const value = await read();
+    if (!ready(value)) throw new Error(`not ready: ${JSON.stringify(value) ?? String(value)}`);
+    return { value };
+  }, options);
+  return value;
+}

@@ -4,7 +4,6 @@
 // API's answers use startApi: the app alone, with no worker and no Temporal.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
 import { loadConfig, requireKeyring, type Config } from '../../src/config';
 import { SecretBox } from '../../src/security/secretBox';
@@ -16,36 +15,30 @@ import type { ResolveHost } from '../../src/outbound';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/main/worker';
 import { removeSchedules } from '../../src/temporal/schedules';
-import { eventually } from './eventually';
+import { ADMIN_KEY, heraldClient, overHttp, throughInject, type Herald, type TestWorkspace } from './client';
+import { quietRuntime } from './quietRuntime';
 import { startReceiver, type Receiver, type Reply } from './receiver';
 
-export const ADMIN_KEY = 'test-admin-key-0123456789';
+export { ADMIN_KEY, type TestWorkspace } from './client';
 /** A fixed key for secrets at rest: test data is readable by every helper of the run. */
 export const TEST_ENCRYPTION_KEY = 'test:aGVyYWxkLXRlc3Qtb25seS1lbmNyeXB0aW9uLWtleSE=';
 
-// The SDK's runtime is per process; install a quiet logger once, before any worker exists.
-let runtimeInstalled = false;
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'WARN') });
-  } catch {
-    // already installed by another helper in this process
-  }
-}
-
-/** What the REST helpers need: an app, reached over HTTP or through app.inject. */
+/** The app and a client of it: through app.inject, or over HTTP when it listens. */
 export interface ApiStack {
   config: Config;
   app: FastifyInstance;
-  baseUrl: string;
+  herald: Herald;
   store: Store;
   temporal: TemporalDeps;
   stop(): Promise<void>;
 }
 
-export interface HeraldStack extends ApiStack {
+/** An app listening on a free port, for what needs a socket: receivers of redirects, raw HTTP, proxies. */
+export interface ListeningApiStack extends ApiStack {
+  baseUrl: string;
+}
+
+export interface HeraldStack extends ListeningApiStack {
   workerMetrics: WorkerMetrics;
   stop(): Promise<void>;
 }
@@ -69,38 +62,53 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** The real API on the test config's own database, listening on a free port. */
-export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
+/** The real API on the test config's own database, not listening (fastify/demo's `build()`). */
+async function buildTestApp(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
   const mongo: Mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, new SecretBox(requireKeyring(config)));
   const app = await buildApp({ config, store, temporal, db: mongo.db, logger, ...(resolveHost ? { resolveHost } : {}) });
+  return { mongo, store, app };
+}
+
+/** The real API on the test config's own database, listening on a free port; `herald` calls it over HTTP. */
+export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
+  const { mongo, store, app } = await buildTestApp(config, temporal, logger, resolveHost);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { mongo, store, app, baseUrl };
+  return { mongo, store, app, baseUrl, herald: heraldClient(overHttp(baseUrl)) };
 }
 
 /**
  * The API alone, on its own database, with no worker and no Temporal: its Temporal client points
  * at a port where nothing listens and does not retry, so a route that needs Temporal fails at
- * once (webhook creation logs it and goes on). For suites that test the API's answers only.
+ * once (webhook creation logs it and goes on). For suites that test the API's answers only:
+ * `herald` reaches it through app.inject, and no port is opened.
  */
 export async function startApi(overrides: Partial<Config> = {}): Promise<ApiStack> {
+  const { config, temporal } = apiAlone(overrides);
+  const { mongo, store, app } = await buildTestApp(config, temporal);
+  return { config, app, herald: heraldClient(throughInject(app)), store, temporal, stop: stopApiAlone(app, temporal, mongo) };
+}
+
+/** startApi, listening on a free port: for suites that need a socket (raw HTTP, client addresses, redirects). */
+export async function startListeningApi(overrides: Partial<Config> = {}): Promise<ListeningApiStack> {
+  const { config, temporal } = apiAlone(overrides);
+  const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal);
+  return { config, app, baseUrl, herald, store, temporal, stop: stopApiAlone(app, temporal, mongo) };
+}
+
+function apiAlone(overrides: Partial<Config>): { config: Config; temporal: TemporalDeps } {
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   const config = testConfig({ ...overrides, temporalAddress: '127.0.0.1:1' });
   const connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: 200, interceptors: [] });
-  const temporal: TemporalDeps = { client: new Client({ connection }), taskQueue: config.taskQueue, close: () => connection.close() };
-  const { mongo, store, app, baseUrl } = await serveApi(config, temporal);
-  return {
-    config,
-    app,
-    baseUrl,
-    store,
-    temporal,
-    async stop() {
-      await app.close();
-      await temporal.close().catch(() => undefined); // never connected: nothing to close
-      await mongo.close();
-    },
+  return { config, temporal: { client: new Client({ connection }), taskQueue: config.taskQueue, close: () => connection.close() } };
+}
+
+function stopApiAlone(app: FastifyInstance, temporal: TemporalDeps, mongo: Mongo) {
+  return async () => {
+    await app.close();
+    await temporal.close().catch(() => undefined); // never connected: nothing to close
+    await mongo.close();
   };
 }
 
@@ -117,12 +125,13 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config, undefined, options.resolveHost);
   const running = worker.run();
   const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const { mongo, store, app, baseUrl } = await serveApi(config, temporal, logger, options.resolveHost);
+  const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal, logger, options.resolveHost);
 
   return {
     config,
     app,
     baseUrl,
+    herald,
     store,
     temporal,
     workerMetrics,
@@ -138,76 +147,9 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   };
 }
 
-/** Calls the REST API over real HTTP and returns status and parsed JSON body. */
-export async function api(stack: ApiStack, method: string, path: string, body?: unknown, key: string | null = ADMIN_KEY) {
-  const headers: Record<string, string> = {};
-  if (key !== null) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${stack.baseUrl}/v1${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
-}
-
-/** A workspace with a full-scope key and the given event types in its catalog. */
-export async function createWorkspace(stack: ApiStack, eventTypes: string[] = []) {
-  const ws = await api(stack, 'POST', '/workspaces', { name: 'Acme' });
-  const id = ws.body.data.id as string;
-  const key = (await api(stack, 'POST', `/workspaces/${id}/api-keys`, {})).body.data.key as string;
-  for (const name of eventTypes) await api(stack, 'POST', `/workspaces/${id}/webhook-events`, { name }, key);
-  return { id, key };
-}
-
-/** Polls a delivery until its status is one of `statuses`; its record. */
-export async function waitForDelivery(stack: ApiStack, ws: string, key: string, deliveryId: string, statuses: string[], timeoutMs = 60_000) {
-  return eventually(
-    async () => {
-      const response = await api(stack, 'GET', `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}`, undefined, key);
-      if (response.status === 200 && statuses.includes(response.body.data.status)) return response.body.data;
-      throw new Error(`delivery ${deliveryId} is ${response.body?.data?.status} (HTTP ${response.status})`);
-    },
-    { timeoutMs, what: `delivery ${deliveryId} to be ${statuses.join('|')}` },
-  );
-}
-
-export interface TestWorkspace {
-  id: string;
-  key: string;
-}
-
 /** The REST path of one delivery (or of its retry/cancel action); delivery ids hold slashes. */
 export function deliveryPath(ws: string, deliveryId: string, action?: 'retry' | 'cancel'): string {
   return `/workspaces/${ws}/deliveries/${encodeURIComponent(deliveryId)}${action ? `/${action}` : ''}`;
-}
-
-/** Creates a webhook from the given fields (name defaults to "Test"), expecting 201; returns its id. */
-export async function createWebhook(stack: ApiStack, ws: TestWorkspace, fields: Record<string, unknown>): Promise<string> {
-  const created = await api(stack, 'POST', `/workspaces/${ws.id}/webhooks`, { name: 'Test', ...fields }, ws.key);
-  if (created.status !== 201) throw new Error(`creating a webhook answered ${created.status}: ${created.text}`);
-  return created.body.data.id as string;
-}
-
-/** Ingests one event, expecting 202; returns the ingest answer's data ({eventId, deliveries}). */
-export async function postEvent(stack: ApiStack, ws: TestWorkspace, event: { id?: string; type: string; family?: string; app?: string; data?: unknown }) {
-  const ingested = await api(stack, 'POST', `/workspaces/${ws.id}/events`, { data: {}, ...event }, ws.key);
-  if (ingested.status !== 202) throw new Error(`ingesting an event answered ${ingested.status}: ${ingested.text}`);
-  return ingested.body.data as { eventId: string; deliveries: Array<{ id: string; webhookId: string; status: string }> };
-}
-
-/** Polls a delivery until it has recorded at least `count` attempts; its record. */
-export async function waitForAttempts(stack: ApiStack, ws: TestWorkspace, deliveryId: string, count: number, timeoutMs = 60_000) {
-  return eventually(
-    async () => {
-      const response = await api(stack, 'GET', deliveryPath(ws.id, deliveryId), undefined, ws.key);
-      const attempts = response.body?.data?.attempts?.length ?? 0;
-      if (response.status === 200 && attempts >= count) return response.body.data;
-      throw new Error(`delivery ${deliveryId} has ${attempts} attempts (HTTP ${response.status})`);
-    },
-    { timeoutMs, what: `delivery ${deliveryId} to have ${count} attempts` },
-  );
 }
 
 export interface DeliveryCase {
@@ -229,10 +171,10 @@ export async function startDeliveryCase(
   fallback: Reply = { status: 200, body: 'ok' },
 ): Promise<DeliveryCase> {
   const eventType = 'order.status';
-  const [ws, receiver] = await Promise.all([createWorkspace(stack, [eventType]), startReceiver()]);
+  const [ws, receiver] = await Promise.all([stack.herald.workspace([eventType]), startReceiver()]);
   receiver.script(replies, fallback);
-  const webhookId = await createWebhook(stack, ws, { url: receiver.url, events: [eventType], ...fields });
-  const { deliveries } = await postEvent(stack, ws, { type: eventType, data: { orderId: 'A-1' } });
+  const webhookId = await stack.herald.webhooks.add(ws, { url: receiver.url, events: [eventType], ...fields });
+  const { deliveries } = await stack.herald.events.send(ws, { type: eventType, data: { orderId: 'A-1' } });
   return { ws, receiver, webhookId, deliveryId: deliveries[0].id };
 }
 

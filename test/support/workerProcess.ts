@@ -19,7 +19,7 @@ export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerSta
   if (process.env.HERALD_TEST_SERVICES !== '1') throw new Error('integration tests need the services project globalSetup');
   const config = testConfig();
   const temporal = await connectTemporal(config);
-  const { mongo, store, app, baseUrl } = await serveApi(config, temporal);
+  const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal);
   const workers: ManagedProcess[] = [];
 
   const workerEnv: NodeJS.ProcessEnv = {
@@ -39,6 +39,7 @@ export async function startHeraldWithWorkerProcesses(): Promise<ProcessWorkerSta
     config,
     app,
     baseUrl,
+    herald,
     store,
     temporal,
     async startWorker() {

@@ -135,7 +135,7 @@ describe('an attempt deferred at the in-flight cap', () => {
 });
 
 // Last: after an event workflow (local activities) the time-skipping test server stops skipping
-// time for workflows started later (a test-server quirk, see scripts/record-histories.ts); the
+// time for workflows started later (a test-server quirk, see test/workflows/history/record.ts); the
 // event's own delivery workflow still gets its time skipped.
 describe('first attempts in the event workflow', () => {
   it('moves the next attempt when a first attempt answers 429 with a Retry-After', async () => {

@@ -6,25 +6,21 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { HeraldActivities } from '../../workflows/contracts/activities';
+import { Worker } from '@temporalio/worker';
 import { resolvePolicy, RETRY_JITTER, type RetryPolicyInput } from '../../src/policy';
-import { isSuccessStatus } from '../../src/policy/success';
 import type { ResolvedPolicy } from '../../src/policy/types';
 import { HERALD_DELIVERY_STATUS } from '../../workflows/contracts/searchAttributes';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import type { EventInput } from '../../workflows/contracts/event';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
+import { attemptOutcome, type Reply, type WorkflowActivities } from '../support/fakes/activities';
+import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
-/**
- * What the receiver does on one attempt: answer with an HTTP status (with a Retry-After the real
- * activity has read), or something worse; or the worker defers the attempt (`deferred`: the
- * webhook at its in-flight cap).
- */
-export type Reply =
-  number | { status: number; retryAfterSeconds: number } | 'webhook-missing' | 'webhook-inactive' | 'cancelled' | 'activity-throws' | 'deferred';
+// The tests script attempts with the shared fakes' replies.
+export type { Reply };
+/** What the receiver does on each attempt. */
 export type ReceiverScript = (attempt: AttemptInput, atMs: number) => Reply;
 
 export interface RecordedAttempt {
@@ -109,15 +105,6 @@ export async function searchStatus(delivery: Pick<Delivery, 'handle'>): Promise<
   return (await delivery.handle.describe()).typedSearchAttributes.get(HERALD_DELIVERY_STATUS);
 }
 
-// The SDK's runtime is per process; keep the worker quiet (these tests break activities on purpose).
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
-  } catch {
-    // already installed in this process
-  }
-}
-
 /** Everything the doubles learn about one delivery, keyed by its delivery id (its workflow's id too). */
 interface Recorder {
   script: ReceiverScript;
@@ -138,7 +125,7 @@ export class DeliveryHarness {
   ) {}
 
   static async start(): Promise<DeliveryHarness> {
-    quietRuntime();
+    quietRuntime('ERROR');
     const env = await createTimeSkippingEnv();
     const taskQueue = `delivery-test-${randomUUID()}`;
     const recorders = new Map<string, Recorder>();
@@ -239,7 +226,7 @@ export class DeliveryHarness {
 }
 
 /** Doubles of the real delivery activities, of the same type, that record every call with the server's time. */
-function createActivityDoubles(recorders: Map<string, Recorder>): Pick<HeraldActivities, 'deliverAttempt' | 'recordDeliveryStatus'> {
+function createActivityDoubles(recorders: Map<string, Recorder>): Pick<WorkflowActivities, 'deliverAttempt' | 'recordDeliveryStatus'> {
   const current = (deliveryId: string) => {
     const info = Context.current().info;
     const recorder = recorders.get(deliveryId);
@@ -251,14 +238,7 @@ function createActivityDoubles(recorders: Map<string, Recorder>): Pick<HeraldAct
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       const { recorder, atMs, local, runId } = current(input.deliveryId);
       recorder.attempts.push({ input, atMs, local, runId });
-      const reply = recorder.script(input, atMs);
-      if (reply === 'activity-throws') throw new Error('store unavailable');
-      if (typeof reply === 'string') return { outcome: reply };
-      const [statusCode, retryAfter] = typeof reply === 'number' ? [reply, {}] : [reply.status, { retryAfterSeconds: reply.retryAfterSeconds }];
-      // The real activity's success rule, the one production uses.
-      return isSuccessStatus(recorder.policy, statusCode)
-        ? { outcome: 'succeeded', statusCode }
-        : { outcome: 'failed', statusCode, errorKind: 'status', ...retryAfter };
+      return attemptOutcome(recorder.policy, recorder.script(input, atMs));
     },
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {
       const { recorder, atMs } = current(update.deliveryId);

@@ -7,7 +7,7 @@ import { DEFAULT_BUFFER_SECONDS } from '../../src/policy/endpointHealth';
 import { eventWorkflowId } from '../../src/core/ids';
 import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import { REPLAY_PAGE_SIZE } from '../../workflows/endpointHealth/endpointHealth';
-import { eventually } from '../support/eventually';
+import { eventually, eventuallyValue } from '../support/eventually';
 import { HealthHarness, maxInFlight, WAIT, type FakeWebhook, type RecordedAttempt } from './healthHarness';
 
 const { WorkflowExecutionStatus } = temporal.api.enums.v1;
@@ -49,10 +49,14 @@ describe('endpoint health workflow', () => {
     const before = await harness.env.currentTimeMs();
     await harness.failing(webhook, reason);
 
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), {
-      ...WAIT,
-      what: 'markDeactivated',
-    });
+    const [marked] = await eventuallyValue(
+      () => webhook.callsOf('markDeactivated'),
+      (calls) => calls.length === 1,
+      {
+        ...WAIT,
+        what: 'markDeactivated',
+      },
+    );
     const after = await harness.env.currentTimeMs();
     const { atMs } = marked.request;
     expect(marked.request).toEqual({ workspaceId: 'ws1', webhookId: webhook.webhookId, atMs, reason });
@@ -61,10 +65,14 @@ describe('endpoint health workflow', () => {
     expect(await harness.health(webhook)).toEqual({ active: false, deactivatedAt: iso(atMs), reason, replay: null });
 
     // The notification is stored, then delivered to the workspace's URL by an event workflow of its own.
-    const [notified] = await eventually(() => webhook.callsOf('recordNotification').length === 1 && webhook.callsOf('recordNotification'), {
-      ...WAIT,
-      what: 'the notification',
-    });
+    const [notified] = await eventuallyValue(
+      () => webhook.callsOf('recordNotification'),
+      (calls) => calls.length === 1,
+      {
+        ...WAIT,
+        what: 'the notification',
+      },
+    );
     expect(notified.request).toMatchObject({ type: 'webhook.deactivated', reason, atMs });
     const [notificationDelivery] = webhook.notificationDeliveries.values();
     await eventually(() => harness.idle(webhook), { ...WAIT, what: 'the notification delivery to start' });
@@ -235,10 +243,14 @@ describe('endpoint health workflow', () => {
   it('records the deactivation time from which ingest buffers for 5 days, then drops', async () => {
     const webhook = await harness.webhook({});
     await harness.failing(webhook, 'the endpoint answered 410 Gone');
-    const [marked] = await eventually(() => webhook.callsOf('markDeactivated').length === 1 && webhook.callsOf('markDeactivated'), {
-      ...WAIT,
-      what: 'markDeactivated',
-    });
+    const [marked] = await eventuallyValue(
+      () => webhook.callsOf('markDeactivated'),
+      (calls) => calls.length === 1,
+      {
+        ...WAIT,
+        what: 'markDeactivated',
+      },
+    );
     const deactivatedAtMs = marked.request.atMs;
     // The window as markDeactivated computes it (bufferUntilMs, with no override set).
     expect(webhook.record.bufferUntilMs).toBe(deactivatedAtMs + DEFAULT_BUFFER_SECONDS * 1000);

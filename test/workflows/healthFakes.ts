@@ -3,7 +3,7 @@
 // stop an activity at an exact point until the test releases it.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
-import type { HealthWorkflowActivities } from '../../activities';
+import type { Reply as AnyReply, WorkflowActivities } from '../support/fakes/activities';
 import type { DeliveryStatus } from '../../src/core/domain';
 import { resolvePolicy } from '../../src/policy';
 import type { ResolvedPolicy } from '../../src/policy/types';
@@ -13,11 +13,11 @@ import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/work
 import type { BufferedItem } from '../../workflows/contracts/endpointHealth';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
 
-export type ActivityName = keyof HealthWorkflowActivities;
+export type ActivityName = keyof WorkflowActivities;
 
 export interface ActivityCall<K extends ActivityName = ActivityName> {
   name: K;
-  request: Parameters<HealthWorkflowActivities[K]>[0];
+  request: Parameters<WorkflowActivities[K]>[0];
   /** Server time at which the workflow scheduled the call; NaN for a local activity (it has only the worker's clock). */
   atMs: number;
   local: boolean;
@@ -26,7 +26,7 @@ export interface ActivityCall<K extends ActivityName = ActivityName> {
 }
 
 /** What the receiver does on one attempt: answer with an HTTP status, or something worse. */
-export type Reply = number | 'webhook-missing' | 'cancelled' | 'activity-throws';
+export type Reply = Extract<AnyReply, number | 'webhook-missing' | 'cancelled' | 'activity-throws'>;
 export type ReceiverScript = (attempt: AttemptInput) => Reply;
 
 export interface RecordedAttempt {

@@ -6,11 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { HealthWorkflowActivities } from '../../activities';
+import { Worker } from '@temporalio/worker';
 import { resolvePolicy } from '../../src/policy';
 import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
-import { isSuccessStatus } from '../../src/policy/success';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
 import type { TemporalClient } from '../../src/temporal/client';
 import * as healthClient from '../../src/temporal/endpointHealth';
@@ -18,21 +16,14 @@ import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/work
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
 import type { AttemptOutcome } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
+import { attemptOutcome, type WorkflowActivities } from '../support/fakes/activities';
+import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { handledEverything } from '../support/workflowHistory';
 import { FakeWebhook, type ActivityCall, type ActivityName, type RecordedAttempt, type StoredDelivery, type WebhookOptions } from './healthFakes';
 
 // The tests import the fakes' types and classes from here too.
 export * from './healthFakes';
-
-// The SDK's runtime is per process; keep the worker quiet.
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
-  } catch {
-    // already installed in this process
-  }
-}
 
 /** The real-time waits of these tests (server time is not skipped meanwhile): up to 20 s, tried every 25 ms. */
 export const WAIT = { timeoutMs: 20_000, intervalMs: 25 } as const;
@@ -55,7 +46,7 @@ export class HealthHarness {
   ) {}
 
   static async start(): Promise<HealthHarness> {
-    quietRuntime();
+    quietRuntime('ERROR');
     const env = await createTimeSkippingEnv();
     const harness = new HealthHarness(env, `health-test-${randomUUID()}`);
     try {
@@ -217,7 +208,7 @@ export class HealthHarness {
     return webhook;
   }
 
-  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<HealthWorkflowActivities[K]>[0]): ActivityCall<K> {
+  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<WorkflowActivities[K]>[0]): ActivityCall<K> {
     const info = Context.current().info;
     const call: ActivityCall<K> = {
       name,
@@ -232,7 +223,7 @@ export class HealthHarness {
   }
 
   /** Doubles of the real activities, of the same type; each records its call on the webhook it concerns. */
-  private doubles(): HealthWorkflowActivities {
+  private doubles(): WorkflowActivities {
     return {
       markDeactivated: async (request) => {
         const webhook = this.webhookOf(request);
@@ -331,16 +322,12 @@ export class HealthHarness {
           await webhook.waitIfHeld('deliverAttempt', input.deliveryId);
           if (own && webhook.attemptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, webhook.attemptDelayMs));
           const reply = own ? webhook.script(input) : 200;
-          if (reply === 'activity-throws') throw new Error('store unavailable');
-          if (typeof reply !== 'number') return { outcome: reply };
-          delivery.attemptsMade = input.attemptNumber;
+          const outcome = attemptOutcome(webhook.policy, reply);
+          if (typeof reply !== 'number') return outcome;
           // The real activity records the attempt with the state planned for its outcome.
-          if (isSuccessStatus(webhook.policy, reply)) {
-            delivery.status = 'succeeded';
-            return { outcome: 'succeeded', statusCode: reply };
-          }
-          delivery.status = input.onFailure.status;
-          return { outcome: 'failed', statusCode: reply, errorKind: 'status' };
+          delivery.attemptsMade = input.attemptNumber;
+          delivery.status = outcome.outcome === 'succeeded' ? 'succeeded' : input.onFailure.status;
+          return outcome;
         })().finally(() => {
           attempt.endTick = ++this.tick;
         });

@@ -1,4 +1,4 @@
-// Histories of real runs (test/fixtures/histories/, recorded by scripts/record-histories.ts)
+// Histories of real runs (test/fixtures/histories/, recorded by test/workflows/history/record.ts)
 // replayed against the current workflow code. A running workflow replays its history on every
 // worker that picks it up, and a delivery in the slow lane lives for months: a change that alters
 // the order or kind of a workflow's commands must fail here, not in production. No server needed.

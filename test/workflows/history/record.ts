@@ -3,17 +3,18 @@
 // the time-skipping test server pinned in .tools/, with scripted doubles of the activities, and
 // is started as production starts it (src/temporal/client.ts, src/temporal/health.ts).
 //
-//   npx tsx scripts/record-histories.ts          (npm run fixtures:histories)
+//   npx tsx test/workflows/history/record.ts     (npm run fixtures:histories)
 //
 // Only for a workflow change that is meant to alter new runs and is patched: keep the old
 // fixtures (renamed *-v1.json) so that histories of runs started before it keep replaying.
 import { mkdirSync } from 'node:fs';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../test/support/timeSkipping';
-import { cancelSignal, retryNowSignal } from '../workflows/contracts/delivery';
-import { healthQuery } from '../workflows/contracts/endpointHealth';
-import * as health from '../src/temporal/endpointHealth';
-import { doubles, OUT_DIR, Recorder, save, saveRuns, TASK_QUEUE, until } from './historyRecorder';
+import { Worker } from '@temporalio/worker';
+import { quietRuntime } from '../../support/quietRuntime';
+import { createTimeSkippingEnv } from '../../support/timeSkipping';
+import { cancelSignal, retryNowSignal } from '../../../workflows/contracts/delivery';
+import { healthQuery } from '../../../workflows/contracts/endpointHealth';
+import * as health from '../../../src/temporal/endpointHealth';
+import { doubles, OUT_DIR, Recorder, save, saveRuns, TASK_QUEUE, until } from './recorder';
 
 async function record(r: Recorder): Promise<void> {
   {
@@ -131,14 +132,14 @@ async function record(r: Recorder): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger(process.env.HERALD_TEST_LOGS === '1' ? 'INFO' : 'ERROR') });
+  quietRuntime('ERROR');
   mkdirSync(OUT_DIR, { recursive: true });
   const env = await createTimeSkippingEnv();
   try {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
+      workflowsPath: require.resolve('../../../workflows'),
       activities: doubles,
     });
     await worker.runUntil(record(new Recorder(env, { client: env.client, taskQueue: TASK_QUEUE, close: async () => {} })));

@@ -1,28 +1,27 @@
-// How scripts/record-histories.ts records a run: scripted doubles of the activities (of the
-// real activities' type), starts made as production makes them, and the saving of histories. The
-// cases themselves are in record-histories.ts.
+// How record.ts records a run: scripted doubles of the activities (of the contract's type, with
+// the shared attempt judgement), starts made as production makes them, and the saving of
+// histories. The cases themselves are in record.ts.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import * as proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { HealthWorkflowActivities } from '../activities';
-import { resolvePolicy, type RetryPolicyInput } from '../src/policy';
-import { NOTIFICATION_PRESET } from '../src/policy/endpointHealth';
-import { isSuccessStatus } from '../src/policy/success';
-import type { ResolvedPolicy } from '../src/policy/types';
-import type { WebhookDoc } from '../src/store/webhooks';
-import type { TemporalDeps } from '../src/temporal/client';
-import { startDelivery, startEvent } from '../src/temporal/starts';
-import * as health from '../src/temporal/endpointHealth';
-import { healthWorkflowId } from '../src/core/ids';
-import { handledEverything, historyToJson } from '../test/support/workflowHistory';
-import type { AttemptOutcome } from '../workflows/contracts/delivery';
-import type { EventInput } from '../workflows/contracts/event';
-import type { BufferedItem } from '../workflows/contracts/endpointHealth';
+import { resolvePolicy, type RetryPolicyInput } from '../../../src/policy';
+import { NOTIFICATION_PRESET } from '../../../src/policy/endpointHealth';
+import type { ResolvedPolicy } from '../../../src/policy/types';
+import type { WebhookDoc } from '../../../src/store/webhooks';
+import type { TemporalDeps } from '../../../src/temporal/client';
+import { startDelivery, startEvent } from '../../../src/temporal/starts';
+import * as health from '../../../src/temporal/endpointHealth';
+import { healthWorkflowId } from '../../../src/core/ids';
+import { attemptOutcome, type Reply as AnyReply, type WorkflowActivities } from '../../support/fakes/activities';
+import { handledEverything, historyToJson } from '../../support/workflowHistory';
+import type { EventInput } from '../../../workflows/contracts/event';
+import type { BufferedItem } from '../../../workflows/contracts/endpointHealth';
 
 const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
-export const OUT_DIR = path.resolve(__dirname, '../test/fixtures/histories');
+/** HERALD_HISTORIES_DIR records elsewhere, e.g. to compare a new recording with the fixtures. */
+export const OUT_DIR = process.env.HERALD_HISTORIES_DIR ? path.resolve(process.env.HERALD_HISTORIES_DIR) : path.resolve(__dirname, '../../fixtures/histories');
 export const TASK_QUEUE = 'record-histories';
 const WS = 'ws1';
 
@@ -30,7 +29,7 @@ const WS = 'ws1';
  * An HTTP status (with the seconds of a Retry-After the real activity read), or an outcome the
  * real activity reports without one. Reply n answers attempt n; the last repeats.
  */
-type Reply = number | { status: number; retryAfterSeconds: number } | 'webhook-inactive' | 'deferred';
+type Reply = Extract<AnyReply, number | { status: number } | 'webhook-inactive' | 'deferred'>;
 
 interface Scripted {
   replies: Reply[];
@@ -56,8 +55,8 @@ function webhookOf(webhookId: string): FakeWebhook {
 }
 
 /** Minimal doubles of the real activities, of the same type; a delivery nobody scripted (a notification) gets a 200. */
-export const doubles: HealthWorkflowActivities = {
-  async deliverAttempt(input): Promise<AttemptOutcome> {
+export const doubles: WorkflowActivities = {
+  async deliverAttempt(input) {
     attemptsMade.set(input.deliveryId, input.attemptNumber);
     const webhook = webhooks.get(input.webhookId);
     if (webhook && !webhook.doc.active) return { outcome: 'webhook-inactive' };
@@ -65,11 +64,7 @@ export const doubles: HealthWorkflowActivities = {
     if (!scripted) return { outcome: 'succeeded', statusCode: 200 };
     const n = scripted.byCall ? ++scripted.byCall.made : input.attemptNumber;
     const reply = scripted.replies[Math.min(n, scripted.replies.length) - 1];
-    if (typeof reply === 'string') return { outcome: reply };
-    const [statusCode, retryAfter] = typeof reply === 'number' ? [reply, {}] : [reply.status, { retryAfterSeconds: reply.retryAfterSeconds }];
-    return isSuccessStatus(scripted.policy, statusCode)
-      ? { outcome: 'succeeded', statusCode }
-      : { outcome: 'failed', statusCode, errorKind: 'status', ...retryAfter };
+    return attemptOutcome(scripted.policy, reply);
   },
   async recordDeliveryStatus() {},
   async markDeactivated(request) {
