@@ -81,7 +81,7 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
 
   async function load(input: AttemptInput): Promise<Loaded> {
     const [webhook, event, settings] = await Promise.all([
-      store.webhooks.target(input.workspaceId, input.webhookId),
+      store.webhooks.getEndpoint(input.workspaceId, input.webhookId),
       store.events.get(input.workspaceId, input.eventId),
       settingsOf(input.workspaceId),
     ]);
@@ -97,7 +97,7 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
    */
   function prepare(webhook: WebhookDoc, event: EventDoc, input: AttemptInput, startedAt: Date): Prepared {
     try {
-      return { request: buildRequest(store.webhooks.toTarget(webhook, startedAt), toEventRecord(event), input.deliveryId, startedAt) };
+      return { request: buildRequest(store.webhooks.openTarget(webhook, startedAt), toEventRecord(event), input.deliveryId, startedAt) };
     } catch (error) {
       return { unsent: unsent(error) };
     }

@@ -23,7 +23,7 @@ export function createEndpointHealthActivities(store: Store): EndpointHealthActi
   return {
     async markDeactivated(request: MarkDeactivatedRequest): Promise<void> {
       const { workspaceId, webhookId, atMs } = request;
-      const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
+      const [webhook, workspace] = await Promise.all([store.webhooks.getEndpoint(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
       if (!webhook) return;
       await store.webhooks.mirrorHealth(
         workspaceId,
@@ -64,7 +64,7 @@ export function createEndpointHealthActivities(store: Store): EndpointHealthActi
      */
     async recordNotification(request: NotifyRequest): Promise<{ delivery?: NotificationDelivery }> {
       const { workspaceId, webhookId, notificationId, type, reason, atMs } = request;
-      const [webhook, workspace] = await Promise.all([store.webhooks.target(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
+      const [webhook, workspace] = await Promise.all([store.webhooks.getEndpoint(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
       const notification = notificationOf({ notificationId, workspaceId, webhookId, type, reason, at: new Date(atMs) }, webhook);
       let delivery: NotificationDelivery | undefined;
       const url = workspace?.settings.notificationUrl;
@@ -92,7 +92,7 @@ export function createEndpointHealthActivities(store: Store): EndpointHealthActi
     async bufferedPage(request: BufferedPageRequest): Promise<BufferedPage> {
       const { workspaceId, webhookId } = request;
       const [webhook, items] = await Promise.all([
-        store.webhooks.target(workspaceId, webhookId),
+        store.webhooks.getEndpoint(workspaceId, webhookId),
         store.deliveries.bufferedPage(workspaceId, webhookId, request.afterSeq, request.limit),
       ]);
       if (!webhook) return { missing: true };

@@ -46,7 +46,7 @@ export function testedEvents(webhook: WebhookDoc, event?: string): string[] {
 export async function runWebhookTests(deps: AppDeps, webhook: WebhookDoc, event?: string): Promise<TestRun> {
   const started = new Date();
   const policy = policyOf(webhook);
-  const target = deps.store.webhooks.toTarget(webhook);
+  const target = deps.store.webhooks.openTarget(webhook);
   const tests: TestResult[] = [];
   for (const type of testedEvents(webhook, event)) {
     const now = new Date();

@@ -54,10 +54,10 @@ export class WebhookRepository {
   }
 
   /**
-   * Everything needed to send to it, write-only values opened: for the attempt activity and the
+   * The webhook as the outgoing request needs it, write-only values opened: for the attempt activity and the
    * test route, never for an API view. The previous secret signs only while its grace lasts.
    */
-  toTarget(doc: WebhookDoc, now: Date = new Date()): WebhookTarget {
+  openTarget(doc: WebhookDoc, now: Date = new Date()): WebhookTarget {
     const target: WebhookTarget = { id: doc._id, url: doc.url, method: doc.method, contentType: doc.contentType };
     Object.assign(target, this.secrets.open(doc, now));
     if (doc.payloadTemplate) target.payloadTemplate = doc.payloadTemplate;
@@ -70,8 +70,8 @@ export class WebhookRepository {
     return this.collection.findOne({ _id: id, workspaceId, ...VISIBLE });
   }
 
-  /** Any delivery target, the workspace's notification endpoint included: for the attempt activity. */
-  target(workspaceId: string, id: string): Promise<WebhookDoc | null> {
+  /** A webhook or the workspace's notification endpoint, by id: whatever deliveries go to. For the activities. */
+  getEndpoint(workspaceId: string, id: string): Promise<WebhookDoc | null> {
     return this.collection.findOne({ _id: id, workspaceId });
   }
 

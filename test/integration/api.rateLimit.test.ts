@@ -1,4 +1,4 @@
-// Two request budgets (src/api/rateLimits.ts): per client address before authentication, per API
+// Two request budgets (src/api/plugins/rateLimits.ts): per client address before authentication, per API
 // key after it. The app trusts one proxy hop, so each request's X-Forwarded-For makes it the client
 // at that address; a spy on the key lookup shows what a bogus-token flood costs MongoDB.
 import type { Herald } from '../support/client';

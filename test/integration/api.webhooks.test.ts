@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** The webhook as a delivery sees it: its write-only values opened (they are stored sealed). */
-const openedTarget = async (id: string) => stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, id))!);
+const openedTarget = async (id: string) => stack.store.webhooks.openTarget((await stack.store.webhooks.get(ws.id, id))!);
 
 /** Asserts a response never carries the write-only values, whatever field they might hide in. */
 function expectNoSecrets(text: string): void {

@@ -89,7 +89,7 @@ let asymmetricKey: string;
 async function openedWith(store: Store) {
   const opened: Record<string, unknown> = {};
   for (const id of Object.values(webhooks)) {
-    const { secret, previousSecret, auth, headers, signingKey } = store.webhooks.toTarget((await store.webhooks.get(ws.id, id))!);
+    const { secret, previousSecret, auth, headers, signingKey } = store.webhooks.openTarget((await store.webhooks.get(ws.id, id))!);
     opened[id] = {
       ...(secret ? { secret } : {}),
       ...(previousSecret ? { previousSecret } : {}),
@@ -104,8 +104,8 @@ async function openedWith(store: Store) {
 it('before: key B alone cannot read what key A sealed', async () => {
   const doc = (await stack.store.webhooks.get(ws.id, webhooks.full))!;
   expect(doc.secret).toMatchObject({ keyId: 'a' });
-  expect(() => storeWith(KEY_B).webhooks.toTarget(doc)).toThrow(SecretBoxError);
-  asymmetricKey = storeWith(KEY_A).webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhooks.asymmetric))!).signingKey!;
+  expect(() => storeWith(KEY_B).webhooks.openTarget(doc)).toThrow(SecretBoxError);
+  asymmetricKey = storeWith(KEY_A).webhooks.openTarget((await stack.store.webhooks.get(ws.id, webhooks.asymmetric))!).signingKey!;
   expect(await openedWith(storeWith(`${KEY_B},${KEY_A}`))).toEqual(expectedTargets());
 });
 

@@ -145,7 +145,7 @@ describe('POST /webhooks/{id}/rotate-secret', () => {
     expect(rotated.body.data).toMatchObject({ id: webhookId, hasSecret: true });
     expect(rotated.body.data.secret).toBeUndefined();
     expect(rotated.body.data.previousSecretExpiresAt).toBeUndefined();
-    const target = stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhookId))!);
+    const target = stack.store.webhooks.openTarget((await stack.store.webhooks.get(ws.id, webhookId))!);
     expect(target.secret).toBe(`whsec_${Buffer.from('the-second-secret').toString('base64')}`);
     expect(target.previousSecret).toBeUndefined();
   });
@@ -154,12 +154,12 @@ describe('POST /webhooks/{id}/rotate-secret', () => {
     const rotated = await rotate(webhookId);
     const expiresIn = Date.parse(rotated.body.data.previousSecretExpiresAt) - Date.now();
     expect(Math.abs(expiresIn - 24 * 3600 * 1000)).toBeLessThan(60_000);
-    const target = stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhookId))!);
+    const target = stack.store.webhooks.openTarget((await stack.store.webhooks.get(ws.id, webhookId))!);
     expect(target).toMatchObject({ secret: rotated.body.data.secret, previousSecret: `whsec_${Buffer.from('the-second-secret').toString('base64')}` });
 
     const patched = await herald.webhooks.update(ws, webhookId, { secret: true });
     expect(patched.body.data.previousSecretExpiresAt).toBeUndefined();
-    expect(stack.store.webhooks.toTarget((await stack.store.webhooks.get(ws.id, webhookId))!).previousSecret).toBeUndefined();
+    expect(stack.store.webhooks.openTarget((await stack.store.webhooks.get(ws.id, webhookId))!).previousSecret).toBeUndefined();
   });
 
   it('gives a webhook without a secret its first one', async () => {

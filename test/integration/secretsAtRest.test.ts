@@ -141,7 +141,7 @@ describe('custom header values are write-only', () => {
     expect(patched.text).not.toContain('only-value-AT-REST');
     hidden(patched.text);
     const stored = await stack.store.webhooks.get(ws.id, webhookId);
-    expect(stack.store.webhooks.toTarget(stored!).headers).toEqual({ 'X-Only': 'only-value-AT-REST' });
+    expect(stack.store.webhooks.openTarget(stored!).headers).toEqual({ 'X-Only': 'only-value-AT-REST' });
 
     const cleared = await herald.webhooks.update(ws, webhookId, { headers: null });
     expect(cleared.body.data.headerNames).toBeUndefined();
@@ -183,7 +183,7 @@ describe('Ed25519 (v1a) signing', () => {
   it('keeps the private key sealed', async () => {
     const stored = (await stack.store.webhooks.get(ws.id, id))!;
     expect(stored.signingKey).toMatchObject({ privateKey: { keyId: 'test' }, publicKey });
-    const privateKey = stack.store.webhooks.toTarget(stored).signingKey!;
+    const privateKey = stack.store.webhooks.openTarget(stored).signingKey!;
     expect(await wholeDatabase()).not.toContain(privateKey);
   });
 

@@ -1,7 +1,7 @@
 // One time-skipping test server and one worker per test file, running the endpoint-health workflow
 // against in-memory doubles of its activities: each webhook gets its own record (the mirror the
 // workflow writes), its own ordered buffer and its own log of every activity call. The tests drive
-// the workflow through the API's own client functions (src/temporal/health.ts: update-with-start,
+// the workflow through the API's own client functions (src/temporal/endpointHealth.ts: update-with-start,
 // signal-with-start), so the messages are the ones production sends.
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -129,7 +129,7 @@ export class HealthHarness {
   }
 
   /**
-   * A new event for an inactive webhook, decided as ingest decides it (src/api/ingest.ts, from the
+   * A new event for an inactive webhook, decided as ingest decides it (src/services/ingest.ts, from the
    * record's window and the server's clock): `buffered` ones join the buffer.
    */
   async ingest(webhook: FakeWebhook): Promise<'buffered' | 'dropped'> {

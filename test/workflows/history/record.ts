@@ -1,7 +1,7 @@
 // Records the histories of real runs of Herald's workflows, for test/workflows/replay.test.ts to
 // replay against the current workflow code. Each case runs the real workflows (workflows/) on
 // the time-skipping test server pinned in .tools/, with scripted doubles of the activities, and
-// is started as production starts it (src/temporal/client.ts, src/temporal/health.ts).
+// is started as production starts it (src/temporal/starts.ts, src/temporal/endpointHealth.ts).
 //
 //   npx tsx test/workflows/history/record.ts     (npm run fixtures:histories)
 //
