@@ -101,8 +101,8 @@ describe('deliverAttempt at the cap', () => {
     };
     const store = {
       webhooks: {
-        target: (_ws: string, webhookId: string) => {
-          calls.push(`webhooks.target ${webhookId}`);
+        getEndpoint: (_ws: string, webhookId: string) => {
+          calls.push(`webhooks.getEndpoint ${webhookId}`);
           return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
         },
         recordFailure: record('webhooks.recordFailure'),
@@ -144,8 +144,8 @@ describe('deliverAttempt at the cap', () => {
     const deferred = await deliverAttempt(attempt('dead', 3));
     expect(deferred).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
     expect(calls.filter((call) => call.includes('dead'))).toEqual([
-      'webhooks.target dead',
-      'webhooks.target dead',
+      'webhooks.getEndpoint dead',
+      'webhooks.getEndpoint dead',
       'deliveries.deferNextAttempt delivery/ws1/evt_3/dead',
     ]);
     // The record shows the latest the deferred attempt may come: the booking or the first wait, with their jitter.
@@ -154,7 +154,7 @@ describe('deliverAttempt at the cap', () => {
     expect(deferredTo[0] - Date.now()).toBeLessThanOrEqual(Math.max(1500, retryInMs * 1.1) + 5);
     // Another webhook is not held up by the busy one.
     const healthy = deliverAttempt(attempt('healthy', 4));
-    expect(calls).toContain('webhooks.target healthy');
+    expect(calls).toContain('webhooks.getEndpoint healthy');
 
     // One attempt ends (here: its webhook was deleted), one breaks: both places are free again.
     waiting[0].resolve(null);
@@ -169,12 +169,12 @@ describe('deliverAttempt at the cap', () => {
 
     const again = [deliverAttempt(attempt('dead', 5)), deliverAttempt(attempt('dead', 6))];
     expect(await deliverAttempt(attempt('dead', 7))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
-    expect(calls.filter((call) => call === 'webhooks.target dead')).toHaveLength(4);
+    expect(calls.filter((call) => call === 'webhooks.getEndpoint dead')).toHaveLength(4);
     expect(deferredTo).toHaveLength(2);
     waiting.slice(3).forEach((lookup) => lookup.resolve(null));
     await Promise.all(again);
     // No attempt was ever recorded for a deferred attempt, nor counted against the webhook's health.
-    const lookups = ['webhooks.target', 'events.get', 'workspaces.get', 'deliveries.deferNextAttempt'];
+    const lookups = ['webhooks.getEndpoint', 'events.get', 'workspaces.get', 'deliveries.deferNextAttempt'];
     expect(calls.filter((call) => !lookups.some((name) => call.startsWith(name)))).toEqual([]);
   });
 
