@@ -40,7 +40,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     cancelRequested = true;
   });
 
-  const finish = async (final: DeliveryStatus, recorded: boolean): Promise<DeliveryStatusView> => {
+  /** Ends the run; `recorded`: the attempt activity already wrote this end state with the attempt. */
+  const finish = async (final: DeliveryStatus, { recorded }: { recorded: boolean }): Promise<DeliveryStatusView> => {
     status = final;
     if (!recorded) {
       await recordDeliveryStatus({ deliveryId: input.deliveryId, status: final, lane, nextAttemptAt: null });
@@ -68,8 +69,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
       const wakeAt = deadlineMs === null ? nextAttemptAtMs : Math.min(nextAttemptAtMs, deadlineMs);
       await condition(() => retryRequested || cancelRequested, Math.max(wakeAt - Date.now(), 1));
     }
-    if (cancelRequested) return finish('cancelled', false);
-    if (deadlineMs !== null && Date.now() >= deadlineMs) return finish('expired', false);
+    if (cancelRequested) return finish('cancelled', { recorded: false });
+    if (deadlineMs !== null && Date.now() >= deadlineMs) return finish('expired', { recorded: false });
     retryRequested = false;
 
     const attemptNumber = attemptsMade + 1;
@@ -92,7 +93,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
     }
     deferrals = 0;
     attemptsMade = attemptNumber;
-    if (next.next === 'end') return finish(next.status, next.recorded);
+    if (next.next === 'end') return finish(next.status, { recorded: next.recorded });
 
     // The record shows the time the attempt stored until corrected.
     if (next.corrected) await recordDeliveryStatus({ deliveryId: input.deliveryId, ...next.corrected });
