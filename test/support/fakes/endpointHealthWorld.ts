@@ -52,6 +52,8 @@ export interface StoredDelivery extends BufferedItem {
   status: DeliveryStatus;
   /** The replay that took it out of the buffer. */
   replayClaim?: string;
+  /** The policy its attempts are judged by, where it is not the webhook's (a delivery started with a policy of its own). */
+  policy?: ResolvedPolicy;
 }
 
 /** The health fields of the webhook's record, as the workflow's activities write them. */
@@ -190,12 +192,6 @@ export class FakeWebhook {
 
 export const holdKey = (activity: ActivityName, deliveryId?: string) => (deliveryId ? `${activity} ${deliveryId}` : activity);
 
-/**
- * Attempts of deliveries no fake webhook holds (the delivery and event workflows' own, where no
- * health world is involved): the caller answers them; without it such an attempt is an error.
- */
-export type StrangerAttempts = (input: AttemptInput) => AttemptOutcome;
-
 /** The fake webhooks of one worker, their stores, and the activity doubles that act on them. */
 export class EndpointHealthWorld {
   private readonly webhooks = new Map<string, FakeWebhook>();
@@ -203,8 +199,6 @@ export class EndpointHealthWorld {
   private readonly owners = new Map<string, FakeWebhook>();
   /** One logical clock for the start and end of every attempt. */
   private tick = 0;
-
-  constructor(private readonly strangers?: StrangerAttempts) {}
 
   add(webhook: FakeWebhook): FakeWebhook {
     this.webhooks.set(webhook.webhookId, webhook);
@@ -215,7 +209,7 @@ export class EndpointHealthWorld {
     return [...this.webhooks.values()];
   }
 
-  /** Puts a delivery in the webhook's store (a `buffered` one joins its buffer), as ingest records it. */
+  /** Puts a delivery in the webhook's store (a `buffered` one joins its buffer, a `pending` one is for a workflow to attempt), as ingest records it. */
   store(webhook: FakeWebhook, delivery: StoredDelivery): void {
     webhook.deliveries.set(delivery.deliveryId, delivery);
     this.owners.set(delivery.deliveryId, webhook);
@@ -298,7 +292,7 @@ export class EndpointHealthWorld {
           .inSeqOrder()
           .filter((d) => d.status === 'buffered' && (request.afterSeq === null || d.seq > request.afterSeq))
           .slice(0, request.limit)
-          .map(({ status: _status, replayClaim: _claim, ...item }) => item);
+          .map(({ status: _status, replayClaim: _claim, policy: _policy, ...item }) => item);
         return { missing: false, items, policy: webhook.policy, webhookName: webhook.name };
       },
 
@@ -328,7 +322,6 @@ export class EndpointHealthWorld {
       },
 
       deliverAttempt: async (input) => {
-        if (this.strangers && !this.owners.has(input.deliveryId)) return this.strangers(input);
         const webhook = this.ownerOf(input.deliveryId);
         const call = this.log(webhook, 'deliverAttempt', input);
         const own = webhook.deliveries.has(input.deliveryId);
@@ -348,7 +341,7 @@ export class EndpointHealthWorld {
           await webhook.waitIfHeld('deliverAttempt', input.deliveryId);
           if (own && webhook.attemptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, webhook.attemptDelayMs));
           const reply = own ? webhook.script(input) : 200;
-          const outcome = attemptOutcome(webhook.policy, reply);
+          const outcome = attemptOutcome(delivery.policy ?? webhook.policy, reply);
           // Only an answer of the receiver is recorded; the other outcomes leave the record as it was.
           if (typeof reply === 'string') return outcome;
           // The real activity records the attempt with the state planned for its outcome.
@@ -363,7 +356,6 @@ export class EndpointHealthWorld {
       },
 
       recordDeliveryStatus: async (update) => {
-        if (this.strangers && !this.owners.has(update.deliveryId)) return;
         const webhook = this.ownerOf(update.deliveryId);
         this.log(webhook, 'recordDeliveryStatus', update);
         (webhook.deliveries.get(update.deliveryId) ?? webhook.notificationDeliveries.get(update.deliveryId))!.status = update.status;

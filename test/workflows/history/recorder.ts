@@ -12,7 +12,7 @@ import type { TemporalDeps } from '../../../src/temporal/client';
 import { startDelivery, startEvent } from '../../../src/temporal/starts';
 import * as health from '../../../src/temporal/endpointHealth';
 import { deliveryId as deliveryIdOf } from '../../../src/core/ids';
-import { attemptOutcome, type Reply as AnyReply, type WorkflowActivities } from '../../support/fakes/activities';
+import type { Reply as AnyReply, WorkflowActivities } from '../../support/fakes/activities';
 import { handledEverything, historyToJson } from '../../support/workflowHistory';
 import type { EventInput } from '../../../workflows/contracts/event';
 import type { AttemptInput } from '../../../workflows/contracts/delivery';
@@ -32,13 +32,11 @@ type Reply = Extract<AnyReply, number | { status: number } | 'webhook-inactive' 
 
 interface Scripted {
   replies: Reply[];
-  policy: ResolvedPolicy;
   /** Reply n answers the n-th call instead: a deferred attempt is called again with the same number. */
   byCall?: { made: number };
 }
 
 const scripts = new Map<string, Scripted>();
-const attemptsMade = new Map<string, number>();
 
 /** The reply `scripted` gives to this call of deliverAttempt. */
 function replyTo(scripted: Scripted, input: AttemptInput): Reply {
@@ -46,16 +44,8 @@ function replyTo(scripted: Scripted, input: AttemptInput): Reply {
   return scripted.replies[Math.min(n, scripted.replies.length) - 1];
 }
 
-/**
- * The health webhooks live in the shared in-memory world; the delivery and event workflows'
- * deliveries (webhooks wh1, wh2, ... with no world of their own) are answered from their scripts.
- */
-const world = new EndpointHealthWorld((input) => {
-  attemptsMade.set(input.deliveryId, input.attemptNumber);
-  const scripted = scripts.get(input.deliveryId);
-  if (!scripted) throw new Error(`no script for ${input.deliveryId}`);
-  return attemptOutcome(scripted.policy, replyTo(scripted, input));
-});
+/** Every webhook of the recording, with its deliveries, in the shared in-memory world. */
+const world = new EndpointHealthWorld();
 
 /** Doubles of the real activities, of the contracts' types, from the shared world. */
 export const doubles: WorkflowActivities = world.activities();
@@ -134,9 +124,7 @@ export class Recorder {
         summary: `order.paid → wh${i + 1}`,
       })),
     };
-    input.targets.forEach((target, i) =>
-      scripts.set(target.deliveryId, { replies: targets[i].replies, policy: target.policy, ...(targets[i].byCall ? { byCall: { made: 0 } } : {}) }),
-    );
+    input.targets.forEach((target, i) => this.pending(target, input, { replies: targets[i].replies, ...(targets[i].byCall ? { byCall: { made: 0 } } : {}) }));
     await startEvent(this.temporal, input, `order.paid ${eventId}`);
     const handle = this.env.client.workflow.getHandle(`event/${WS}/${eventId}`);
     await handle.result();
@@ -147,7 +135,6 @@ export class Recorder {
   async delivery(eventId: string, policy: RetryPolicyInput, replies: Reply[], historyEventLimit?: number, byCall = false) {
     const deliveryId = `delivery/${WS}/${eventId}/wh1`;
     const resolved = resolvePolicy(policy);
-    scripts.set(deliveryId, { replies, policy: resolved, ...(byCall ? { byCall: { made: 0 } } : {}) });
     const start = {
       workspaceId: WS,
       webhookId: 'wh1',
@@ -158,6 +145,7 @@ export class Recorder {
       policy: resolved,
       summary: `order.paid → wh1`,
     };
+    this.pending(start, start, { replies, ...(byCall ? { byCall: { made: 0 } } : {}) });
     await startDelivery(this.temporal, start, historyEventLimit ? { historyEventLimit } : {});
     const handle = this.env.client.workflow.getHandle(deliveryId);
     return { handle, deliveryId, firstRunId: (await handle.describe()).runId };
@@ -167,17 +155,46 @@ export class Recorder {
   async intoFirstWait(deliveryId: string, ms: number): Promise<void> {
     await until(
       'the first attempt',
-      () => attemptsMade.has(deliveryId),
+      () => world.all().some((webhook) => webhook.attemptsOf(deliveryId).length > 0),
       () => new Promise((resolve) => setTimeout(resolve, 20)),
     );
     await this.env.sleep(ms);
   }
 
+  /** The world's webhook `webhookId`, added on first use; its deliveries answer from their scripts, its notifications get a 200. */
+  private webhookOf(webhookId: string): FakeWebhook {
+    const known = world.all().find((webhook) => webhook.webhookId === webhookId);
+    if (known) return known;
+    const webhook = world.add(new FakeWebhook({ webhookId, name: `orders ${webhookId}`, notificationUrl: true }, this.env.client.workflow));
+    webhook.script = (input) => replyTo(scripts.get(input.deliveryId)!, input);
+    return webhook;
+  }
+
+  /** A delivery the caller starts a workflow for (no health workflow involved): pending in its webhook's store, judged by its own policy. */
+  private pending(
+    target: { deliveryId: string; webhookId: string; policy: ResolvedPolicy },
+    event: { eventId: string; eventType: string; receivedAt: string },
+    scripted: Scripted,
+  ): void {
+    const { deliveryId, webhookId, policy } = target;
+    const { eventId, eventType, receivedAt } = event;
+    world.store(this.webhookOf(webhookId), {
+      deliveryId,
+      seq: deliveryId,
+      eventId,
+      eventType,
+      receivedAt,
+      attemptsMade: 0,
+      lane: 'priority',
+      status: 'pending',
+      policy,
+    });
+    scripts.set(deliveryId, scripted);
+  }
+
   /** A webhook with an endpoint-health workflow, started as the API starts it when the webhook is created. */
   async webhook(webhookId: string): Promise<{ webhook: FakeWebhook; handle: WorkflowHandle }> {
-    const webhook = world.add(new FakeWebhook({ webhookId, name: `orders ${webhookId}`, notificationUrl: true }, this.env.client.workflow));
-    // Its buffered deliveries answer from their scripts; notifications always get a 200.
-    webhook.script = (input) => replyTo(scripts.get(input.deliveryId)!, input);
+    const webhook = this.webhookOf(webhookId);
     await health.startHealth(this.temporal, webhook.doc());
     return { webhook, handle: webhook.handle };
   }
@@ -198,7 +215,7 @@ export class Recorder {
         lane: 'priority',
         status: 'buffered',
       });
-      scripts.set(deliveryId, { replies: reply, policy: webhook.policy });
+      scripts.set(deliveryId, { replies: reply });
       return deliveryId;
     });
   }
