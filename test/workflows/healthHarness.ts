@@ -1,29 +1,26 @@
 // One time-skipping test server and one worker per test file, running the endpoint-health workflow
-// against in-memory doubles of its activities: each webhook gets its own record (the mirror the
-// workflow writes), its own ordered buffer and its own log of every activity call. The tests drive
+// against the shared in-memory world of its activities (test/support/fakes/endpointHealthWorld.ts):
+// each webhook gets its own record (the mirror the workflow writes), its own ordered buffer and its
+// own log of every activity call. The tests drive
 // the workflow through the API's own client functions (src/temporal/endpointHealth.ts: update-with-start,
 // signal-with-start), so the messages are the ones production sends.
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { resolvePolicy } from '../../src/policy';
-import { bufferUntilMs, heldStatus, NOTIFICATION_PRESET } from '../../src/policy/endpointHealth';
+import { heldStatus } from '../../src/policy/endpointHealth';
 import { deliveryId as deliveryIdOf } from '../../src/core/ids';
 import type { TemporalClient } from '../../src/temporal/client';
 import * as healthClient from '../../src/temporal/endpointHealth';
 import type { endpointHealthWorkflow } from '../../workflows/endpointHealth/workflow';
 import { healthQuery, type ActivateRequest, type HealthView } from '../../workflows/contracts/endpointHealth';
-import type { AttemptOutcome } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
-import { attemptOutcome, type WorkflowActivities } from '../support/fakes/activities';
+import { EndpointHealthWorld, FakeWebhook, type RecordedAttempt, type StoredDelivery, type WebhookOptions } from '../support/fakes/endpointHealthWorld';
 import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { handledEverything } from '../support/workflowHistory';
-import { FakeWebhook, type ActivityCall, type ActivityName, type RecordedAttempt, type StoredDelivery, type WebhookOptions } from './healthFakes';
 
 // The tests import the fakes' types and classes from here too.
-export * from './healthFakes';
+export * from '../support/fakes/endpointHealthWorld';
 
 /** The real-time waits of these tests (server time is not skipped meanwhile): up to 20 s, tried every 25 ms. */
 export const WAIT = { timeoutMs: 20_000, intervalMs: 25 } as const;
@@ -33,11 +30,9 @@ const QUERY_DEADLINE_MS = 3_000;
 
 export class HealthHarness {
   private running?: Promise<void>;
-  private readonly webhooks = new Map<string, FakeWebhook>();
-  /** Delivery id → the webhook whose store holds it. */
-  private readonly owners = new Map<string, FakeWebhook>();
+  /** The webhooks' records and stores, and the activity doubles the worker runs. */
+  private readonly world = new EndpointHealthWorld();
   private seq = 0;
-  private tick = 0;
   private worker?: Worker;
 
   private constructor(
@@ -54,7 +49,7 @@ export class HealthHarness {
         connection: env.nativeConnection,
         taskQueue: harness.taskQueue,
         workflowsPath: require.resolve('../../workflows'),
-        activities: harness.doubles(),
+        activities: harness.world.activities(),
       });
     } catch (error) {
       await env.teardown();
@@ -65,7 +60,7 @@ export class HealthHarness {
   }
 
   async stop(): Promise<void> {
-    for (const webhook of this.webhooks.values()) webhook.releaseAll();
+    for (const webhook of this.world.all()) webhook.releaseAll();
     this.worker?.shutdown();
     await this.running;
     await this.env.teardown();
@@ -85,7 +80,7 @@ export class HealthHarness {
       webhook.record.deactivatedAtMs = await this.env.currentTimeMs();
       webhook.record.reason = 'created inactive';
     }
-    this.webhooks.set(webhook.webhookId, webhook);
+    this.world.add(webhook);
     if (!started) return webhook;
     const doc = webhook.doc();
     const handle = await this.env.client.workflow.start<typeof endpointHealthWorkflow>('endpointHealthWorkflow', {
@@ -121,8 +116,7 @@ export class HealthHarness {
         lane: 'priority',
         status: 'buffered',
       };
-      webhook.deliveries.set(delivery.deliveryId, delivery);
-      this.owners.set(delivery.deliveryId, webhook);
+      this.world.store(webhook, delivery);
       added.push(delivery);
     }
     return added;
@@ -192,155 +186,6 @@ export class HealthHarness {
    */
   async idle(webhook: FakeWebhook, options: { activitiesUnderWay?: boolean } = {}): Promise<boolean> {
     return handledEverything((await webhook.handle.fetchHistory()).events ?? [], options);
-  }
-
-  // ------------------------------------------------------------ the doubles
-
-  private webhookOf(ref: { webhookId: string }): FakeWebhook {
-    const webhook = this.webhooks.get(ref.webhookId);
-    if (!webhook) throw new Error(`no webhook ${ref.webhookId}`);
-    return webhook;
-  }
-
-  private ownerOf(deliveryId: string): FakeWebhook {
-    const webhook = this.owners.get(deliveryId);
-    if (!webhook) throw new Error(`no delivery ${deliveryId}`);
-    return webhook;
-  }
-
-  private log<K extends ActivityName>(webhook: FakeWebhook, name: K, request: Parameters<WorkflowActivities[K]>[0]): ActivityCall<K> {
-    const info = Context.current().info;
-    const call: ActivityCall<K> = {
-      name,
-      request,
-      atMs: info.isLocal ? Number.NaN : info.currentAttemptScheduledTimestampMs,
-      local: info.isLocal,
-      workflowId: info.workflowExecution?.workflowId ?? '',
-      runId: info.workflowExecution?.runId ?? '',
-    };
-    webhook.calls.push(call);
-    return call;
-  }
-
-  /** Doubles of the real activities, of the same type; each records its call on the webhook it concerns. */
-  private doubles(): WorkflowActivities {
-    return {
-      markDeactivated: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'markDeactivated', request);
-        await webhook.waitIfHeld('markDeactivated');
-        // As the real activity computes the window (the workspace sets none here).
-        Object.assign(webhook.record, {
-          active: false,
-          deactivatedAtMs: request.atMs,
-          reason: request.reason,
-          bufferUntilMs: bufferUntilMs(request.atMs, webhook.options.deactivation, undefined),
-          replay: undefined,
-        });
-      },
-
-      markActivated: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'markActivated', request);
-        const buffered = webhook.withStatus('buffered').length;
-        Object.assign(webhook.record, {
-          active: true,
-          deactivatedAtMs: undefined,
-          reason: undefined,
-          bufferUntilMs: undefined,
-          replay: request.replaying ? { total: buffered, done: 0, startedAtMs: request.atMs } : undefined,
-        });
-        return { buffered };
-      },
-
-      recordNotification: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'recordNotification', request);
-        if (!webhook.options.notificationUrl) return {};
-        const id = deliveryIdOf(request.workspaceId, request.notificationId, webhook.notificationEndpointId);
-        const receivedAt = new Date(request.atMs).toISOString();
-        const event = { eventId: request.notificationId, eventType: request.type, receivedAt };
-        webhook.notificationDeliveries.set(id, { ...event, deliveryId: id, seq: request.notificationId, attemptsMade: 0, lane: 'priority', status: 'pending' });
-        this.owners.set(id, webhook);
-        const policy = resolvePolicy({ preset: NOTIFICATION_PRESET });
-        return { delivery: { ...event, workspaceId: request.workspaceId, deliveryId: id, endpointId: webhook.notificationEndpointId, policy } };
-      },
-
-      bufferedPage: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'bufferedPage', request);
-        const items = webhook
-          .inSeqOrder()
-          .filter((d) => d.status === 'buffered' && (request.afterSeq === null || d.seq > request.afterSeq))
-          .slice(0, request.limit)
-          .map(({ status: _status, replayClaim: _claim, ...item }) => item);
-        return { missing: false, items, policy: webhook.policy, webhookName: `hooks of ${webhook.webhookId}` };
-      },
-
-      claimBuffered: async (request) => {
-        const webhook = this.ownerOf(request.deliveryId);
-        this.log(webhook, 'claimBuffered', request);
-        await webhook.waitIfHeld('claimBuffered', request.deliveryId);
-        // As the store's claimForReplay: from the buffer, or again by the same replay (an activity run twice).
-        const delivery = webhook.deliveries.get(request.deliveryId)!;
-        const taken = delivery.status === 'buffered' || (delivery.status === 'pending' && delivery.replayClaim === request.claim);
-        if (taken) Object.assign(delivery, { status: 'pending', replayClaim: request.claim });
-        return taken;
-      },
-
-      replayProgress: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'replayProgress', request);
-        webhook.record.replay = request.replay ?? undefined;
-      },
-
-      discardBuffered: async (request) => {
-        const webhook = this.webhookOf(request);
-        this.log(webhook, 'discardBuffered', request);
-        const ids = webhook.withStatus('buffered').slice(0, request.limit);
-        for (const id of ids) webhook.deliveries.get(id)!.status = 'discarded';
-        return ids.length;
-      },
-
-      deliverAttempt: async (input) => {
-        const webhook = this.ownerOf(input.deliveryId);
-        const call = this.log(webhook, 'deliverAttempt', input);
-        const own = webhook.deliveries.has(input.deliveryId);
-        const attempt: RecordedAttempt = {
-          input,
-          local: call.local,
-          workflowId: call.workflowId,
-          runId: call.runId,
-          startTick: ++this.tick,
-          webhookActive: !own || webhook.record.active,
-        };
-        webhook.attempts.push(attempt);
-        const delivery = (webhook.deliveries.get(input.deliveryId) ?? webhook.notificationDeliveries.get(input.deliveryId))!;
-        const outcome = await (async (): Promise<AttemptOutcome> => {
-          // As the real activity: an inactive webhook gets no request.
-          if (!attempt.webhookActive) return { outcome: 'webhook-inactive' };
-          await webhook.waitIfHeld('deliverAttempt', input.deliveryId);
-          if (own && webhook.attemptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, webhook.attemptDelayMs));
-          const reply = own ? webhook.script(input) : 200;
-          const outcome = attemptOutcome(webhook.policy, reply);
-          if (typeof reply !== 'number') return outcome;
-          // The real activity records the attempt with the state planned for its outcome.
-          delivery.attemptsMade = input.attemptNumber;
-          delivery.status = outcome.outcome === 'succeeded' ? 'succeeded' : input.onFailure.status;
-          return outcome;
-        })().finally(() => {
-          attempt.endTick = ++this.tick;
-        });
-        attempt.outcome = outcome.outcome;
-        return outcome;
-      },
-
-      recordDeliveryStatus: async (update) => {
-        const webhook = this.ownerOf(update.deliveryId);
-        this.log(webhook, 'recordDeliveryStatus', update);
-        (webhook.deliveries.get(update.deliveryId) ?? webhook.notificationDeliveries.get(update.deliveryId))!.status = update.status;
-      },
-    };
   }
 }
 

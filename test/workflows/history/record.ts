@@ -66,7 +66,7 @@ async function record(r: Recorder): Promise<void> {
     const { webhook, handle } = await r.webhook('wh_replay');
     await r.switchedOff(webhook, handle);
     const [, failing] = await r.buffer(webhook, [[200], [500, 200], [200]]);
-    await health.requestActivation(r.temporal, webhook.doc, { replayEvents: true });
+    await health.requestActivation(r.temporal, webhook.doc(), { replayEvents: true });
     const child = r.env.client.workflow.getHandle(failing);
     await until(
       'the hand-over',
@@ -90,10 +90,10 @@ async function record(r: Recorder): Promise<void> {
     const { webhook, handle } = await r.webhook('wh_discard');
     await r.switchedOff(webhook, handle);
     await r.buffer(webhook, [[200], [200], [200]]);
-    await health.requestActivation(r.temporal, webhook.doc, { replayEvents: false });
+    await health.requestActivation(r.temporal, webhook.doc(), { replayEvents: false });
     await until(
       'the discard',
-      () => webhook.buffer.every((item) => item.status === 'discarded'),
+      () => webhook.inSeqOrder().every((delivery) => delivery.status === 'discarded'),
       () => r.env.sleep('1 second'),
     );
     await r.deleted('wh_discard', handle);

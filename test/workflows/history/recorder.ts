@@ -1,23 +1,22 @@
-// How record.ts records a run: scripted doubles of the activities (of the contract's type, with
-// the shared attempt judgement), starts made as production makes them, and the saving of
-// histories. The cases themselves are in record.ts.
+// How record.ts records a run: the activities of the shared in-memory world
+// (test/support/fakes/endpointHealthWorld.ts) with scripted replies, starts made as production
+// makes them, and the saving of histories. The cases themselves are in record.ts.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import * as proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolvePolicy, type RetryPolicyInput } from '../../../src/policy';
-import { NOTIFICATION_PRESET } from '../../../src/policy/endpointHealth';
 import type { ResolvedPolicy } from '../../../src/policy/types';
-import type { WebhookDoc } from '../../../src/store/webhooks';
 import type { TemporalDeps } from '../../../src/temporal/client';
 import { startDelivery, startEvent } from '../../../src/temporal/starts';
 import * as health from '../../../src/temporal/endpointHealth';
-import { healthWorkflowId } from '../../../src/core/ids';
-import { attemptOutcome, type Reply as AnyReply, type WorkflowActivities } from '../../support/fakes/activities';
+import { deliveryId as deliveryIdOf } from '../../../src/core/ids';
+import type { Reply as AnyReply, WorkflowActivities } from '../../support/fakes/activities';
 import { handledEverything, historyToJson } from '../../support/workflowHistory';
 import type { EventInput } from '../../../workflows/contracts/event';
-import type { BufferedItem } from '../../../workflows/contracts/endpointHealth';
+import type { AttemptInput } from '../../../workflows/contracts/delivery';
+import { EndpointHealthWorld, FakeWebhook } from '../../support/fakes/endpointHealthWorld';
 
 const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 /** HERALD_HISTORIES_DIR records elsewhere, e.g. to compare a new recording with the fixtures. */
@@ -33,87 +32,23 @@ type Reply = Extract<AnyReply, number | { status: number } | 'webhook-inactive' 
 
 interface Scripted {
   replies: Reply[];
-  policy: ResolvedPolicy;
   /** Reply n answers the n-th call instead: a deferred attempt is called again with the same number. */
   byCall?: { made: number };
 }
 
-/** A webhook as the health doubles see it: its active flag and its buffer, in order. */
-interface FakeWebhook {
-  doc: WebhookDoc;
-  buffer: Array<BufferedItem & { status: string }>;
-}
-
 const scripts = new Map<string, Scripted>();
-const webhooks = new Map<string, FakeWebhook>();
-const attemptsMade = new Map<string, number>();
 
-function webhookOf(webhookId: string): FakeWebhook {
-  const webhook = webhooks.get(webhookId);
-  if (!webhook) throw new Error(`no webhook ${webhookId}`);
-  return webhook;
+/** The reply `scripted` gives to this call of deliverAttempt. */
+function replyTo(scripted: Scripted, input: AttemptInput): Reply {
+  const n = scripted.byCall ? ++scripted.byCall.made : input.attemptNumber;
+  return scripted.replies[Math.min(n, scripted.replies.length) - 1];
 }
 
-/** Minimal doubles of the real activities, of the same type; a delivery nobody scripted (a notification) gets a 200. */
-export const doubles: WorkflowActivities = {
-  async deliverAttempt(input) {
-    attemptsMade.set(input.deliveryId, input.attemptNumber);
-    const webhook = webhooks.get(input.webhookId);
-    if (webhook && !webhook.doc.active) return { outcome: 'webhook-inactive' };
-    const scripted = scripts.get(input.deliveryId);
-    if (!scripted) return { outcome: 'succeeded', statusCode: 200 };
-    const n = scripted.byCall ? ++scripted.byCall.made : input.attemptNumber;
-    const reply = scripted.replies[Math.min(n, scripted.replies.length) - 1];
-    return attemptOutcome(scripted.policy, reply);
-  },
-  async recordDeliveryStatus() {},
-  async markDeactivated(request) {
-    webhookOf(request.webhookId).doc.active = false;
-  },
-  async markActivated(request) {
-    const webhook = webhookOf(request.webhookId);
-    webhook.doc.active = true;
-    return { buffered: webhook.buffer.filter((item) => item.status === 'buffered').length };
-  },
-  async recordNotification(request) {
-    const endpointId = `${request.webhookId}_notifications`;
-    return {
-      delivery: {
-        workspaceId: request.workspaceId,
-        eventId: request.notificationId,
-        eventType: request.type,
-        receivedAt: new Date(request.atMs).toISOString(),
-        deliveryId: `delivery/${request.workspaceId}/${request.notificationId}/${endpointId}`,
-        endpointId,
-        policy: resolvePolicy({ preset: NOTIFICATION_PRESET }),
-      },
-    };
-  },
-  async bufferedPage(request) {
-    const webhook = webhookOf(request.webhookId);
-    const items = webhook.buffer
-      .filter((item) => item.status === 'buffered' && (request.afterSeq === null || item.seq > request.afterSeq))
-      .slice(0, request.limit)
-      .map(({ status: _status, ...item }) => item);
-    return { missing: false, items, policy: resolvePolicy(webhook.doc.retryPolicy), webhookName: webhook.doc.name };
-  },
-  async claimBuffered(request) {
-    for (const webhook of webhooks.values()) {
-      const item = webhook.buffer.find((candidate) => candidate.deliveryId === request.deliveryId);
-      if (item?.status === 'buffered') item.status = 'pending';
-      if (item) return item.status === 'pending';
-    }
-    return false;
-  },
-  async replayProgress() {},
-  async discardBuffered(request) {
-    const items = webhookOf(request.webhookId)
-      .buffer.filter((item) => item.status === 'buffered')
-      .slice(0, request.limit);
-    for (const item of items) item.status = 'discarded';
-    return items.length;
-  },
-};
+/** Every webhook of the recording, with its deliveries, in the shared in-memory world. */
+const world = new EndpointHealthWorld();
+
+/** Doubles of the real activities, of the contracts' types, from the shared world. */
+export const doubles: WorkflowActivities = world.activities();
 
 // ---------------------------------------------------------------- recording
 
@@ -189,9 +124,7 @@ export class Recorder {
         summary: `order.paid → wh${i + 1}`,
       })),
     };
-    input.targets.forEach((target, i) =>
-      scripts.set(target.deliveryId, { replies: targets[i].replies, policy: target.policy, ...(targets[i].byCall ? { byCall: { made: 0 } } : {}) }),
-    );
+    input.targets.forEach((target, i) => this.pending(target, input, { replies: targets[i].replies, ...(targets[i].byCall ? { byCall: { made: 0 } } : {}) }));
     await startEvent(this.temporal, input, `order.paid ${eventId}`);
     const handle = this.env.client.workflow.getHandle(`event/${WS}/${eventId}`);
     await handle.result();
@@ -202,7 +135,6 @@ export class Recorder {
   async delivery(eventId: string, policy: RetryPolicyInput, replies: Reply[], historyEventLimit?: number, byCall = false) {
     const deliveryId = `delivery/${WS}/${eventId}/wh1`;
     const resolved = resolvePolicy(policy);
-    scripts.set(deliveryId, { replies, policy: resolved, ...(byCall ? { byCall: { made: 0 } } : {}) });
     const start = {
       workspaceId: WS,
       webhookId: 'wh1',
@@ -213,6 +145,7 @@ export class Recorder {
       policy: resolved,
       summary: `order.paid → wh1`,
     };
+    this.pending(start, start, { replies, ...(byCall ? { byCall: { made: 0 } } : {}) });
     await startDelivery(this.temporal, start, historyEventLimit ? { historyEventLimit } : {});
     const handle = this.env.client.workflow.getHandle(deliveryId);
     return { handle, deliveryId, firstRunId: (await handle.describe()).runId };
@@ -222,32 +155,48 @@ export class Recorder {
   async intoFirstWait(deliveryId: string, ms: number): Promise<void> {
     await until(
       'the first attempt',
-      () => attemptsMade.has(deliveryId),
+      () => world.all().some((webhook) => webhook.attemptsOf(deliveryId).length > 0),
       () => new Promise((resolve) => setTimeout(resolve, 20)),
     );
     await this.env.sleep(ms);
   }
 
+  /** The world's webhook `webhookId`, added on first use; its deliveries answer from their scripts, its notifications get a 200. */
+  private webhookOf(webhookId: string): FakeWebhook {
+    const known = world.all().find((webhook) => webhook.webhookId === webhookId);
+    if (known) return known;
+    const webhook = world.add(new FakeWebhook({ webhookId, name: `orders ${webhookId}`, notificationUrl: true }, this.env.client.workflow));
+    webhook.script = (input) => replyTo(scripts.get(input.deliveryId)!, input);
+    return webhook;
+  }
+
+  /** A delivery the caller starts a workflow for (no health workflow involved): pending in its webhook's store, judged by its own policy. */
+  private pending(
+    target: { deliveryId: string; webhookId: string; policy: ResolvedPolicy },
+    event: { eventId: string; eventType: string; receivedAt: string },
+    scripted: Scripted,
+  ): void {
+    const { deliveryId, webhookId, policy } = target;
+    const { eventId, eventType, receivedAt } = event;
+    world.store(this.webhookOf(webhookId), {
+      deliveryId,
+      seq: deliveryId,
+      eventId,
+      eventType,
+      receivedAt,
+      attemptsMade: 0,
+      lane: 'priority',
+      status: 'pending',
+      policy,
+    });
+    scripts.set(deliveryId, scripted);
+  }
+
   /** A webhook with an endpoint-health workflow, started as the API starts it when the webhook is created. */
   async webhook(webhookId: string): Promise<{ webhook: FakeWebhook; handle: WorkflowHandle }> {
-    const now = new Date(await this.env.currentTimeMs());
-    const doc: WebhookDoc = {
-      _id: webhookId,
-      workspaceId: WS,
-      name: `orders ${webhookId}`,
-      url: 'https://receiver.example/hooks',
-      events: ['*'],
-      method: 'POST',
-      contentType: 'json',
-      active: true,
-      retryPolicy: { preset: 'fixed' },
-      createdAt: now,
-      updatedAt: now,
-    };
-    const webhook: FakeWebhook = { doc, buffer: [] };
-    webhooks.set(webhookId, webhook);
-    await health.startHealth(this.temporal, doc);
-    return { webhook, handle: this.env.client.workflow.getHandle(healthWorkflowId(WS, webhookId)) };
+    const webhook = this.webhookOf(webhookId);
+    await health.startHealth(this.temporal, webhook.doc());
+    return { webhook, handle: webhook.handle };
   }
 
   /** Adds deliveries to the webhook's buffer as ingest records them while it is off; fixed ids. */
@@ -255,8 +204,8 @@ export class Recorder {
     const receivedAt = await this.now();
     return replies.map((reply, i) => {
       const eventId = `evt_buffered${i + 1}`;
-      const deliveryId = `delivery/${WS}/${eventId}/${webhook.doc._id}`;
-      webhook.buffer.push({
+      const deliveryId = deliveryIdOf(WS, eventId, webhook.webhookId);
+      world.store(webhook, {
         deliveryId,
         seq: `d_${String(i + 1).padStart(9, '0')}`,
         eventId,
@@ -266,17 +215,17 @@ export class Recorder {
         lane: 'priority',
         status: 'buffered',
       });
-      scripts.set(deliveryId, { replies: reply, policy: resolvePolicy(webhook.doc.retryPolicy) });
+      scripts.set(deliveryId, { replies: reply });
       return deliveryId;
     });
   }
 
   /** Switched off by the attempt activity's signal, once the workflow has written and notified. */
   async switchedOff(webhook: FakeWebhook, handle: WorkflowHandle): Promise<void> {
-    await health.reportFailing(this.temporal, webhook.doc, '10 consecutive failed attempts over 31 minutes');
+    await health.reportFailing(this.temporal, webhook.doc(), '10 consecutive failed attempts over 31 minutes');
     await until(
       'the deactivation',
-      async () => !webhook.doc.active && (await idle(handle)),
+      async () => !webhook.record.active && (await idle(handle)),
       () => this.env.sleep('1 second'),
     );
   }
