@@ -17,7 +17,7 @@ import type { WorkspaceSettings } from '../src/store/workspaces';
 import type { DeliveryActivities } from '../workflows/contracts/activities';
 import type { AttemptInput, AttemptOutcome, StatusUpdate } from '../workflows/contracts/delivery';
 import { createFailureStreak } from './failureStreak';
-import { createInFlightLimit, type ReleaseInFlight } from './inFlight';
+import { createInFlightLimit, type InFlightAnswer } from './inFlight';
 
 export interface DeliveryDeps {
   store: Store;
@@ -57,12 +57,17 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   const inFlight = createInFlightLimit(deps.maxInFlightPerWebhook ?? Number.POSITIVE_INFINITY);
   const reportHealth = createFailureStreak(store, settingsOf);
 
-  /** A place among the webhook's attempts in flight; or, at its cap, the deferral in its place. */
-  function acquireOrDefer(input: AttemptInput): { release: ReleaseInFlight } | { deferred: Promise<AttemptOutcome> } {
-    const place = inFlight.tryAcquire(`${input.workspaceId}/${input.webhookId}`, input.timeoutMs);
-    if ('release' in place) return place;
-    const { retryInMs } = place;
-    return { deferred: recordDeferral(input, retryInMs).then(() => ({ outcome: 'deferred', retryInMs })) };
+  /**
+   * A place among the webhook's attempts in flight, taken at once when free, after a short wait
+   * for a fast webhook at its cap; or the deferral in its place.
+   */
+  function acquireOrDefer(input: AttemptInput): InFlightAnswer | Promise<InFlightAnswer> {
+    return inFlight.acquire(`${input.workspaceId}/${input.webhookId}`, input.timeoutMs);
+  }
+
+  async function defer(input: AttemptInput, retryInMs: number): Promise<AttemptOutcome> {
+    await recordDeferral(input, retryInMs);
+    return { outcome: 'deferred', retryInMs };
   }
 
   /**
@@ -131,8 +136,10 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
 
   return {
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
-      const place = acquireOrDefer(input);
-      if ('deferred' in place) return place.deferred;
+      const answer = acquireOrDefer(input);
+      // No await when the answer is immediate: a free place is taken, and the attempt starts, in this turn.
+      const place = answer instanceof Promise ? await answer : answer;
+      if (!('release' in place)) return defer(input, place.retryInMs);
       try {
         const loaded = await load(input);
         if ('outcome' in loaded) return loaded;

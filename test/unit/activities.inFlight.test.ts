@@ -1,7 +1,7 @@
 // The per-webhook cap of attempts in flight in one worker: the counter itself, and the attempt
 // activity refusing an attempt over the cap at once, without touching the store or the receiver.
 import { createActivities } from '../../activities';
-import { createInFlightLimit, type InFlightAnswer, type ReleaseInFlight } from '../../activities/inFlight';
+import { createInFlightLimit, MAX_WAIT_MS, WAITERS_PER_PLACE, type InFlightAnswer, type ReleaseInFlight } from '../../activities/inFlight';
 import type { Store } from '../../src/store';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
 
@@ -87,6 +87,110 @@ describe('createInFlightLimit', () => {
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a cap of %p', (cap) => {
     expect(() => createInFlightLimit(cap)).toThrow(RangeError);
+  });
+});
+
+/** A clock and timers the test moves by hand: `wait(ms)` ends when `advance` passes its end. */
+function manualTime() {
+  let now = 1_000_000;
+  const timers: Array<{ at: number; end: () => void }> = [];
+  return {
+    now: () => now,
+    wait: (ms: number) => {
+      let end = () => {};
+      const done = new Promise<void>((resolve) => (end = resolve));
+      const timer = { at: now + ms, end };
+      timers.push(timer);
+      return { done, cancel: () => timers.splice(timers.indexOf(timer), 1) };
+    },
+    async advance(ms: number) {
+      now += ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.end();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    pending: () => timers.length,
+  };
+}
+
+/** A limit whose key `wh1` has been timed at `typicalMs` per attempt, with its `cap` places taken. */
+function busyLimit(cap: number, typicalMs: number) {
+  const time = manualTime();
+  const limit = createInFlightLimit(cap, time.now, time.wait);
+  const first = placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+  void time.advance(typicalMs);
+  first();
+  const places = Array.from({ length: cap }, () => placeOf(limit.tryAcquire('wh1', TIMEOUT_MS)));
+  return { limit, time, places };
+}
+
+describe('acquire: a fast webhook at its cap waits for a place instead of being refused', () => {
+  it('takes a free place at once, without a promise', () => {
+    const limit = createInFlightLimit(2);
+    const answer = limit.acquire('wh1', TIMEOUT_MS);
+    expect(answer).not.toBeInstanceOf(Promise);
+    placeOf(answer as InFlightAnswer);
+  });
+
+  it('hands the released places to the waiting attempts in the order they came', async () => {
+    const { limit, places } = busyLimit(2, 20);
+    const order: number[] = [];
+    const waiting = [1, 2, 3].map((n) => Promise.resolve(limit.acquire('wh1', TIMEOUT_MS)).then((answer) => (order.push(n), placeOf(answer))));
+    places[0]();
+    places[1]();
+    const [first, second] = await Promise.all(waiting.slice(0, 2));
+    expect(order).toEqual([1, 2]);
+    expect(limit.count('wh1')).toBe(2);
+    first();
+    const third = await waiting[2];
+    expect(order).toEqual([1, 2, 3]);
+    second();
+    third();
+    expect(limit.count('wh1')).toBe(0);
+  });
+
+  it('refuses at once, as before, a webhook not yet timed or whose attempts are slow', () => {
+    const untimed = createInFlightLimit(1);
+    placeOf(untimed.tryAcquire('new', TIMEOUT_MS));
+    expect(refused(untimed.acquire('new', TIMEOUT_MS) as InFlightAnswer)).toEqual(expect.any(Number));
+
+    const { limit } = busyLimit(1, 3000);
+    const answer = limit.acquire('wh1', TIMEOUT_MS);
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect(refused(answer as InFlightAnswer)).toEqual(expect.any(Number));
+  });
+
+  it('refuses a waiting attempt after MAX_WAIT_MS, with a booking, and takes it out of the line', async () => {
+    const { limit, time, places } = busyLimit(2, 20);
+    const waited = limit.acquire('wh1', TIMEOUT_MS);
+    expect(waited).toBeInstanceOf(Promise);
+    await time.advance(MAX_WAIT_MS - 1);
+    let settled = false;
+    void Promise.resolve(waited).then(() => (settled = true));
+    await time.advance(0);
+    expect(settled).toBe(false);
+    await time.advance(1);
+    expect(refused(await waited)).toEqual(expect.any(Number));
+    // Out of the line: the next release frees its place instead of handing it to no one.
+    places[0]();
+    expect(limit.count('wh1')).toBe(1);
+    expect(time.pending()).toBe(0);
+  });
+
+  it('lets at most WAITERS_PER_PLACE attempts per place wait, and only while the predicted wait is short', () => {
+    const cap = 2;
+    const { limit } = busyLimit(cap, 20);
+    const answers = Array.from({ length: cap * WAITERS_PER_PLACE + 1 }, () => limit.acquire('wh1', TIMEOUT_MS));
+    expect(answers.slice(0, -1).every((answer) => answer instanceof Promise)).toBe(true);
+    expect(refused(answers[answers.length - 1] as InFlightAnswer)).toEqual(expect.any(Number));
+
+    // 400 ms apiece, one at a time: the second in line would wait 800 ms, the third 1 200 ms: refused.
+    const { limit: slowish } = busyLimit(1, 400);
+    const inLine = [1, 2, 3].map(() => slowish.acquire('wh1', TIMEOUT_MS));
+    expect(inLine.slice(0, 2).every((answer) => answer instanceof Promise)).toBe(true);
+    expect(refused(inLine[2] as InFlightAnswer)).toEqual(expect.any(Number));
   });
 });
 
