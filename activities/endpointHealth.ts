@@ -106,7 +106,7 @@ export function createEndpointHealthActivities(store: Store): EndpointHealthActi
           seq: item.seq,
           eventId: item.eventId,
           eventType: item.eventType,
-          // An event that is gone (never, before retention exists) replays as received now.
+          // Retention keeps an event while any delivery of it exists; one gone anyway replays as received now.
           receivedAt: (events[i]?.receivedAt ?? new Date()).toISOString(),
           attemptsMade: item.attempts.length,
           lane: item.lane,

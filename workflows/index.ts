@@ -7,15 +7,5 @@ import { reconcileWorkflow, retentionWorkflow } from './maintenance';
 
 export { deliveryWorkflow, endpointHealthWorkflow, eventWorkflow, reconcileWorkflow, retentionWorkflow };
 
-/** Compile-time check: the registered workflows are exactly the contract's, with its signatures. */
-type Exactly<T extends HeraldWorkflows, U extends Record<keyof HeraldWorkflows, unknown>> = [T, U];
-export type RegisteredWorkflows = Exactly<
-  {
-    eventWorkflow: typeof eventWorkflow;
-    deliveryWorkflow: typeof deliveryWorkflow;
-    endpointHealthWorkflow: typeof endpointHealthWorkflow;
-    reconcileWorkflow: typeof reconcileWorkflow;
-    retentionWorkflow: typeof retentionWorkflow;
-  },
-  typeof import('./index')
->;
+/** Compile-time check: the registered workflows are the contract's, with its signatures. */
+const _registered: HeraldWorkflows = { eventWorkflow, deliveryWorkflow, endpointHealthWorkflow, reconcileWorkflow, retentionWorkflow };
