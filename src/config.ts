@@ -2,6 +2,9 @@
 // A bad value stops the process with a message naming the variable.
 import { isIP } from 'node:net';
 import { DEFAULT_RECONCILE_GRACE_SECONDS, DEFAULT_RETENTION_DAYS } from './policy/retention';
+
+/** Enough workflow tasks that most event starts find a free one (the SDK's default is 40). */
+const DEFAULT_WORKFLOW_TASK_SLOTS = 200;
 import { ENCRYPTION_KEY_VARIABLE, Keyring, KeyringError } from './security/keyring';
 
 export interface Config {
@@ -51,6 +54,18 @@ export interface Config {
    * its timer fires.
    */
   workerCachedWorkflows: number;
+  /**
+   * Workflow tasks one worker runs at once. An event workflow holds its task while its first
+   * attempts are sent (they are local activities), so this bounds the events in flight per worker,
+   * and a start can be eager only while one is free. At most `workerCachedWorkflows`.
+   */
+  workerWorkflowTaskSlots: number;
+  /**
+   * The API process runs a worker too, and its Temporal client shares that worker's connection, so
+   * the server hands an event workflow's first task straight back with the start (eager start):
+   * no task queue round trip, one write fewer per event. Separate worker processes still scale out.
+   */
+  apiRunsWorker: boolean;
   /**
    * Attempts one worker keeps in flight to a single webhook. A receiver that hangs to its timeout
    * holds at most this many of the worker's slots; its other deliveries wait their turn.
@@ -169,6 +184,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminKey !== undefined && adminKey !== '' && adminKey.length < 16) {
     throw new ConfigError('HERALD_ADMIN_KEY', 'must be at least 16 characters long');
   }
+  const workerCachedWorkflows = integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000);
+  const workerWorkflowTaskSlots = integer(env, 'HERALD_WORKER_WORKFLOW_TASK_SLOTS', Math.min(DEFAULT_WORKFLOW_TASK_SLOTS, workerCachedWorkflows), 2, 100_000);
+  if (workerWorkflowTaskSlots > workerCachedWorkflows) {
+    throw new ConfigError('HERALD_WORKER_WORKFLOW_TASK_SLOTS', `must be at most HERALD_WORKER_CACHED_WORKFLOWS (${workerCachedWorkflows}), got ${workerWorkflowTaskSlots}`);
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -190,7 +210,9 @@ export function loadConfig(env: Env = process.env): Config {
     keepAliveTimeoutMs: integer(env, 'HERALD_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 3_600_000),
     dependencyCheckIntervalMs: integer(env, 'HERALD_DEPENDENCY_CHECK_MS', 2000, 0, 600_000),
     workerMetricsPort: integer(env, 'HERALD_WORKER_METRICS_PORT', 9464, 0, 65535),
-    workerCachedWorkflows: integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000),
+    workerCachedWorkflows,
+    workerWorkflowTaskSlots,
+    apiRunsWorker: boolean(env, 'HERALD_API_WORKER', true),
     maxInFlightPerWebhook: integer(env, 'HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', 10, 1, 10_000),
     reconcileIntervalSeconds: integer(env, 'HERALD_RECONCILE_INTERVAL_SECONDS', 60, 1, 86_400),
     retentionIntervalSeconds: integer(env, 'HERALD_RETENTION_INTERVAL_SECONDS', 3600, 1, 86_400),

@@ -5,11 +5,19 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * Metrics of the API process. Counters only: a scrape reads no database (counting deliveries by
  * status at scrape time would scan the largest collection every 15 s).
  */
-export function createApiMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_api_' });
-  const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [registry] });
-  return { registry, eventsIngested };
+export function createApiMetrics(alongside: Registry[] = []) {
+  const own = new Registry();
+  collectDefaultMetrics({ register: own, prefix: 'herald_api_' });
+  const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [own] });
+  const eventStarts = new Counter({
+    name: 'herald_event_workflow_starts_total',
+    help: 'Event workflows started by the ingest API: eager (first task handed to this process\'s worker with the start), started (through the task queue), existed',
+    labelNames: ['start'],
+    registers: [own],
+  });
+  // A worker inside the API process reports at the API's /metrics, beside the API's own.
+  const registry = alongside.length > 0 ? Registry.merge([own, ...alongside]) : own;
+  return { registry, eventsIngested, eventStarts };
 }
 
 /** Metrics of a worker process: every attempt, by outcome, and how long it took. */

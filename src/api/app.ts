@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Db } from 'mongodb';
 import { HERALD_VERSION } from '../outbound/version';
+import type { Registry } from 'prom-client';
 import { createApiMetrics } from '../metrics';
 import { registerAvailability } from './plugins/availability';
 import type { AppDeps } from '../services/deps';
@@ -25,11 +26,13 @@ import { workspaceRoutes } from './routes/workspaces';
 export interface BuildAppOptions extends AppDeps {
   db: Db;
   logger?: boolean | object;
+  /** Metrics of a worker running in this process, served at /metrics with the API's. */
+  workerMetrics?: Registry;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(options.workerMetrics ? [options.workerMetrics] : []);
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.maxBodyBytes,

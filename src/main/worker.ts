@@ -8,15 +8,33 @@ import { closeSharedDispatchers, type ResolveHost } from '../outbound';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from '../metrics';
 import { createStore } from '../store';
 import { workflowSource } from '../temporal/workflowSource';
-import { connectMongo, ensureIndexes } from '../store/mongo';
+import { connectMongo, ensureIndexes, type Mongo } from '../store/mongo';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSchedules } from '../temporal/schedules';
 
-/** `resolveHost`: how webhook host names resolve; tests inject their own answers. */
-export async function createWorker(config: Config, metrics: WorkerMetrics = createWorkerMetrics(), resolveHost?: ResolveHost) {
+export interface WorkerOptions {
+  metrics?: WorkerMetrics;
+  /** How webhook host names resolve; tests inject their own answers. */
+  resolveHost?: ResolveHost;
+  /** A MongoDB connection the process has already (the API's, for a worker inside it); closed by its owner. */
+  mongo?: Mongo;
+}
+
+export interface HeraldWorker {
+  worker: Worker;
+  /** The worker's connection to Temporal: a client built on it can start workflows eagerly. */
+  connection: NativeConnection;
+  metrics: WorkerMetrics;
+  /** After the worker has stopped: its connection, outgoing HTTP pools and its own MongoDB connection. */
+  close(): Promise<void>;
+}
+
+export async function createWorker(config: Config, options: WorkerOptions = {}): Promise<HeraldWorker> {
   const box = new SecretBox(requireKeyring(config)); // before any connection: a missing key stops the start
-  const mongo = await connectMongo(config.mongodbUrl);
-  await ensureIndexes(mongo.db);
+  const metrics = options.metrics ?? createWorkerMetrics();
+  const ownMongo = options.mongo === undefined;
+  const mongo = options.mongo ?? (await connectMongo(config.mongodbUrl));
+  if (ownMongo) await ensureIndexes(mongo.db);
   const connectionOptions = temporalConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions);
   // The reconciler and retention Schedules exist as long as any worker has started once.
@@ -32,11 +50,12 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
     taskQueue: config.taskQueue,
     ...workflowSource(),
     maxCachedWorkflows: config.workerCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.workerWorkflowTaskSlots,
     activities: createActivities({
       store: createStore(mongo.db, box),
       allowPrivateNetworks: config.allowPrivateNetworks,
       allowedTargets: config.allowedTargets,
-      ...(resolveHost ? { resolveHost } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
@@ -48,9 +67,9 @@ export async function createWorker(config: Config, metrics: WorkerMetrics = crea
   const close = async () => {
     await connection.close();
     await closeSharedDispatchers();
-    await mongo.close();
+    if (ownMongo) await mongo.close();
   };
-  return { worker, metrics, close };
+  return { worker, connection, metrics, close };
 }
 
 async function main(): Promise<void> {

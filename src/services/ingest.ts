@@ -15,7 +15,7 @@ import { newId } from '../store/ids';
 import type { Store } from '../store';
 import { type WebhookDoc } from '../store/webhooks';
 import { policyOf } from '../policy/resolve';
-import { startEvent } from '../temporal/starts';
+import { startEvent, type EventStart } from '../temporal/starts';
 import type { AppDeps } from './deps';
 
 export interface IncomingEvent {
@@ -30,6 +30,8 @@ export interface IngestResult {
   eventId: string;
   duplicate: boolean;
   deliveries: DeliveryRef[];
+  /** How the event's workflow started, when this request started it. */
+  started?: EventStart;
   /** Starting the event's workflow failed (Temporal unreachable): the reconciler will start its deliveries. */
   startError?: string;
 }
@@ -104,6 +106,7 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
   );
 
   let startError: string | undefined;
+  let started: EventStart | undefined;
   if (toStart.length > 0) {
     const targets = toStart.map(({ ref, webhook }) => ({
       deliveryId: ref.id,
@@ -114,7 +117,7 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
     const input = { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets };
     try {
       // The event workflow's id is the event's: a run that exists already (running or closed) is never started twice.
-      await deps.temporal.client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      started = await deps.temporal.client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
         startEvent(
           deps.temporal,
           input,
@@ -130,7 +133,13 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
       startError = error instanceof Error ? error.message : String(error);
     }
   }
-  return { eventId: event.eventId, duplicate, deliveries: event.deliveries, ...(startError !== undefined ? { startError } : {}) };
+  return {
+    eventId: event.eventId,
+    duplicate,
+    deliveries: event.deliveries,
+    ...(started !== undefined ? { started } : {}),
+    ...(startError !== undefined ? { startError } : {}),
+  };
 }
 
 /** Pending for a webhook that takes events now; buffered or dropped for one that holds them. */

@@ -55,14 +55,20 @@ export async function startDelivery(temporal: TemporalClient, start: DeliverySta
   }
 }
 
+/** How an event's workflow start went: `eager` when its first task came back with the start. */
+export type EventStart = 'eager' | 'started' | 'existed';
+
 /**
  * Starts the event's workflow, which makes every first attempt and hands retries to delivery
  * workflows: one Temporal call per event, whatever its fan-out. A run with the same id, running
  * or closed, means the event was started before; then nothing starts again.
+ * With a client on a worker's connection the start is eager: the server answers with the first
+ * workflow task, which that worker runs at once, without a trip through the task queue. When the
+ * worker has no free slot (or is stopping) the start is an ordinary one, and any worker takes it.
  */
-export async function startEvent(temporal: TemporalClient, input: EventInput, summary: string): Promise<boolean> {
+export async function startEvent(temporal: TemporalClient, input: EventInput, summary: string): Promise<EventStart> {
   try {
-    await temporal.client.workflow.start<EventWorkflow>(workflowTypes.event, {
+    const handle = await temporal.client.workflow.start<EventWorkflow>(workflowTypes.event, {
       workflowId: eventWorkflowId(input.workspaceId, input.eventId),
       taskQueue: temporal.taskQueue,
       args: [input],
@@ -74,10 +80,11 @@ export async function startEvent(temporal: TemporalClient, input: EventInput, su
       ),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'USE_EXISTING',
+      ...(temporal.eagerStart ? { requestEagerStart: true } : {}),
     });
-    return true;
+    return handle.eagerlyStarted ? 'eager' : 'started';
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'existed';
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { SecretBox } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
 import { Client, Connection } from '@temporalio/client';
-import { connectTemporal, type TemporalDeps } from '../../src/temporal/client';
+import { clientOnWorkerConnection, connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { ResolveHost } from '../../src/outbound';
 import type { WorkerMetrics } from '../../src/metrics';
 import { createWorker } from '../../src/main/worker';
@@ -121,8 +121,9 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   quietRuntime();
   const config = testConfig(overrides);
 
-  const temporal = await connectTemporal(config);
-  const { worker, metrics: workerMetrics, close: closeWorker } = await createWorker(config, undefined, options.resolveHost);
+  // As the API process runs by default: the client on the worker's connection, so event starts are eager.
+  const { worker, connection, metrics: workerMetrics, close: closeWorker } = await createWorker(config, options.resolveHost ? { resolveHost: options.resolveHost } : {});
+  const temporal = config.apiRunsWorker ? clientOnWorkerConnection(connection, config) : await connectTemporal(config);
   const running = worker.run();
   const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
   const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal, logger, options.resolveHost);

@@ -37,6 +37,7 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
         ...(appName !== undefined ? { app: appName } : {}),
       });
       if (!result.duplicate) deps.metrics.eventsIngested.inc();
+      if (result.started !== undefined) deps.metrics.eventStarts.inc({ start: result.started });
       if (result.startError !== undefined) {
         request.log.warn({ eventId: result.eventId, error: result.startError }, 'event stored; its workflow did not start, the reconciler will start it');
       }
