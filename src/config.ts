@@ -187,7 +187,10 @@ export function loadConfig(env: Env = process.env): Config {
   const workerCachedWorkflows = integer(env, 'HERALD_WORKER_CACHED_WORKFLOWS', 250, 2, 100_000);
   const workerWorkflowTaskSlots = integer(env, 'HERALD_WORKER_WORKFLOW_TASK_SLOTS', Math.min(DEFAULT_WORKFLOW_TASK_SLOTS, workerCachedWorkflows), 2, 100_000);
   if (workerWorkflowTaskSlots > workerCachedWorkflows) {
-    throw new ConfigError('HERALD_WORKER_WORKFLOW_TASK_SLOTS', `must be at most HERALD_WORKER_CACHED_WORKFLOWS (${workerCachedWorkflows}), got ${workerWorkflowTaskSlots}`);
+    throw new ConfigError(
+      'HERALD_WORKER_WORKFLOW_TASK_SLOTS',
+      `must be at most HERALD_WORKER_CACHED_WORKFLOWS (${workerCachedWorkflows}), got ${workerWorkflowTaskSlots}`,
+    );
   }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),

@@ -11,7 +11,7 @@ export function createApiMetrics(alongside: Registry[] = []) {
   const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by the ingest API', registers: [own] });
   const eventStarts = new Counter({
     name: 'herald_event_workflow_starts_total',
-    help: 'Event workflows started by the ingest API: eager (first task handed to this process\'s worker with the start), started (through the task queue), existed',
+    help: "Event workflows started by the ingest API: eager (first task handed to this process's worker with the start), started (through the task queue), existed",
     labelNames: ['start'],
     registers: [own],
   });

@@ -1,5 +1,6 @@
 // `npm run dev`: all of Herald on one machine — the Temporal dev server (Web UI included) and
-// FerretDB on PostgreSQL from .tools/, then the worker and the API as child processes, with prefixed logs.
+// FerretDB on PostgreSQL from .tools/, then the API (which runs a worker) as a child process, and
+// separate workers if HERALD_DEV_WORKERS asks for them, with prefixed logs.
 // Data lives under HERALD_DATA_DIR (.data/), so a restart finds its deliveries again.
 // Ctrl-C stops the API and worker first, then the servers, and exits 0. A runner killed with
 // SIGKILL leaves them running: the next one finds them in .data/dev-processes.json and stops them.
@@ -15,6 +16,7 @@ import {
   liveProcesses,
   ManagedProcess,
   repoRoot,
+  setNamespaceRetention,
   startFerretDB,
   startHeraldProcess,
   startTemporalDevServer,
@@ -23,6 +25,8 @@ import {
 } from './services';
 
 const DEFAULT_ADMIN_KEY = 'herald-dev-admin-key';
+/** The dev server's own default, kept: a day of closed event and delivery workflows in the Web UI. */
+const DEFAULT_ENGINE_RETENTION_HOURS = 24;
 
 // The dev runner's own variables, with their defaults.
 const PORT_DEFAULTS = { TEMPORAL_PORT: 7233, TEMPORAL_UI_PORT: 8233, FERRETDB_PORT: 27017, PORT: 3000 };
@@ -57,6 +61,26 @@ function readDevOptions(env: NodeJS.ProcessEnv, root: string): DevOptions {
     if (clash) throw new ConfigError(name, `and ${clash} must differ, both are ${ports[name]}`);
   }
   return { dataDir, ports };
+}
+
+/** How long the engine keeps closed workflows (docs/scaling.md: the disk each hour of traffic takes). */
+function engineRetentionHours(env: NodeJS.ProcessEnv): number {
+  const raw = env.HERALD_TEMPORAL_RETENTION_HOURS;
+  if (raw === undefined || raw === '') return DEFAULT_ENGINE_RETENTION_HOURS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 8760)
+    throw new ConfigError('HERALD_TEMPORAL_RETENTION_HOURS', `must be an integer between 1 and 8760, got "${raw}"`);
+  return value;
+}
+
+/** Separate worker processes: HERALD_DEV_WORKERS, else none beside an API that runs a worker, else one. */
+function devWorkers(env: NodeJS.ProcessEnv, apiRunsWorker: boolean): number {
+  const raw = env.HERALD_DEV_WORKERS;
+  if (raw === undefined || raw === '') return apiRunsWorker ? 0 : 1;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 8) throw new ConfigError('HERALD_DEV_WORKERS', `must be an integer between 0 and 8, got "${raw}"`);
+  if (value === 0 && !apiRunsWorker) throw new ConfigError('HERALD_DEV_WORKERS', 'must be at least 1 when HERALD_API_WORKER=false: nothing would deliver');
+  return value;
 }
 
 // ---------------------------------------------------------------- logs
@@ -170,6 +194,8 @@ async function main(): Promise<void> {
     HERALD_ENCRYPTION_KEY: process.env.HERALD_ENCRYPTION_KEY || devEncryptionKey(options.dataDir),
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
+  const workerCount = devWorkers(process.env, config.apiRunsWorker);
+  const retentionHours = engineRetentionHours(process.env);
   assertToolsInstalled(['temporal', 'ferretdb', 'postgres']);
   const file = new PidFile(path.join(options.dataDir, 'dev-processes.json'));
   await reclaim(file);
@@ -203,17 +229,21 @@ async function main(): Promise<void> {
   if (temporal.status === 'rejected') throw temporal.reason;
   if (ferretdb.status === 'rejected') throw ferretdb.reason;
   say(`Temporal ready on ${temporal.value.address}, FerretDB ready on ${ferretdb.value.url}`);
+  await setNamespaceRetention(temporal.value.address, config.temporalNamespace, retentionHours);
 
   const apiUrl = `http://127.0.0.1:${options.ports.PORT}`;
-  const worker = startNodeChild('worker', 'src/main/worker.ts', root, env);
+  // The API runs a worker of its own (eager starts); separate workers only when asked, or when it does not.
+  const workers = Array.from({ length: workerCount }, () => startNodeChild('worker', 'src/main/worker.ts', root, env));
   const api = startNodeChild('api', 'src/main/api.ts', root, env);
   recordProcesses();
   await Promise.all([
-    waitUntilReady(
-      worker,
-      `poller on task queue ${config.taskQueue}`,
-      () => workerPolling(config.temporalAddress, config.temporalNamespace, config.taskQueue),
-      120_000,
+    ...workers.map((worker) =>
+      waitUntilReady(
+        worker,
+        `poller on task queue ${config.taskQueue}`,
+        () => workerPolling(config.temporalAddress, config.temporalNamespace, config.taskQueue),
+        120_000,
+      ),
     ),
     waitUntilReady(api, `200 from ${apiUrl}/healthz`, () => apiHealthy(apiUrl), 120_000),
   ]);
@@ -221,7 +251,10 @@ async function main(): Promise<void> {
   say('Herald is running');
   say(`  API          ${apiUrl}`);
   say(`  API docs     ${apiUrl}/docs`);
-  say(`  Temporal UI  ${temporal.value.uiUrl}`);
+  say(`  Temporal UI  ${temporal.value.uiUrl}  (shows closed workflows for ${retentionHours} h: HERALD_TEMPORAL_RETENTION_HOURS)`);
+  say(
+    `  workers      ${config.apiRunsWorker ? 'in the API process' : 'none in the API (HERALD_API_WORKER=false)'}${workerCount > 0 ? `, ${workerCount} worker process${workerCount > 1 ? 'es' : ''}` : ''}`,
+  );
   say(`  admin key    ${adminKeyFromEnv ? '(from HERALD_ADMIN_KEY)' : `${DEFAULT_ADMIN_KEY}  (set HERALD_ADMIN_KEY to change it)`}`);
   say(`  Temporal     ${config.temporalAddress}    MongoDB ${config.mongodbUrl}`);
   say(

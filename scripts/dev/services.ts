@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { MongoClient } from 'mongodb';
 import { HERALD_SEARCH_ATTRIBUTES } from '../../workflows/contracts/searchAttributes';
 
@@ -133,6 +134,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 /**
  * SQLite in WAL mode; one task-queue partition, which on a single-process server cuts the
  * p99 of a workflow's tasks about threefold at no durability cost (bench/README.md).
+ * The CLI forces a search-attribute cache refresh on every read (so attributes created while it
+ * runs are seen at once); Herald registers its attributes before the server starts, and the
+ * refresh costs SQLite reads on the one connection for every start, task and visibility write.
  * `synchronous` stays FULL: NORMAL runs about a third faster and survives a crash of the server
  * process, but its last commits can roll back on an OS crash or power loss, losing workflows of
  * events already answered 202. HERALD_TEMPORAL_SQLITE_SYNC=normal opts in, knowingly.
@@ -148,7 +152,24 @@ function temporalTuning(): string[] {
     'matching.numTaskqueueReadPartitions=1',
     '--dynamic-config-value',
     'matching.numTaskqueueWritePartitions=1',
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead=false',
   ];
+}
+
+/**
+ * How long the engine keeps a closed workflow (and so how long the Web UI shows a finished event or
+ * delivery): the namespace's retention. Herald's own records are the long-term delivery log, so this
+ * is the operator's choice of Web UI history against disk (docs/scaling.md has the bytes per event).
+ * The dev server creates `default` with 24 hours; this sets it, on every start.
+ */
+export async function setNamespaceRetention(address: string, namespace: string, hours: number): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+  try {
+    await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(`${hours}h`) } });
+  } finally {
+    await connection.close();
+  }
 }
 
 async function probeTemporal(address: string): Promise<void> {

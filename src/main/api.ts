@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => close(0));
   workerStopped?.catch((error: unknown) => {
-    console.error('the API process\'s worker failed:', error);
+    console.error("the API process's worker failed:", error);
     close(1);
   });
 }

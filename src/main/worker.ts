@@ -26,7 +26,7 @@ export interface HeraldWorker {
   connection: NativeConnection;
   metrics: WorkerMetrics;
   /** After the worker has stopped: its connection, outgoing HTTP pools and its own MongoDB connection. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function createWorker(config: Config, options: WorkerOptions = {}): Promise<HeraldWorker> {

@@ -87,6 +87,24 @@ export async function recordEvent(store: Store, incoming: NewEvent, targets: Rec
 /** How long ingest waits for Temporal to start the event's workflow before leaving it to the reconciler. */
 const START_DEADLINE_MS = 5_000;
 
+/**
+ * The start's answer, or an error once `ms` have passed. A worker's connection (the eager client's)
+ * retries an unreachable server past the call's deadline; a start that succeeds after this gave up
+ * is harmless, since the workflow id is the event's and the reconciler starts only missing runs.
+ */
+async function withinDeadline<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Temporal did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // answered or not, a late failure is nobody's to handle
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: IncomingEvent): Promise<IngestResult> {
   const eventId = incoming.id ?? newId('evt');
   const webhooks = await deps.store.webhooks.matching(workspaceId, incoming.type, incoming.app);
@@ -117,13 +135,16 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
     const input = { workspaceId, eventId: event.eventId, eventType: event.type, receivedAt: event.receivedAt.toISOString(), targets };
     try {
       // The event workflow's id is the event's: a run that exists already (running or closed) is never started twice.
-      started = await deps.temporal.client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-        startEvent(
-          deps.temporal,
-          input,
-          eventSummary(
-            { eventType: event.type, eventId: event.eventId },
-            toStart.map(({ webhook }) => webhook),
+      started = await withinDeadline(
+        START_DEADLINE_MS,
+        deps.temporal.client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+          startEvent(
+            deps.temporal,
+            input,
+            eventSummary(
+              { eventType: event.type, eventId: event.eventId },
+              toStart.map(({ webhook }) => webhook),
+            ),
           ),
         ),
       );

@@ -43,7 +43,7 @@ describe('the API process runs a worker and starts event workflows eagerly', () 
       await herald.webhooks.add(ws, { url: `${receiver.url}/eager`, events: ['order.paid'] });
       receiver.script([], { status: 200 });
       for (let i = 0; i < 5; i++) expect((await herald.events.post(ws, { id: `evt-eager-${i}`, type: 'order.paid', data: { i } })).status).toBe(202);
-      await eventually(() => receiver.requests.filter((request) => request.path === '/eager').length === 5);
+      await eventually(() => receiver.requests.filter((request) => request.path.endsWith('/eager')).length === 5);
       // Sent one at a time, every start finds a free slot in the process's worker.
       expect(await starts(baseUrl)).toEqual({ eager: 5 });
       // The worker's own figures are served at the API's /metrics too.
@@ -72,7 +72,7 @@ describe('the API process runs a worker and starts event workflows eagerly', () 
       own.worker.shutdown();
       await ownRunning;
       expect((await api.herald.events.post(ws, { id: 'evt-not-eager', type: 'order.paid', data: {} })).status).toBe(202);
-      await eventually(() => receiver.requests.filter((request) => request.path === '/fallback').length === 1);
+      await eventually(() => receiver.requests.filter((request) => request.path.endsWith('/fallback')).length === 1);
       expect(await starts(api.baseUrl)).toEqual({ started: 1 });
     } finally {
       await api.app.close();

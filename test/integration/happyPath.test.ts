@@ -102,7 +102,7 @@ describe('happy path through the public API', () => {
     const history = await handle.fetchHistory();
     expect(history.events!.length).toBeLessThanOrEqual(12);
     // No delivery workflow was needed.
-    await expect(stack.temporal.client.workflow.getHandle(deliveryId).describe()).rejects.toThrow(/not found/);
+    await expect(stack.temporal.client.workflow.getHandle(deliveryId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('delivers nothing twice when the same event id is posted again', async () => {

@@ -122,7 +122,12 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   const config = testConfig(overrides);
 
   // As the API process runs by default: the client on the worker's connection, so event starts are eager.
-  const { worker, connection, metrics: workerMetrics, close: closeWorker } = await createWorker(config, options.resolveHost ? { resolveHost: options.resolveHost } : {});
+  const {
+    worker,
+    connection,
+    metrics: workerMetrics,
+    close: closeWorker,
+  } = await createWorker(config, options.resolveHost ? { resolveHost: options.resolveHost } : {});
   const temporal = config.apiRunsWorker ? clientOnWorkerConnection(connection, config) : await connectTemporal(config);
   const running = worker.run();
   const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       workerMetricsPort: 9464,
       workerCachedWorkflows: 250,
+      workerWorkflowTaskSlots: 200,
+      apiRunsWorker: true,
       maxInFlightPerWebhook: 10,
       reconcileIntervalSeconds: 60,
       reconcileGraceSeconds: 60,
@@ -56,6 +58,8 @@ describe('loadConfig', () => {
       HERALD_DEPENDENCY_CHECK_MS: '0',
       HERALD_WORKER_METRICS_PORT: '0',
       HERALD_WORKER_CACHED_WORKFLOWS: '1000',
+      HERALD_WORKER_WORKFLOW_TASK_SLOTS: '300',
+      HERALD_API_WORKER: 'false',
       HERALD_MAX_IN_FLIGHT_PER_WEBHOOK: '4',
       HERALD_RECONCILE_INTERVAL_SECONDS: '5',
       HERALD_RECONCILE_GRACE_SECONDS: '10',
@@ -93,6 +97,8 @@ describe('loadConfig', () => {
       dependencyCheckIntervalMs: 0,
       workerMetricsPort: 0,
       workerCachedWorkflows: 1000,
+      workerWorkflowTaskSlots: 300,
+      apiRunsWorker: false,
       maxInFlightPerWebhook: 4,
       reconcileIntervalSeconds: 5,
       reconcileGraceSeconds: 10,
@@ -115,6 +121,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['HERALD_ADMIN_KEY', 'short', /HERALD_ADMIN_KEY must be at least 16 characters/],
     ['HERALD_WORKER_CACHED_WORKFLOWS', '1', /HERALD_WORKER_CACHED_WORKFLOWS must be between 2 and 100000/],
+    ['HERALD_WORKER_WORKFLOW_TASK_SLOTS', '251', /HERALD_WORKER_WORKFLOW_TASK_SLOTS must be at most HERALD_WORKER_CACHED_WORKFLOWS \(250\), got 251/],
+    ['HERALD_API_WORKER', 'sometimes', /HERALD_API_WORKER must be true or false/],
     ['HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', '0', /HERALD_MAX_IN_FLIGHT_PER_WEBHOOK must be between 1 and 10000/],
     ['HERALD_RETENTION_DAYS', 'forever', /HERALD_RETENTION_DAYS must be an integer/],
     ['TEMPORAL_TLS', 'sometimes', /TEMPORAL_TLS must be true or false/],
@@ -124,6 +132,11 @@ describe('loadConfig', () => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
+  });
+
+  it('keeps the workflow task slots within the cache: a smaller cache lowers the default slots with it', () => {
+    expect(loadConfig({ HERALD_WORKER_CACHED_WORKFLOWS: '50' }).workerWorkflowTaskSlots).toBe(50);
+    expect(loadConfig({ HERALD_WORKER_CACHED_WORKFLOWS: '500' }).workerWorkflowTaskSlots).toBe(200);
   });
 
   it('connects to Temporal without TLS by default, and with TLS once asked or once a TLS setting is given', () => {

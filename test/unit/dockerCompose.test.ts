@@ -11,6 +11,7 @@ const root = join(__dirname, '..', '..');
 const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 
 interface Service {
+  command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   configs?: Array<{ source: string; target: string }>;
@@ -70,5 +71,18 @@ describe('docker-compose.yml', () => {
     expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
     expect(compose.services.mongodb.ports).toBeUndefined();
     expect(compose.services.api.ports).toEqual(['3000:3000']);
+  });
+
+  it('runs a worker in the API (eager starts) and a scalable worker beside it', () => {
+    const apiConfig = loadConfig(environmentOf('api'));
+    expect(apiConfig.apiRunsWorker).toBe(true);
+    expect(compose.services.api.command).toEqual(['node', 'dist/src/main/api.js']);
+    expect(compose.services.worker.command).toEqual(['node', 'dist/src/main/worker.js']);
+  });
+
+  it("sets the engine's retention of closed workflows, 24 hours unless the operator chooses", () => {
+    expect(environmentOf('temporal-setup').HERALD_TEMPORAL_RETENTION).toBe('${HERALD_TEMPORAL_RETENTION:-24h}');
+    const script = (compose.services['temporal-setup'].command ?? []).join('\n');
+    expect(script).toContain('temporal operator namespace update --namespace default --retention "$${HERALD_TEMPORAL_RETENTION:-24h}"');
   });
 });
