@@ -22,7 +22,16 @@ export interface BenchResults {
   command: string;
   options: Record<string, unknown>;
   machine: { cpus: number; memoryGiB: number; node: string; platform: string };
-  stack: { embedded: boolean; apiUrl: string };
+  stack: {
+    embedded: boolean;
+    apiUrl: string;
+    /** Separate worker processes beside the API. */
+    workers: number;
+    /** Whether the API process ran a worker (HERALD_API_WORKER); null when unknown (--existing). */
+    apiRunsWorker: boolean | null;
+    /** --temporal-arg, as given. */
+    temporalArgs: string[];
+  };
   ceilingA?: CeilingResult;
   ceilingB?: CeilingBResult;
   phases: {
@@ -90,16 +99,19 @@ export function evaluateTargets(results: BenchResults): Target[] {
   } else targets.push({ name: 'deliveries/s after the seed within 10 % of empty', verdict: 'SKIP', detail: 'phase not run' });
 
   const waiting = results.waiting;
-  if (waiting && waiting.growth.worker !== undefined && waiting.growth.api !== undefined) {
-    const worst = Math.max(waiting.growth.worker, waiting.growth.api);
+  if (waiting && waiting.growth.api !== undefined) {
+    // Without separate worker processes there is no worker role: the API's figure includes its worker.
+    const roles = (['worker', 'api'] as const).filter((role) => waiting.growth[role] !== undefined);
+    const worst = Math.max(...roles.map((role) => waiting.growth[role]));
     const complete = waiting.completed === waiting.retried && waiting.retried >= waiting.large.waiting;
+    const names = { worker: 'worker', api: roles.includes('worker') ? 'API' : 'API (with its worker)' };
     targets.push({
-      name: `worker and API memory within 20 % from ${waiting.small.waiting} to ${waiting.large.waiting} waiting`,
+      name: `${roles.includes('worker') ? 'worker and API' : 'API (with its worker)'} memory within 20 % from ${waiting.small.waiting} to ${waiting.large.waiting} waiting`,
       verdict: worst <= 1.2 && complete ? 'PASS' : 'FAIL',
       detail:
-        `worker ${fmt(waiting.small.rssMiB.worker)} → ${fmt(waiting.large.rssMiB.worker)} MiB (×${fmt(waiting.growth.worker, 2)}), ` +
-        `API ${fmt(waiting.small.rssMiB.api)} → ${fmt(waiting.large.rssMiB.api)} MiB (×${fmt(waiting.growth.api, 2)}); ` +
-        `retried ${waiting.completed}/${waiting.retried} delivered`,
+        roles
+          .map((role) => `${names[role]} ${fmt(waiting.small.rssMiB[role])} → ${fmt(waiting.large.rssMiB[role])} MiB (×${fmt(waiting.growth[role], 2)})`)
+          .join(', ') + `; retried ${waiting.completed}/${waiting.retried} delivered`,
     });
   } else
     targets.push({ name: 'worker and API memory within 20 % (waiting deliveries)', verdict: 'SKIP', detail: waiting ? 'no process handles' : 'phase not run' });
@@ -155,12 +167,19 @@ function cpuRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
   return rows;
 }
 
+function topology(stack: BenchResults['stack']): string {
+  const api = stack.apiRunsWorker === false ? 'API without a worker' : 'API with its own worker';
+  const workers = stack.workers === 0 ? 'no separate worker process' : `${stack.workers} separate worker process${stack.workers === 1 ? '' : 'es'}`;
+  const extra = stack.temporalArgs.length > 0 ? `; dev server also given \`${stack.temporalArgs.join(' ')}\`` : '';
+  return `${api}, ${workers}${extra}`;
+}
+
 export function markdownReport(results: BenchResults): string {
   const phases = Object.values(results.phases).filter((p): p is HeraldPhaseResult => p !== undefined);
   const out: string[] = [];
   out.push(`# Herald benchmark, ${results.startedAt}`, '');
   out.push(
-    `\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? 'embedded stack' : `existing stack at ${results.stack.apiUrl}`}.`,
+    `\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? `embedded stack (${topology(results.stack)})` : `existing stack at ${results.stack.apiUrl}`}.`,
     '',
   );
   out.push('## Targets', '', '| target | verdict | figures |', '|---|---|---|');
