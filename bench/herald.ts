@@ -104,8 +104,8 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
       bar.update(channel.first.size, 'done');
       bar.stop();
     }
-    const close = await readEdge(sources);
     const measured = window && sampler ? sampler.endWindow(window) : undefined;
+    const close = await readEdge(sources); // after the CPU window: the edge waits for the engine's counters
     return summarise(spec, load, channel, measured, { open, close });
   } finally {
     await api.close();

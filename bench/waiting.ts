@@ -146,10 +146,10 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
       bar.stop();
     }
     const lastSuccess = Math.max(start, channel.lastAt);
-    const close = await readEdge(sources);
+    const measured = window && sampler ? sampler.endWindow(window) : undefined;
+    const close = await readEdge(sources); // after the CPU window: the edge waits for the engine's counters
     // No events are ingested here: the engine's bytes are per retried delivery instead.
     const retryWindow = windowEngine(open, close, channel.succeeded.size, 'delivery', ids.length);
-    const measured = window && sampler ? sampler.endWindow(window) : undefined;
     return {
       small,
       large,
