@@ -197,7 +197,7 @@ function engineSection(results: BenchResults, phases: HeraldPhaseResult[]): stri
     for (const { label, window } of windows) {
       const e = window.engine;
       out.push(
-        `| ${label} | ${e.units} ${e.unit === 'workflow' ? 'workflows' : 'deliveries'} | ${services.map((s) => fmt(e.perUnit[s], 2)).join(' | ')} | **${fmt(e.perUnit.serviceTotal, 2)}** | **${fmt(e.perUnit.persistence, 2)}** | ${fmt(e.perUnit.visibility, 2)} | ${e.eagerExecuted} / ${e.eagerDenied} | ${fmt(window.engineBytes?.bytesPerEvent, 0)} |`,
+        `| ${label} | ${e.units} ${e.unit === 'workflow' ? 'workflows' : 'deliveries'} | ${services.map((s) => fmt(e.perUnit[s] ?? 0, 2)).join(' | ')} | **${fmt(e.perUnit.serviceTotal, 2)}** | **${fmt(e.perUnit.persistence, 2)}** | ${fmt(e.perUnit.visibility, 2)} | ${e.eagerExecuted} / ${e.eagerDenied} | ${fmt(window.engineBytes?.bytesPerEvent, 0)} |`,
       );
     }
     out.push('');
