@@ -5,6 +5,7 @@
 import { HeraldApi } from './api';
 import type { BenchContext } from './context';
 import { cpuUse, type CpuUse } from './cpu';
+import { edgeSources, readEdge, windowEngine, type Edge, type WindowEngine } from './engine';
 import { closedLoop, openLoop, type LoadResult, type LoadSpec } from './load';
 import { mib, type WindowResult } from './memory';
 import { trackedBar } from './progress';
@@ -23,7 +24,14 @@ export interface HeraldPhaseSpec {
   rate?: number;
 }
 
-export interface HeraldPhaseResult {
+/** Deliveries received within a span of the phase, and their rate over it. */
+export interface DeliverySpan {
+  deliveries: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export interface HeraldPhaseResult extends WindowEngine {
   label: string;
   mode: 'closed loop' | 'open loop';
   concurrency: number;
@@ -42,6 +50,10 @@ export interface HeraldPhaseResult {
   lost: number;
   ingestsPerSecond: number;
   deliveriesPerSecond: number;
+  /** Receipts from the first send to the last ingest answer, over that time. */
+  duringIngest: DeliverySpan;
+  /** The other receipts, over the time from the last ingest answer to the last receipt. */
+  afterIngest: DeliverySpan;
   sendSeconds: number;
   endToEndSeconds: number;
   latencyMs: Distribution;
@@ -62,6 +74,8 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
   try {
     const workspace = await createBenchWorkspace(api, stack.adminKey, receiver, { channel: spec.channel, fanout: spec.fanout });
     const channel = receiver.channel(spec.channel);
+    const sources = edgeSources(stack);
+    const open = await readEdge(sources);
     const window = sampler?.beginWindow();
     const bar = trackedBar(spec.label, spec.events * spec.fanout, 'deliveries');
     let load: LoadResult | undefined;
@@ -91,7 +105,8 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
       bar.stop();
     }
     const measured = window && sampler ? sampler.endWindow(window) : undefined;
-    return summarise(spec, load, channel, measured);
+    const close = await readEdge(sources); // after the CPU window: the edge waits for the engine's counters
+    return summarise(spec, load, channel, measured, { open, close });
   } finally {
     await api.close();
   }
@@ -102,6 +117,7 @@ function summarise(
   load: LoadResult,
   channel: ReturnType<BenchContext['receiver']['channel']>,
   measured: WindowResult | undefined,
+  edges: { open: Edge; close: Edge },
 ): HeraldPhaseResult {
   const latencies: number[] = [];
   const arrivals: number[] = [];
@@ -112,6 +128,12 @@ function summarise(
     if (sentAt !== undefined) latencies.push(at - sentAt);
   }
   const lastArrival = arrivals.reduce((max, at) => Math.max(max, at), load.firstSendAt);
+  const duringCount = arrivals.filter((at) => at <= load.lastAnswerAt).length;
+  const span = (deliveries: number, from: number, to: number): DeliverySpan => ({
+    deliveries,
+    seconds: Math.round(Math.max(0, to - from)) / 1000,
+    perSecond: ratePerSecond(deliveries, from, to),
+  });
   const errorCount = Object.values(load.errors).reduce((a, b) => a + b, 0);
   return {
     label: spec.label,
@@ -130,6 +152,8 @@ function summarise(
     lost: Math.max(0, load.expectedDeliveries - channel.first.size),
     ingestsPerSecond: ratePerSecond(load.accepted, load.firstSendAt, load.lastAnswerAt),
     deliveriesPerSecond: ratePerSecond(channel.first.size, load.firstSendAt, lastArrival),
+    duringIngest: span(duringCount, load.firstSendAt, load.lastAnswerAt),
+    afterIngest: span(arrivals.length - duringCount, load.lastAnswerAt, Math.max(load.lastAnswerAt, lastArrival)),
     sendSeconds: Math.round(load.lastAnswerAt - load.firstSendAt) / 1000,
     endToEndSeconds: Math.round(lastArrival - load.firstSendAt) / 1000,
     latencyMs: distribution(latencies),
@@ -140,6 +164,7 @@ function summarise(
     ...(measured ? { cpu: cpuUse(measured.cpuStart, measured.cpuEnd, channel.first.size) } : {}),
     lateSends: load.late,
     stoppedByDuration: load.stoppedByDuration,
+    ...windowEngine(edges.open, edges.close, channel.first.size, 'delivery', load.accepted),
   };
 }
 

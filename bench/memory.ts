@@ -6,7 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { CpuReading, RoleTicks } from './cpu';
 import { now } from './util';
 
-/** A role is one process tree, rooted at `pid`; or, for `comm`, every descendant of ours with that name. */
+/**
+ * A role is one process tree, rooted at `pid`; or, for `comm`, every descendant of ours with that
+ * name. Several roots may share a role (separate worker processes): their trees are summed.
+ */
 export interface RoleRoot {
   role: string;
   pid?: number;
@@ -165,7 +168,7 @@ export class RssSampler {
       if (root.pid === undefined || !procs.has(root.pid)) continue;
       const pids = (root.tree === false ? [root.pid] : descendants(root.pid, procs)).filter((pid) => !claimed.has(pid));
       pids.forEach((pid) => claimed.add(pid));
-      out[root.role] = pids;
+      out[root.role] = [...(out[root.role] ?? []), ...pids];
     }
     // Roles known by name only: processes of that name below us that no tree above claimed.
     const ours = new Set(descendants(process.pid, procs));

@@ -36,6 +36,10 @@ export interface BenchOptions {
   temporalAddress: string | undefined;
   mongodbUrl: string | undefined;
   phases: Set<PhaseName>;
+  /** Separate worker processes beside the API (which runs a worker of its own unless HERALD_API_WORKER=false). */
+  workers: number;
+  /** Appended verbatim to the dev server's command line, after Herald's own settings. */
+  temporalArgs: string[];
   outDir: string;
 }
 
@@ -62,6 +66,13 @@ directory, measures them, writes bench/results/<timestamp>.{json,md,svg} and sto
   --waiting-large N      ... second count                                    (10000; quick 1000)
   --quick                the small numbers above, for a smoke run
   --phases a,b,...       run only these: ${PHASES.join(', ')}
+  --workers N            separate worker processes beside the API, which runs
+                         a worker of its own unless HERALD_API_WORKER=false  (0)
+  --temporal-arg=ARG     appended to the dev server's command line after Herald's
+                         settings; repeat for each word, e.g.
+                         --temporal-arg=--dynamic-config-value
+                         --temporal-arg=system.forceSearchAttributesCacheRefreshOnRead=false
+                         (the CLI keeps the last value given for a key)
   --existing URL         use a running Herald API instead of starting one; only phases that
                          need no process handles run (no memory, no seeding unless --mongodb-url)
   --admin-key KEY        admin key of the --existing stack     (HERALD_ADMIN_KEY or herald-dev-admin-key)
@@ -110,6 +121,8 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
       'waiting-large': { type: 'string' },
       quick: { type: 'boolean', default: false },
       phases: { type: 'string' },
+      workers: { type: 'string' },
+      'temporal-arg': { type: 'string', multiple: true },
       existing: { type: 'string' },
       'admin-key': { type: 'string' },
       'temporal-address': { type: 'string' },
@@ -142,6 +155,11 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
   if (existing !== undefined && !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(existing)) {
     throw new Error(`--existing must be a loopback URL such as http://127.0.0.1:3000, got "${existing}"`);
   }
+  const workers = whole('workers', values.workers, 0, true);
+  const temporalArgs = values['temporal-arg'] ?? [];
+  if (existing !== undefined && (values.workers !== undefined || temporalArgs.length > 0)) {
+    throw new Error('--workers and --temporal-arg shape the embedded stack; they do nothing with --existing');
+  }
 
   return {
     events,
@@ -166,6 +184,8 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
     temporalAddress: values['temporal-address'],
     mongodbUrl: values['mongodb-url'],
     phases,
+    workers,
+    temporalArgs,
     outDir: path.resolve(root, values.out ?? path.join('bench', 'results')),
   };
 }

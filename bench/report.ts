@@ -2,6 +2,7 @@
 // ceilings, and a PASS/FAIL/SKIP verdict per target.
 import type { CeilingBResult, CeilingResult } from './ceilings';
 import type { CpuFigures, CpuUse } from './cpu';
+import type { EngineOperations, WindowEngine } from './engine';
 import type { HeraldPhaseResult } from './herald';
 import type { HistoryResult } from './history';
 import type { SeedResult } from './seed';
@@ -22,7 +23,16 @@ export interface BenchResults {
   command: string;
   options: Record<string, unknown>;
   machine: { cpus: number; memoryGiB: number; node: string; platform: string };
-  stack: { embedded: boolean; apiUrl: string };
+  stack: {
+    embedded: boolean;
+    apiUrl: string;
+    /** Separate worker processes beside the API. */
+    workers: number;
+    /** Whether the API process ran a worker (HERALD_API_WORKER); null when unknown (--existing). */
+    apiRunsWorker: boolean | null;
+    /** --temporal-arg, as given. */
+    temporalArgs: string[];
+  };
   ceilingA?: CeilingResult;
   ceilingB?: CeilingBResult;
   phases: {
@@ -63,7 +73,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
   errorsLost(`0 errors and 0 lost at ${full?.concurrency ?? 32} clients`, full);
   errorsLost(`0 errors and 0 lost at ${high?.concurrency ?? 256} clients`, high);
 
-  const ceilingB = results.ceilingB?.localActivity.perSecond;
+  const ceilingB = results.ceilingB?.eager.perSecond;
   if (full && ceilingB) {
     const ratio = full.deliveriesPerSecond / ceilingB;
     targets.push({
@@ -90,16 +100,19 @@ export function evaluateTargets(results: BenchResults): Target[] {
   } else targets.push({ name: 'deliveries/s after the seed within 10 % of empty', verdict: 'SKIP', detail: 'phase not run' });
 
   const waiting = results.waiting;
-  if (waiting && waiting.growth.worker !== undefined && waiting.growth.api !== undefined) {
-    const worst = Math.max(waiting.growth.worker, waiting.growth.api);
+  if (waiting && waiting.growth.api !== undefined) {
+    // Without separate worker processes there is no worker role: the API's figure includes its worker.
+    const roles = (['worker', 'api'] as const).filter((role) => waiting.growth[role] !== undefined);
+    const worst = Math.max(...roles.map((role) => waiting.growth[role]));
     const complete = waiting.completed === waiting.retried && waiting.retried >= waiting.large.waiting;
+    const names = { worker: 'worker', api: roles.includes('worker') ? 'API' : 'API (with its worker)' };
     targets.push({
-      name: `worker and API memory within 20 % from ${waiting.small.waiting} to ${waiting.large.waiting} waiting`,
+      name: `${roles.includes('worker') ? 'worker and API' : 'API (with its worker)'} memory within 20 % from ${waiting.small.waiting} to ${waiting.large.waiting} waiting`,
       verdict: worst <= 1.2 && complete ? 'PASS' : 'FAIL',
       detail:
-        `worker ${fmt(waiting.small.rssMiB.worker)} → ${fmt(waiting.large.rssMiB.worker)} MiB (×${fmt(waiting.growth.worker, 2)}), ` +
-        `API ${fmt(waiting.small.rssMiB.api)} → ${fmt(waiting.large.rssMiB.api)} MiB (×${fmt(waiting.growth.api, 2)}); ` +
-        `retried ${waiting.completed}/${waiting.retried} delivered`,
+        roles
+          .map((role) => `${names[role]} ${fmt(waiting.small.rssMiB[role])} → ${fmt(waiting.large.rssMiB[role])} MiB (×${fmt(waiting.growth[role], 2)})`)
+          .join(', ') + `; retried ${waiting.completed}/${waiting.retried} delivered`,
     });
   } else
     targets.push({ name: 'worker and API memory within 20 % (waiting deliveries)', verdict: 'SKIP', detail: waiting ? 'no process handles' : 'phase not run' });
@@ -119,6 +132,102 @@ function phaseRows(phases: HeraldPhaseResult[]): string[] {
     );
   }
   return rows;
+}
+
+function ingestWindowRows(phases: HeraldPhaseResult[]): string[] {
+  const rows = [
+    '| phase | deliveries/s | during ingest: deliveries / s / per second | after ingest: deliveries / s / per second | event starts eager / started / existed | eager share | engine bytes growth MiB | engine bytes per event |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const p of phases) {
+    const starts = p.eventStarts;
+    const bytes = p.engineBytes;
+    rows.push(
+      `| ${p.label} | ${fmt(p.deliveriesPerSecond)} | ${p.duringIngest.deliveries} / ${fmt(p.duringIngest.seconds, 2)} / **${fmt(p.duringIngest.perSecond)}** | ` +
+        `${p.afterIngest.deliveries} / ${fmt(p.afterIngest.seconds, 2)} / **${fmt(p.afterIngest.perSecond)}** | ` +
+        `${starts ? `${starts.eager} / ${starts.started} / ${starts.existed}` : '–'} | ${starts ? `**${fmt(starts.eagerShare * 100)} %**` : '–'} | ` +
+        `${bytes ? fmt(bytes.growthBytes / 2 ** 20, 2) : '–'} | ${bytes ? fmt(bytes.bytesPerEvent, 0) : '–'} |`,
+    );
+  }
+  return rows;
+}
+
+/** Every window that read the engine's counters: ceiling-B variants, Herald phases, the retries of waiting deliveries. */
+function engineWindows(results: BenchResults, phases: HeraldPhaseResult[]): Array<{ label: string; window: WindowEngine }> {
+  const windows: Array<{ label: string; window: WindowEngine }> = [];
+  if (results.ceilingB) {
+    windows.push({ label: 'ceiling B, eager with attributes', window: results.ceilingB.eager });
+    windows.push({ label: 'ceiling B, no eager, no attributes', window: results.ceilingB.plain });
+  }
+  for (const p of phases) windows.push({ label: p.label, window: p });
+  if (results.waiting?.retryWindow) windows.push({ label: 'retries of waiting deliveries', window: results.waiting.retryWindow });
+  return windows;
+}
+
+const TOP_OPERATIONS = 10;
+
+function operationRows(e: EngineOperations): string[] {
+  const per = (count: number) => fmt(count / Math.max(1, e.units), 2);
+  const service = Object.entries(e.service.byOperation).slice(0, TOP_OPERATIONS);
+  const persistence = Object.entries(e.persistence.byOperation).slice(0, TOP_OPERATIONS);
+  const rows = [`| service/operation | per ${e.unit} | persistence operation | per ${e.unit} |`, '|---|---|---|---|'];
+  for (let i = 0; i < Math.max(service.length, persistence.length); i++) {
+    const [sName, sCount] = service[i] ?? ['', undefined];
+    const [pName, pCount] = persistence[i] ?? ['', undefined];
+    rows.push(`| ${sName} | ${sCount === undefined ? '' : per(sCount)} | ${pName} | ${pCount === undefined ? '' : per(pCount)} |`);
+  }
+  return rows;
+}
+
+function engineSection(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
+  const windows = engineWindows(results, phases).filter(
+    (w): w is { label: string; window: WindowEngine & { engine: EngineOperations } } => w.window.engine !== undefined,
+  );
+  const failed = engineWindows(results, phases).filter((w) => w.window.readErrors?.length);
+  if (windows.length === 0 && failed.length === 0) return [];
+  const out = ['## Temporal operations', ''];
+  if (windows.length > 0) {
+    const services = [...new Set(windows.flatMap((w) => Object.keys(w.window.engine.service.byService)))].filter((s) =>
+      ['frontend', 'history', 'matching'].includes(s),
+    );
+    out.push(
+      `| window | per | ${services.map((s) => `${s} requests`).join(' | ')} | all service requests | persistence requests | visibility writes | eager executed / denied (server) | engine bytes per event |`,
+      `|---|---|${services.map(() => '---').join('|')}|---|---|---|---|---|`,
+    );
+    for (const { label, window } of windows) {
+      const e = window.engine;
+      out.push(
+        `| ${label} | ${e.units} ${e.unit === 'workflow' ? 'workflows' : 'deliveries'} | ${services.map((s) => fmt(e.perUnit[s] ?? 0, 2)).join(' | ')} | **${fmt(e.perUnit.serviceTotal, 2)}** | **${fmt(e.perUnit.persistence, 2)}** | ${fmt(e.perUnit.visibility, 2)} | ${e.eagerExecuted} / ${e.eagerDenied} | ${fmt(window.engineBytes?.bytesPerEvent, 0)} |`,
+      );
+    }
+    out.push('');
+    out.push(
+      "Per delivery received (per workflow completed for ceiling B), from the dev server's Prometheus counters read when the window opened and closed, summed over every label combination: " +
+        '`service_requests` by `service_name` (frontend, history, matching; gRPC requests each service served, internal ones included), ' +
+        "`persistence_requests` (every service's calls to its store), `visibility_persistence_requests`, `workflow_eager_execution` and `…_denied`. " +
+        "Everything the server did in the window counts, its own background work (namespace `temporal_system`, shard and queue upkeep) and the benchmark's reads included: ceiling B awaits every result (`PollWorkflowExecutionHistory`). " +
+        "Engine bytes: growth of the dev server's SQLite files (temporal.db + -wal + -shm) per event accepted (per workflow started for ceiling B, per delivery retried for the retries).",
+      '',
+    );
+    for (const { label, window } of windows) {
+      const e = window.engine;
+      out.push(`### ${label}`, '');
+      const background = (e.service.byNamespace.temporal_system ?? 0) + (e.persistence.byNamespace.temporal_system ?? 0);
+      out.push(
+        `${e.units} ${e.unit === 'workflow' ? 'workflows' : 'deliveries'} in ${fmt(e.seconds)} s: ${e.service.total} service requests, ${e.persistence.total} persistence requests ` +
+          `(${background} of them for namespace temporal_system), ${e.visibility.total} visibility writes ` +
+          `(${Object.entries(e.visibility.byOperation)
+            .map(([op, n]) => `${op} ${fmt(n / Math.max(1, e.units), 2)}`)
+            .join(', ')} per ${e.unit}).`,
+        '',
+        ...operationRows(e),
+        '',
+      );
+    }
+  }
+  for (const { label, window } of failed) out.push(`- ${label}: not all read — ${(window.readErrors ?? []).join('; ')}`);
+  if (failed.length > 0) out.push('');
+  return out;
 }
 
 function memoryRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
@@ -155,12 +264,19 @@ function cpuRows(results: BenchResults, phases: HeraldPhaseResult[]): string[] {
   return rows;
 }
 
+function topology(stack: BenchResults['stack']): string {
+  const api = stack.apiRunsWorker === false ? 'API without a worker' : 'API with its own worker';
+  const workers = stack.workers === 0 ? 'no separate worker process' : `${stack.workers} separate worker process${stack.workers === 1 ? '' : 'es'}`;
+  const extra = stack.temporalArgs.length > 0 ? `; dev server also given \`${stack.temporalArgs.join(' ')}\`` : '';
+  return `${api}, ${workers}${extra}`;
+}
+
 export function markdownReport(results: BenchResults): string {
   const phases = Object.values(results.phases).filter((p): p is HeraldPhaseResult => p !== undefined);
   const out: string[] = [];
   out.push(`# Herald benchmark, ${results.startedAt}`, '');
   out.push(
-    `\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? 'embedded stack' : `existing stack at ${results.stack.apiUrl}`}.`,
+    `\`${results.command}\` — ${results.machine.cpus} CPUs, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.stack.embedded ? `embedded stack (${topology(results.stack)})` : `existing stack at ${results.stack.apiUrl}`}.`,
     '',
   );
   out.push('## Targets', '', '| target | verdict | figures |', '|---|---|---|');
@@ -172,13 +288,20 @@ export function markdownReport(results: BenchResults): string {
     out.push('');
   }
 
-  out.push('## Ceilings', '', '| ceiling | count | completed | per second | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|');
-  const ceilings = [results.ceilingA, results.ceilingB?.localActivity, results.ceilingB?.regularActivity].filter((c): c is CeilingResult => c !== undefined);
+  out.push('## Ceilings', '', '| ceiling | count | completed | per second | p50 ms | p99 ms | errors | eager starts |', '|---|---|---|---|---|---|---|---|');
+  const ceilings: Array<CeilingResult & { eagerShare?: number; eagerlyStarted?: number }> = [
+    results.ceilingA,
+    results.ceilingB?.eager,
+    results.ceilingB?.plain,
+  ].filter((c): c is CeilingResult => c !== undefined);
   for (const c of ceilings)
     out.push(
-      `| ${c.label} | ${c.count} | ${c.completed} | **${fmt(c.perSecond)}** | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${errorsText(c.errors)} |`,
+      `| ${c.label} | ${c.count} | ${c.completed} | **${fmt(c.perSecond)}** | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${errorsText(c.errors)} | ` +
+        `${c.eagerlyStarted === undefined ? '–' : `${c.eagerlyStarted} (${fmt((c.eagerShare ?? Number.NaN) * 100)} %)`} |`,
     );
   out.push('');
+  if (results.ceilingB)
+    out.push("Ceiling B is the first of its two rows (eager start with the event workflow's search attributes and memo); the targets use it.", '');
   out.push(
     `Herald deliveries/s (fan-out 1, full rate) ÷ ceiling A: **${fmt((results.ratios.heraldOverCeilingA ?? Number.NaN) * 100)} %**; ÷ ceiling B: **${fmt((results.ratios.heraldOverCeilingB ?? Number.NaN) * 100)} %**.`,
     '',
@@ -189,6 +312,16 @@ export function markdownReport(results: BenchResults): string {
     'Latency: from sending the ingest POST to the receiver getting the delivery. Deliveries/s: deliveries received ÷ (last receipt − first ingest sent).',
     '',
   );
+  if (phases.length > 0) {
+    out.push('### During and after the ingest window', '', ...ingestWindowRows(phases), '');
+    out.push(
+      'During: receipts between the first ingest sent and the last ingest answered, over that time. After: the other receipts, over (last receipt − last ingest answered). ' +
+        "Eager: the API's event workflow starts (its /metrics) whose first task came back with the start, of those it started (existed: the run was there already). " +
+        'Engine bytes: growth of temporal.db + temporal.db-wal + temporal.db-shm over the phase (a WAL checkpoint moves bytes between them; the sum counts), per event accepted.',
+      '',
+    );
+  }
+  out.push(...engineSection(results, phases));
 
   if (results.seed) {
     out.push('## Stored deliveries', '');
@@ -249,8 +382,10 @@ export function consoleSummary(results: BenchResults): string {
   const full = results.phases.full;
   if (results.ceilingA) lines.push(`ceiling A (undici POST)             ${fmt(results.ceilingA.perSecond)} requests/s`);
   if (results.ceilingB) {
-    lines.push(`ceiling B (1 local activity)        ${fmt(results.ceilingB.localActivity.perSecond)} workflows/s`);
-    lines.push(`  (1 regular activity, not ceiling) ${fmt(results.ceilingB.regularActivity.perSecond)} workflows/s`);
+    lines.push(
+      `ceiling B (eager, 1 local activity) ${fmt(results.ceilingB.eager.perSecond)} workflows/s, ${fmt(results.ceilingB.eager.eagerShare * 100)} % eager`,
+    );
+    lines.push(`  (no eager start, not the ceiling) ${fmt(results.ceilingB.plain.perSecond)} workflows/s`);
   }
   for (const p of Object.values(results.phases)) {
     if (!p) continue;

@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     options: serialisable(options),
     machine: { cpus: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    stack: { embedded: !options.existing, apiUrl: options.existing ?? '' },
+    stack: { embedded: !options.existing, apiUrl: options.existing ?? '', workers: options.workers, apiRunsWorker: null, temporalArgs: options.temporalArgs },
     phases: {},
     memory: { peakRssMiB: {}, highWaterMiB: {}, peakPssMiB: {} },
     ratios: {},
@@ -94,10 +94,11 @@ async function main(): Promise<number> {
   say(`receiver on ${receiver.origin}`);
   stack = options.existing
     ? await existingStack({ apiUrl: options.existing, adminKey: options.adminKey, temporalAddress: options.temporalAddress, mongodbUrl: options.mongodbUrl })
-    : await startEmbeddedStack(root, say, (stop, kill) => {
+    : await startEmbeddedStack(root, say, { workers: options.workers, temporalArgs: options.temporalArgs }, (stop, kill) => {
         starting = { stop, kill };
       });
   results.stack.apiUrl = stack.apiUrl;
+  results.stack.apiRunsWorker = stack.apiRunsWorker ?? null;
   const sampler = stack.embedded ? new RssSampler(() => stack?.roles() ?? []) : undefined;
   sampler?.start();
   const ctx: BenchContext = { options, stack, receiver, sampler, say };
@@ -129,8 +130,9 @@ async function main(): Promise<number> {
     });
     await phase('ceiling-b', live.temporalAddress ? undefined : 'needs --temporal-address', async () => {
       results.ceilingB = await ceilingB(ctx, live.temporalAddress as string);
+      const { eager, plain } = results.ceilingB;
       say(
-        `ceiling B: ${results.ceilingB.localActivity.perSecond} workflows/s (one local activity); one regular activity: ${results.ceilingB.regularActivity.perSecond}/s`,
+        `ceiling B: ${eager.perSecond} workflows/s (eager start, ${round(eager.eagerShare * 100)} % eager, with attributes); without eager start or attributes: ${plain.perSecond}/s`,
       );
     });
 
@@ -202,9 +204,10 @@ async function main(): Promise<number> {
     await phase('waiting', live.embedded ? undefined : 'needs the embedded stack for process memory', async () => {
       results.waiting = await waitingDeliveries(ctx);
       const w = results.waiting;
-      say(
-        `waiting: worker ${w.small.rssMiB.worker} → ${w.large.rssMiB.worker} MiB, API ${w.small.rssMiB.api} → ${w.large.rssMiB.api} MiB; retried ${w.completed}/${w.retried}`,
-      );
+      const rss = (['worker', 'api'] as const)
+        .filter((role) => w.small.rssMiB[role] !== undefined)
+        .map((role) => `${role} ${w.small.rssMiB[role]} → ${w.large.rssMiB[role]} MiB`);
+      say(`waiting: ${rss.join(', ')}; retried ${w.completed}/${w.retried}`);
     });
   } catch (error) {
     stopAllBars();
@@ -222,7 +225,7 @@ async function main(): Promise<number> {
   }
   const full = results.phases.full;
   if (full && results.ceilingA) results.ratios.heraldOverCeilingA = round(full.deliveriesPerSecond / results.ceilingA.perSecond, 4);
-  if (full && results.ceilingB) results.ratios.heraldOverCeilingB = round(full.deliveriesPerSecond / results.ceilingB.localActivity.perSecond, 4);
+  if (full && results.ceilingB) results.ratios.heraldOverCeilingB = round(full.deliveriesPerSecond / results.ceilingB.eager.perSecond, 4);
   results.targets = evaluateTargets(results);
   results.finishedAt = new Date().toISOString();
 

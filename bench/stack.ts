@@ -1,6 +1,7 @@
 // The system under test. Either the embedded stack — Temporal dev server, FerretDB (and its
-// PostgreSQL), the Herald worker and API as child processes — in a fresh temporary directory on
-// free ports, or an already running API given by URL (then without process handles).
+// PostgreSQL), the Herald API (which runs a worker of its own unless HERALD_API_WORKER=false) and
+// any separate worker processes, as child processes — in a fresh temporary directory on free
+// ports, or an already running API given by URL (then without process handles).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,14 @@ export interface Stack {
   /** With the database name, as MONGODB_URL takes it. */
   mongodbUrl: string | undefined;
   taskQueue: string;
+  /** The dev server's Prometheus endpoint; only for the embedded stack. */
+  temporalMetricsUrl: string | undefined;
+  /** The dev server's SQLite file (temporal.db); only for the embedded stack. */
+  temporalDbPath: string | undefined;
+  /** Separate worker processes beside the API. */
+  workers: number;
+  /** Whether the API process runs a worker (HERALD_API_WORKER); unknown for --existing. */
+  apiRunsWorker: boolean | undefined;
   /** Whether worker and API are ours (memory can be measured, the process tree is known). */
   embedded: boolean;
   roles(): RoleRoot[];
@@ -50,11 +59,13 @@ function logTo(name: string) {
   };
 }
 
-async function workerPolls(address: string, taskQueue: string): Promise<void> {
+/** Throws until `expected` workers (distinct poller identities: one per process) poll the task queue. */
+async function workersPoll(address: string, taskQueue: string, expected: number): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: 1_000 });
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue } });
-    if (!pollers?.length) throw new Error(`no poller on ${taskQueue} yet`);
+    const identities = new Set((pollers ?? []).map((poller) => poller.identity));
+    if (identities.size < expected) throw new Error(`${identities.size} of ${expected} workers poll ${taskQueue} yet`);
   } finally {
     await connection.close();
   }
@@ -66,6 +77,13 @@ async function apiReady(apiUrl: string): Promise<void> {
   if (response.status !== 200) throw new Error(`GET /readyz answered ${response.status}`);
 }
 
+export interface EmbeddedStackOptions {
+  /** Separate worker processes beside the API (which runs a worker of its own unless HERALD_API_WORKER=false). */
+  workers: number;
+  /** Appended to the dev server's command line after Herald's own settings. */
+  temporalArgs: string[];
+}
+
 /**
  * `register` gets the stop and kill functions at once, before anything starts, so an interrupt
  * during start-up also stops what has started and removes the directory.
@@ -73,6 +91,7 @@ async function apiReady(apiUrl: string): Promise<void> {
 export async function startEmbeddedStack(
   root: string,
   say: Say,
+  options: EmbeddedStackOptions,
   register: (stop: () => Promise<void>, kill: () => void) => void = () => undefined,
 ): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-'));
@@ -98,8 +117,10 @@ export async function startEmbeddedStack(
   register(stop, kill);
   try {
     say(`data in ${dataDir}`);
+    const temporalDir = path.join(dataDir, 'temporal');
+    const metricsPort = await freePort();
     const [temporal, ferret] = await Promise.allSettled([
-      startTemporalDevServer({ dataDir: path.join(dataDir, 'temporal'), log: logTo('temporal'), detached: true }),
+      startTemporalDevServer({ dataDir: temporalDir, metricsPort, extraArgs: options.temporalArgs, log: logTo('temporal'), detached: true }),
       startFerretDB({ dataDir: path.join(dataDir, 'ferretdb'), log: logTo('ferretdb'), detached: true }),
     ]);
     if (temporal.status === 'fulfilled') {
@@ -113,7 +134,9 @@ export async function startEmbeddedStack(
     }
     if (temporal.status === 'rejected') throw temporal.reason;
     if (ferret.status === 'rejected') throw ferret.reason;
-    say(`Temporal on ${temporal.value.address}, FerretDB on ${ferret.value.url}`);
+    say(
+      `Temporal on ${temporal.value.address} (metrics ${temporal.value.metricsUrl}${options.temporalArgs.length > 0 ? `, extra arguments: ${options.temporalArgs.join(' ')}` : ''}), FerretDB on ${ferret.value.url}`,
+    );
 
     const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
     const port = await freePort();
@@ -133,20 +156,32 @@ export async function startEmbeddedStack(
       LOG_LEVEL: 'warn',
     };
     const config = loadConfig(env);
-    const child = (name: 'worker' | 'api', entry: string) => {
-      const proc = startHeraldProcess(name, entry, { root, env, log: logTo(name) });
+    if (!config.apiRunsWorker && options.workers === 0) throw new Error('HERALD_API_WORKER=false and --workers 0: no process would run a worker');
+    const child = (name: 'worker' | 'api', entry: string, logName: string = name) => {
+      const proc = startHeraldProcess(name, entry, { root, env, log: logTo(logName) });
       stoppers.push(() => proc.stop());
       processes.push(proc);
       return proc;
     };
-    const worker = child('worker', 'src/main/worker.ts');
+    const workers = Array.from({ length: options.workers }, (_, i) =>
+      child('worker', 'src/main/worker.ts', options.workers === 1 ? 'worker' : `worker-${i + 1}`),
+    );
     const api = child('api', 'src/main/api.ts');
     const apiUrl = `http://127.0.0.1:${port}`;
+    const pollers = options.workers + (config.apiRunsWorker ? 1 : 0);
+    // Every worker, the API's included, polls before the first phase. The probe is the same for
+    // each process that runs one; each wait also ends at once if its own process exits.
+    const polling = () => workersPoll(config.temporalAddress, config.taskQueue, pollers);
     await Promise.all([
-      waitUntilReady(worker, `poller on ${config.taskQueue}`, () => workerPolls(config.temporalAddress, config.taskQueue), 120_000),
+      ...[...workers, ...(config.apiRunsWorker ? [api] : [])].map((proc) =>
+        waitUntilReady(proc, `${pollers} workers polling ${config.taskQueue}`, polling, 120_000),
+      ),
       waitUntilReady(api, `200 from ${apiUrl}/readyz`, () => apiReady(apiUrl), 120_000),
     ]);
-    say(`worker pid ${worker.pid}, API pid ${api.pid} on ${apiUrl}`);
+    say(
+      `API pid ${api.pid} on ${apiUrl}${config.apiRunsWorker ? ' (with a worker)' : ' (without a worker)'}` +
+        (workers.length > 0 ? `; worker pids ${workers.map((w) => w.pid).join(', ')}` : ''),
+    );
 
     const postgres = ferret.status === 'fulfilled' ? ferret.value.postgres.process : undefined;
     return {
@@ -155,12 +190,18 @@ export async function startEmbeddedStack(
       temporalAddress: config.temporalAddress,
       mongodbUrl: config.mongodbUrl,
       taskQueue: config.taskQueue,
+      temporalMetricsUrl: temporal.value.metricsUrl,
+      temporalDbPath: path.join(temporalDir, 'temporal.db'),
+      workers: options.workers,
+      apiRunsWorker: config.apiRunsWorker,
       embedded: true,
+      // Separate workers are summed under one role, `worker`; with none there is no worker role
+      // (the API's own worker is part of the API process, so of its role).
       roles: () => [
         { role: 'temporal', pid: temporal.value.process.pid },
         { role: 'ferretdb', pid: ferret.value.process.pid },
         postgres ? { role: 'postgres', pid: postgres.pid } : { role: 'postgres', comm: 'postgres' },
-        { role: 'worker', pid: worker.pid },
+        ...workers.map((worker) => ({ role: 'worker', pid: worker.pid })),
         { role: 'api', pid: api.pid },
         { role: 'bench', pid: process.pid, tree: false },
       ],
@@ -196,6 +237,10 @@ export async function existingStack(options: {
     temporalAddress: options.temporalAddress,
     mongodbUrl: options.mongodbUrl,
     taskQueue: process.env.TEMPORAL_TASK_QUEUE || 'herald-deliveries',
+    temporalMetricsUrl: undefined,
+    temporalDbPath: undefined,
+    workers: 0,
+    apiRunsWorker: undefined,
     embedded: false,
     roles: () => [{ role: 'bench', pid: process.pid, tree: false }],
     assertAlive: () => undefined,

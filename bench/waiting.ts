@@ -6,6 +6,7 @@
 import { HeraldApi } from './api';
 import type { BenchContext } from './context';
 import { cpuUse, type CpuUse } from './cpu';
+import { edgeSources, readEdge, windowEngine, type WindowEngine } from './engine';
 import { closedLoop, type LoadResult } from './load';
 import { mib } from './memory';
 import { trackedBar } from './progress';
@@ -39,6 +40,8 @@ export interface WaitingResult {
    * attempts, and the phase also lists deliveries and idles while memory is read.
    */
   cpu?: CpuUse;
+  /** Temporal operations per delivery retried (and the engine's growth) over the retries alone. */
+  retryWindow?: WindowEngine;
 }
 
 const CHANNEL = 'waiting';
@@ -121,6 +124,8 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
     );
     const ids = pending.map((delivery) => delivery.id);
     const retryAnswers: Record<string, number> = {};
+    const sources = edgeSources(stack);
+    const open = await readEdge(sources);
     const bar = trackedBar('waiting: retry all', ids.length, 'delivered');
     const tick = setInterval(() => bar.update(channel.succeeded.size), 200);
     const start = now();
@@ -142,6 +147,9 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
     }
     const lastSuccess = Math.max(start, channel.lastAt);
     const measured = window && sampler ? sampler.endWindow(window) : undefined;
+    const close = await readEdge(sources); // after the CPU window: the edge waits for the engine's counters
+    // No events are ingested here: the engine's bytes are per retried delivery instead.
+    const retryWindow = windowEngine(open, close, channel.succeeded.size, 'delivery', ids.length);
     return {
       small,
       large,
@@ -153,6 +161,7 @@ export async function waitingDeliveries(ctx: BenchContext): Promise<WaitingResul
       retriesPerSecond: ratePerSecond(channel.succeeded.size, start, lastSuccess),
       peakRssMiB: Object.fromEntries(Object.entries(measured?.peakKb ?? {}).map(([role, kb]) => [role, mib(kb)])),
       ...(measured ? { cpu: cpuUse(measured.cpuStart, measured.cpuEnd) } : {}),
+      retryWindow,
     };
   } finally {
     receiver.setFailing(CHANNEL, false);

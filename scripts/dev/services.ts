@@ -83,6 +83,14 @@ export interface TemporalDevServerOptions {
   port?: number;
   /** Web UI port; without it the server runs headless. */
   uiPort?: number;
+  /** Port of the server's Prometheus endpoint (`--metrics-port`); without it the CLI picks one and does not say where. */
+  metricsPort?: number;
+  /**
+   * Appended verbatim after every setting of ours, to measure a setting on and off. For
+   * `--dynamic-config-value` and `--sqlite-pragma` the CLI keeps the last value given for a key,
+   * so a later one overrides ours.
+   */
+  extraArgs?: string[];
   log?: LineLogger;
   detached?: boolean;
   readyTimeoutMs?: number;
@@ -93,6 +101,8 @@ export interface TemporalDevServer {
   address: string;
   port: number;
   uiUrl: string | undefined;
+  /** http://127.0.0.1:PORT/metrics when `metricsPort` was given. */
+  metricsUrl: string | undefined;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -115,11 +125,13 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     const address = `127.0.0.1:${port}`;
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
     args.push(...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+    if (options.metricsPort !== undefined) args.push('--metrics-port', String(options.metricsPort));
     args.push('--db-filename', path.join(options.dataDir, 'temporal.db'), ...temporalTuning());
     args.push('--namespace', 'default', '--log-level', 'warn');
     for (const key of HERALD_SEARCH_ATTRIBUTES) {
       args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type] ?? key.type}`);
     }
+    args.push(...(options.extraArgs ?? []));
     const proc = await startReady(
       { name: 'temporal', command: toolPaths().temporal, args, env: serverEnv('TEMPORAL_'), log: options.log, detached: options.detached },
       'Temporal frontend with namespace "default" and the Herald search attributes',
@@ -127,7 +139,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
       options.readyTimeoutMs ?? 60_000,
     );
     const uiUrl = options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined;
-    return { address, port, uiUrl, process: proc, stop: () => proc.stop() };
+    const metricsUrl = options.metricsPort !== undefined ? `http://127.0.0.1:${options.metricsPort}/metrics` : undefined;
+    return { address, port, uiUrl, metricsUrl, process: proc, stop: () => proc.stop() };
   });
 }
 
