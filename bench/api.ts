@@ -21,6 +21,7 @@ export interface WebhookSpec {
   url: string;
   events: string[];
   retryPolicy?: Record<string, unknown>;
+  timeoutMs?: number;
   deactivation?: { consecutiveFailures: number; minFailingSeconds: number };
 }
 

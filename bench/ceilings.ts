@@ -108,7 +108,7 @@ export interface CeilingBResult {
 let runtimeInstalled = false;
 
 /** The SDK logs at INFO to the console by default, which would break the progress bars. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
@@ -119,10 +119,10 @@ function quietRuntime(): void {
 }
 
 /** What one start of a variant sends besides the workflow id and task queue. */
-type StartShape = (workflowId: string) => Partial<WorkflowStartOptions>;
+export type StartShape = (workflowId: string) => Partial<WorkflowStartOptions>;
 
 /** As Herald's event workflow carries them: one workspace, one event type, one webhook; a summary memo. */
-const eventShaped: StartShape = (workflowId) => ({
+export const eventShaped: StartShape = (workflowId) => ({
   requestEagerStart: true,
   typedSearchAttributes: eventSearchAttributes('ws_ceilingbench0000000000', 'bench.ceiling', ['wh_ceilingbench000000000']),
   memo: { summary: eventSummary({ eventType: 'bench.ceiling', eventId: workflowId }, [{ name: 'Ceiling B webhook' }]) },

@@ -22,6 +22,22 @@ export interface HeraldPhaseSpec {
   concurrency: number;
   /** Set: open loop at this many events per second; unset: closed loop. */
   rate?: number;
+  /**
+   * Set: while this phase's load runs, another webhook (a workspace of its own) gets `rate` events
+   * per second at a receiver that holds each request `hangMs`, with an attempt timeout as long, and
+   * an endpoint-health rule that keeps it on: a receiver that hangs, beside the one measured.
+   */
+  beside?: { rate: number; hangMs: number };
+}
+
+/** What was sent to the hanging webhook beside a phase. */
+export interface HangingSide {
+  rate: number;
+  hangMs: number;
+  sent: number;
+  accepted: number;
+  /** Requests that reached the hanging receiver during the phase (first attempts and retries). */
+  arrived: number;
 }
 
 /** Deliveries received within a span of the phase, and their rate over it. */
@@ -66,6 +82,7 @@ export interface HeraldPhaseResult extends WindowEngine {
   cpu?: CpuUse;
   lateSends: number;
   stoppedByDuration: boolean;
+  hanging?: HangingSide;
 }
 
 export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): Promise<HeraldPhaseResult> {
@@ -74,6 +91,7 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
   try {
     const workspace = await createBenchWorkspace(api, stack.adminKey, receiver, { channel: spec.channel, fanout: spec.fanout });
     const channel = receiver.channel(spec.channel);
+    const side = spec.beside ? await hangingWebhook(ctx, spec.channel, spec.beside) : undefined;
     const sources = edgeSources(stack);
     const open = await readEdge(sources);
     const window = sampler?.beginWindow();
@@ -94,7 +112,14 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
           load = result;
         },
       };
-      load = spec.rate === undefined ? await closedLoop(loadSpec, spec.concurrency) : await openLoop(loadSpec, spec.rate, Math.max(1024, spec.concurrency));
+      let measuredDone = false;
+      const sideLoad = side?.send(() => measuredDone);
+      try {
+        load = spec.rate === undefined ? await closedLoop(loadSpec, spec.concurrency) : await openLoop(loadSpec, spec.rate, Math.max(1024, spec.concurrency));
+      } finally {
+        measuredDone = true;
+        await sideLoad;
+      }
       const sent = load;
       bar.setTotal(Math.max(1, sent.expectedDeliveries));
       await waitUntil(() => channel.first.size >= sent.expectedDeliveries, options.drainTimeout * 1000, 100, stack.assertAlive);
@@ -106,10 +131,43 @@ export async function runHeraldPhase(ctx: BenchContext, spec: HeraldPhaseSpec): 
     }
     const measured = window && sampler ? sampler.endWindow(window) : undefined;
     const close = await readEdge(sources); // after the CPU window: the edge waits for the engine's counters
-    return summarise(spec, load, channel, measured, { open, close });
+    const result = summarise(spec, load, channel, measured, { open, close });
+    if (side) result.hanging = await side.finish();
+    return result;
   } finally {
     await api.close();
   }
+}
+
+/** The hanging webhook beside a phase: its own workspace and receiver channel, held `hangMs` per request. */
+async function hangingWebhook(ctx: BenchContext, channelName: string, beside: { rate: number; hangMs: number }) {
+  const { stack, receiver, options } = ctx;
+  const api = new HeraldApi(stack.apiUrl, 8);
+  const name = `${channelName}-hang`;
+  const workspace = await createBenchWorkspace(api, stack.adminKey, receiver, {
+    channel: name,
+    fanout: 1,
+    timeoutMs: Math.min(60_000, beside.hangMs),
+    retryPolicy: { preset: 'fixed', maxRetries: 0 }, // no retries left behind to disturb the next phase
+    neverDeactivate: true,
+  });
+  receiver.setHanging(name, beside.hangMs);
+  const channel = receiver.channel(name);
+  let sent: LoadResult | undefined;
+  return {
+    send: async (stopWhen: () => boolean): Promise<void> => {
+      const spec: LoadSpec = { api, workspace, prefix: name, count: 1_000_000, durationMs: options.duration * 1000, stopWhen };
+      sent = await openLoop(spec, beside.rate, 1024);
+    },
+    /** Answers at once again, and waits (bounded) until every deferred first attempt has arrived. */
+    finish: async (): Promise<HangingSide> => {
+      const arrived = channel.total;
+      receiver.setHanging(name, 0);
+      await waitUntil(() => channel.first.size >= (sent?.accepted ?? 0), 120_000, 200, stack.assertAlive).catch(() => undefined);
+      await api.close();
+      return { ...beside, sent: sent?.sent ?? 0, accepted: sent?.accepted ?? 0, arrived };
+    },
+  };
 }
 
 function summarise(

@@ -34,6 +34,8 @@ export interface LoadSpec {
   count: number;
   durationMs: number;
   onAnswer?: (result: LoadResult) => void;
+  /** Open loop only: stop sending once this says so (a side stream that lasts as long as another load). */
+  stopWhen?: () => boolean;
 }
 
 function emptyResult(): LoadResult {
@@ -104,7 +106,7 @@ export async function openLoop(spec: LoadSpec, rate: number, maxInFlight: number
   const deadline = start + spec.durationMs;
   const pending = new Set<Promise<void>>();
   let next = 0;
-  while (next < spec.count) {
+  while (next < spec.count && !spec.stopWhen?.()) {
     const t = now();
     if (t >= deadline) {
       result.stoppedByDuration = true;

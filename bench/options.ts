@@ -2,8 +2,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const PHASES = ['ceiling-a', 'ceiling-b', 'full', 'high', 'half', 'fanout', 'history', 'seeded', 'waiting'] as const;
+export const PHASES = ['ceiling-a', 'ceiling-b', 'full', 'high', 'half', 'busy', 'hanging', 'fanout', 'history', 'seeded', 'waiting', 'grown'] as const;
 export type PhaseName = (typeof PHASES)[number];
+/** Run unless --phases names others; `grown` fills the engine for a long while, so only on request. */
+const DEFAULT_PHASES = PHASES.filter((name) => name !== 'grown');
 
 export interface BenchOptions {
   /** Events of the fan-out-1 full-rate phase (and of the half-rate and seeded repeats). */
@@ -19,6 +21,12 @@ export interface BenchOptions {
   fanoutEvents: number;
   /** Events per second of the open-loop phase; by default half the measured full rate. */
   rate: number | undefined;
+  /** Workflows put in the engine's database before the `grown` phase measures again. */
+  engineFill: number;
+  /** How long the hanging receiver of the `hanging` phase holds each request, in seconds. */
+  hangSeconds: number;
+  /** Events per second sent to the hanging receiver while the fast one is measured. */
+  hangRate: number;
   /** Longest sending time of one load phase, in seconds. */
   duration: number;
   /** Longest wait for the last deliveries after sending stopped, in seconds. */
@@ -55,6 +63,9 @@ directory, measures them, writes bench/results/<timestamp>.{json,md,svg} and sto
   --fanout N             webhooks per event in the fan-out phase             (5)
   --fanout-events N      events of the fan-out phase                         (events / fanout)
   --rate N               events/s of the paced phase           (half the measured full rate)
+  --engine-fill N        workflows in the engine before the grown phase   (100000; quick 5000)
+  --hang-seconds S       how long the hanging receiver holds a request (hanging phase)  (30)
+  --hang-rate N          events/s to the hanging receiver meanwhile                     (5)
   --duration S           longest sending time of one load phase              (300)
   --drain-timeout S      longest wait for outstanding deliveries afterwards  (300)
   --warmup N             unmeasured events before the first phase            (200; quick 50)
@@ -66,6 +77,7 @@ directory, measures them, writes bench/results/<timestamp>.{json,md,svg} and sto
   --waiting-large N      ... second count                                    (10000; quick 1000)
   --quick                the small numbers above, for a smoke run
   --phases a,b,...       run only these: ${PHASES.join(', ')}
+                         (all but grown by default: it takes 20-30 minutes)
   --workers N            separate worker processes beside the API, which runs
                          a worker of its own unless HERALD_API_WORKER=false  (0)
   --temporal-arg=ARG     appended to the dev server's command line after Herald's
@@ -123,6 +135,9 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
       phases: { type: 'string' },
       workers: { type: 'string' },
       'temporal-arg': { type: 'string', multiple: true },
+      'hang-seconds': { type: 'string' },
+      'engine-fill': { type: 'string' },
+      'hang-rate': { type: 'string' },
       existing: { type: 'string' },
       'admin-key': { type: 'string' },
       'temporal-address': { type: 'string' },
@@ -141,7 +156,7 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
   const waitingLarge = whole('waiting-large', values['waiting-large'], q(10_000, 1000));
   if (waitingLarge <= waitingSmall) throw new Error('--waiting-large must be more than --waiting-small');
 
-  let phases = new Set<PhaseName>(PHASES);
+  let phases = new Set<PhaseName>(DEFAULT_PHASES);
   if (values.phases !== undefined) {
     const names = values.phases
       .split(',')
@@ -169,6 +184,9 @@ export function parseOptions(argv: string[], root: string): BenchOptions | 'help
     fanout,
     fanoutEvents: whole('fanout-events', values['fanout-events'], Math.max(1, Math.round(events / fanout))),
     rate: values.rate === undefined ? undefined : positive('rate', values.rate, 1),
+    hangSeconds: positive('hang-seconds', values['hang-seconds'], 30),
+    engineFill: whole('engine-fill', values['engine-fill'], q(100_000, 5000)),
+    hangRate: positive('hang-rate', values['hang-rate'], 5),
     duration: positive('duration', values.duration, 300),
     drainTimeout: positive('drain-timeout', values['drain-timeout'], 300),
     warmup: whole('warmup', values.warmup, q(200, 50), true),

@@ -1,5 +1,5 @@
 // The benchmark's own webhook receiver: a bare node:http server on 127.0.0.1 that answers at once
-// (200, or 500 on a channel told to fail) and records, per channel, when each webhook-id arrived.
+// (200, or 500 on a channel told to fail; a channel told to hang answers only after a while) and records, per channel, when each webhook-id arrived.
 // A channel is the first path segment (/full32/0 → "full32"), so every phase counts its own.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,7 @@ const BENCH_KEY = /"bench":"([^"]{1,200})"/;
 export class BenchReceiver {
   private readonly channels = new Map<string, Channel>();
   private readonly failing = new Set<string>();
+  private readonly hanging = new Map<string, number>();
   private server: http.Server | undefined;
   origin = '';
 
@@ -63,6 +64,12 @@ export class BenchReceiver {
     else this.failing.delete(name);
   }
 
+  /** While hanging, the channel holds every request `ms` before answering (0: at once again). */
+  setHanging(name: string, ms: number): void {
+    if (ms > 0) this.hanging.set(name, ms);
+    else this.hanging.delete(name);
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -98,8 +105,14 @@ export class BenchReceiver {
         const match = BENCH_KEY.exec(body);
         if (match?.[1] !== undefined) channel.keys.set(id, match[1]);
       }
-      res.writeHead(status, { 'content-type': 'text/plain', 'content-length': '2' });
-      res.end(status === 200 ? 'ok' : 'no');
+      const answer = () => {
+        if (res.destroyed) return; // the sender gave up waiting
+        res.writeHead(status, { 'content-type': 'text/plain', 'content-length': '2' });
+        res.end(status === 200 ? 'ok' : 'no');
+      };
+      const hang = this.hanging.get(name);
+      if (hang === undefined) answer();
+      else setTimeout(answer, hang).unref();
     });
     req.on('error', () => res.destroy());
   }

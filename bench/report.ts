@@ -3,6 +3,7 @@
 import type { CeilingBResult, CeilingResult } from './ceilings';
 import type { CpuFigures, CpuUse } from './cpu';
 import type { EngineOperations, WindowEngine } from './engine';
+import type { EngineFill } from './engineFill';
 import type { HeraldPhaseResult } from './herald';
 import type { HistoryResult } from './history';
 import type { SeedResult } from './seed';
@@ -39,9 +40,18 @@ export interface BenchResults {
     full?: HeraldPhaseResult;
     high?: HeraldPhaseResult;
     half?: HeraldPhaseResult;
+    /** Paced at 75 % of full's deliveries/s. */
+    busy?: HeraldPhaseResult;
+    /** Like full, with a hanging receiver's webhook beside it. */
+    hanging?: HeraldPhaseResult;
     fanout?: HeraldPhaseResult;
     seeded?: HeraldPhaseResult;
+    /** full again, after `engineFill` workflows were put in the engine's database. */
+    grown?: HeraldPhaseResult;
   };
+  engineFill?: EngineFill;
+  /** grown deliveries/s ÷ full deliveries/s. */
+  grownRatio?: number;
   seed?: SeedResult;
   /** seeded deliveries/s ÷ empty-store deliveries/s (fan-out 1, full rate). */
   seededRatio?: number;
@@ -74,22 +84,59 @@ export function evaluateTargets(results: BenchResults): Target[] {
   errorsLost(`0 errors and 0 lost at ${high?.concurrency ?? 256} clients`, high);
 
   const ceilingB = results.ceilingB?.eager.perSecond;
+  const ceilingName = 'deliveries/s ≥ 90 % of ceiling B';
   if (full && ceilingB) {
     const ratio = full.deliveriesPerSecond / ceilingB;
     targets.push({
-      name: 'deliveries/s ≥ 70 % of ceiling B',
-      verdict: ratio >= 0.7 ? 'PASS' : 'FAIL',
+      name: ceilingName,
+      verdict: ratio >= 0.9 ? 'PASS' : 'FAIL',
       detail: `${fmt(full.deliveriesPerSecond)} / ${fmt(ceilingB)} = ${fmt(ratio * 100)} %`,
     });
-  } else targets.push({ name: 'deliveries/s ≥ 70 % of ceiling B', verdict: 'SKIP', detail: 'full-rate phase or ceiling B not run' });
+  } else targets.push({ name: ceilingName, verdict: 'SKIP', detail: 'full-rate phase or ceiling B not run' });
 
-  if (half) {
+  const callsName = "engine calls per first-try delivery ≤ ceiling B's per workflow";
+  const heraldCalls = full?.engine?.perUnit.serviceTotal;
+  const ceilingCalls = results.ceilingB?.eager.engine?.perUnit.serviceTotal;
+  if (heraldCalls !== undefined && ceilingCalls !== undefined) {
     targets.push({
-      name: 'p99 ingest-to-receipt ≤ 250 ms at half rate',
-      verdict: half.latencyMs.p99 <= 250 && half.lost === 0 ? 'PASS' : 'FAIL',
-      detail: `p99 ${fmt(half.latencyMs.p99)} ms at ${fmt(half.rate)} events/s${half.lost ? `, ${half.lost} lost` : ''}`,
+      name: callsName,
+      verdict: heraldCalls <= ceilingCalls ? 'PASS' : 'FAIL',
+      detail: `${fmt(heraldCalls, 2)} vs ${fmt(ceilingCalls, 2)} service requests (ceiling B's include awaiting each result)`,
     });
-  } else targets.push({ name: 'p99 ingest-to-receipt ≤ 250 ms at half rate', verdict: 'SKIP', detail: 'phase not run' });
+  } else targets.push({ name: callsName, verdict: 'SKIP', detail: "full-rate phase, ceiling B or the engine's metrics missing" });
+
+  const paceName = 'deliveries/s during ingest ≥ 70 % of the whole run';
+  if (full) {
+    const ratio = full.duringIngest.perSecond / full.deliveriesPerSecond;
+    targets.push({
+      name: paceName,
+      verdict: ratio >= 0.7 ? 'PASS' : 'FAIL',
+      detail: `${fmt(full.duringIngest.perSecond)} during ${fmt(full.duringIngest.seconds)} s of ingest, ${fmt(full.deliveriesPerSecond)} in all = ${fmt(ratio * 100)} %; ${fmt(full.afterIngest.perSecond)}/s after`,
+    });
+  } else targets.push({ name: paceName, verdict: 'SKIP', detail: 'phase not run' });
+
+  const latency = (name: string, phase: HeraldPhaseResult | undefined, limitMs: number) => {
+    if (!phase) return targets.push({ name, verdict: 'SKIP', detail: 'phase not run' });
+    targets.push({
+      name,
+      verdict: phase.latencyMs.p99 <= limitMs && phase.lost === 0 ? 'PASS' : 'FAIL',
+      detail: `p99 ${fmt(phase.latencyMs.p99)} ms at ${fmt(phase.rate)} events/s${phase.lost ? `, ${phase.lost} lost` : ''}`,
+    });
+  };
+  latency('p99 ingest-to-receipt ≤ 100 ms at half rate', half, 100);
+  latency('p99 ingest-to-receipt ≤ 1 s at 75 % of full', results.phases.busy, 1000);
+
+  const hanging = results.phases.hanging;
+  const hangingName = 'beside a hanging receiver, deliveries/s ≥ 80 % of full';
+  if (hanging && full) {
+    const ratio = hanging.deliveriesPerSecond / full.deliveriesPerSecond;
+    const lossFree = hanging.errorCount === 0 && hanging.lost === 0;
+    targets.push({
+      name: hangingName,
+      verdict: ratio >= 0.8 && lossFree ? 'PASS' : 'FAIL',
+      detail: `${fmt(hanging.deliveriesPerSecond)} vs ${fmt(full.deliveriesPerSecond)} = ${fmt(ratio * 100)} %, p99 ${fmt(hanging.latencyMs.p99)} ms; errors ${errorsText(hanging.errors)}, lost ${hanging.lost}`,
+    });
+  } else targets.push({ name: hangingName, verdict: 'SKIP', detail: 'phase (or full) not run' });
 
   if (results.seededRatio !== undefined && results.phases.seeded) {
     targets.push({
@@ -98,6 +145,15 @@ export function evaluateTargets(results: BenchResults): Target[] {
       detail: `${fmt(results.phases.seeded.deliveriesPerSecond)} vs ${fmt(full?.deliveriesPerSecond)} = ${fmt(results.seededRatio * 100)} %`,
     });
   } else targets.push({ name: 'deliveries/s after the seed within 10 % of empty', verdict: 'SKIP', detail: 'phase not run' });
+
+  const grownName = `deliveries/s after ${results.engineFill?.completed ?? 'N'} workflows in the engine within 10 % of empty`;
+  if (results.grownRatio !== undefined && results.phases.grown) {
+    targets.push({
+      name: grownName,
+      verdict: results.grownRatio >= 0.9 ? 'PASS' : 'FAIL',
+      detail: `${fmt(results.phases.grown.deliveriesPerSecond)} vs ${fmt(full?.deliveriesPerSecond)} = ${fmt(results.grownRatio * 100)} %; bytes per event ${fmt(results.phases.grown.engineBytes?.bytesPerEvent, 0)}`,
+    });
+  } else targets.push({ name: grownName, verdict: 'SKIP', detail: 'phase not run (opt-in: --phases …,grown)' });
 
   const waiting = results.waiting;
   if (waiting && waiting.growth.api !== undefined) {
@@ -308,6 +364,13 @@ export function markdownReport(results: BenchResults): string {
   );
 
   out.push('## Herald phases', '', ...phaseRows(phases), '');
+  const side = results.phases.hanging?.hanging;
+  if (side)
+    out.push(
+      `Beside "${results.phases.hanging?.label}": a webhook of another workspace got ${side.accepted} events at ${side.rate}/s, its receiver holding each request ${fmt(side.hangMs / 1000)} s ` +
+        `(attempt timeout as long, no retries, never switched off); ${side.arrived} requests reached it while the fast webhook was measured.`,
+      '',
+    );
   out.push(
     'Latency: from sending the ingest POST to the receiver getting the delivery. Deliveries/s: deliveries received ÷ (last receipt − first ingest sent).',
     '',

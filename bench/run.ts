@@ -8,6 +8,7 @@ import { repoRoot } from '../scripts/dev/services';
 import { ceilingA, ceilingB } from './ceilings';
 import { renderChart } from './chart';
 import type { BenchContext } from './context';
+import { fillEngine } from './engineFill';
 import { phaseLine, runHeraldPhase, warmUp, type HeraldPhaseResult } from './herald';
 import { historyPerDelivery } from './history';
 import { mib, RssSampler } from './memory';
@@ -136,7 +137,7 @@ async function main(): Promise<number> {
       );
     });
 
-    const heraldPhases: PhaseName[] = ['full', 'high', 'half', 'fanout', 'seeded'];
+    const heraldPhases: PhaseName[] = ['full', 'high', 'half', 'busy', 'hanging', 'fanout', 'seeded', 'grown'];
     if (options.warmup > 0 && heraldPhases.some((name) => options.phases.has(name))) await warmUp(ctx, options.warmup);
 
     await phase('full', undefined, async () => {
@@ -172,6 +173,35 @@ async function main(): Promise<number> {
       });
       report(results.phases.half);
     });
+    const busyRate = results.phases.full ? results.phases.full.deliveriesPerSecond * 0.75 : undefined;
+    await phase('busy', busyRate && Number.isFinite(busyRate) ? undefined : 'needs the full phase', async () => {
+      const rate = round(busyRate as number, 1);
+      results.phases.busy = await runHeraldPhase(ctx, {
+        label: `fan-out 1, paced ${rate}/s (75 % of full)`,
+        channel: 'busy',
+        fanout: 1,
+        events: options.events,
+        concurrency: options.concurrency,
+        rate,
+      });
+      report(results.phases.busy);
+    });
+    await phase('hanging', undefined, async () => {
+      results.phases.hanging = await runHeraldPhase(ctx, {
+        label: `fan-out 1, ${options.concurrency} clients, beside a receiver that hangs ${options.hangSeconds} s`,
+        channel: 'hanging',
+        fanout: 1,
+        events: options.events,
+        concurrency: options.concurrency,
+        beside: { rate: options.hangRate, hangMs: options.hangSeconds * 1000 },
+      });
+      const side = results.phases.hanging.hanging;
+      report(results.phases.hanging);
+      if (side)
+        say(
+          `  beside it: ${side.accepted} events at ${side.rate}/s to a receiver holding ${side.hangMs / 1000} s; ${side.arrived} requests reached it meanwhile`,
+        );
+    });
     await phase('fanout', undefined, async () => {
       results.phases.fanout = await runHeraldPhase(ctx, {
         label: `fan-out ${options.fanout}, ${options.concurrency} clients`,
@@ -200,6 +230,20 @@ async function main(): Promise<number> {
       });
       report(results.phases.seeded);
       if (results.phases.full) results.seededRatio = round(results.phases.seeded.deliveriesPerSecond / results.phases.full.deliveriesPerSecond, 3);
+    });
+    await phase('grown', live.temporalAddress ? undefined : 'needs --temporal-address', async () => {
+      const fill = await fillEngine(ctx, live.temporalAddress as string, options.engineFill);
+      results.engineFill = fill;
+      say(`engine filled with ${fill.completed} workflows in ${fill.seconds} s (${fill.perSecond}/s)`);
+      results.phases.grown = await runHeraldPhase(ctx, {
+        label: `fan-out 1, ${options.concurrency} clients, ${fill.completed} more workflows in the engine`,
+        channel: 'grown',
+        fanout: 1,
+        events: options.events,
+        concurrency: options.concurrency,
+      });
+      report(results.phases.grown);
+      if (results.phases.full) results.grownRatio = round(results.phases.grown.deliveriesPerSecond / results.phases.full.deliveriesPerSecond, 3);
     });
     await phase('waiting', live.embedded ? undefined : 'needs the embedded stack for process memory', async () => {
       results.waiting = await waitingDeliveries(ctx);

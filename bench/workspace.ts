@@ -15,6 +15,8 @@ export interface WorkspaceSpec {
   channel: string;
   fanout: number;
   retryPolicy?: Record<string, unknown>;
+  /** The webhook's attempt timeout, ms; the preset's otherwise. */
+  timeoutMs?: number;
   /** An endpoint-health rule that never switches the webhook off during the run. */
   neverDeactivate?: boolean;
 }
@@ -28,6 +30,7 @@ export async function createBenchWorkspace(api: HeraldApi, adminKey: string, rec
   for (let slot = 0; slot < spec.fanout; slot++) {
     const webhook: WebhookSpec = { name: `bench ${spec.channel} ${slot}`, url: receiver.url(spec.channel, slot), events: [eventType] };
     if (spec.retryPolicy) webhook.retryPolicy = spec.retryPolicy;
+    if (spec.timeoutMs !== undefined) webhook.timeoutMs = spec.timeoutMs;
     if (spec.neverDeactivate) webhook.deactivation = { consecutiveFailures: 10_000, minFailingSeconds: 30 * 86_400 };
     webhookIds.push(await api.createWebhook(key, ws, webhook));
   }

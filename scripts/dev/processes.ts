@@ -161,7 +161,7 @@ export function startHeraldProcess(name: 'worker' | 'api', entry: string, option
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', entry],
+    args: [...(process.env.HERALD_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.HERALD_PROFILE_DIR] : []), '--import', 'tsx', entry],
     cwd: options.root,
     env: options.env,
     log: options.log,

@@ -147,6 +147,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 /**
  * SQLite in WAL mode; one task-queue partition, which on a single-process server cuts the
  * p99 of a workflow's tasks about threefold at no durability cost (bench/README.md).
+ * A 64 MiB page cache (SQLite's default is 2 MiB) keeps the executions, history and visibility
+ * indexes that every start and close touches in memory: +11 % engine ceiling, +8 % Herald
+ * deliveries/s on 2 cores (bench/README.md), no durability cost, up to 64 MiB more memory.
  * The CLI forces a search-attribute cache refresh on every read (so attributes created while it
  * runs are seen at once); Herald registers its attributes before the server starts, and the
  * refresh costs SQLite reads on the one connection for every start, task and visibility write.
@@ -161,6 +164,8 @@ function temporalTuning(): string[] {
     'journal_mode=wal',
     '--sqlite-pragma',
     `synchronous=${sync}`,
+    '--sqlite-pragma',
+    'cache_size=-65536',
     '--dynamic-config-value',
     'matching.numTaskqueueReadPartitions=1',
     '--dynamic-config-value',
