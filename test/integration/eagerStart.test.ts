@@ -2,7 +2,8 @@
 // connection, so an event workflow's first task comes back with the start and runs in the same
 // process. A start that cannot be eager (the process's worker is stopping, or has no free slot) is
 // an ordinary start, which any worker on the task queue takes: it is delivered all the same.
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { NativeConnection } from '@temporalio/worker';
 import { startServer } from '../../src/main/api';
 import { createWorker, type HeraldWorker } from '../../src/main/worker';
 import { clientOnWorkerConnection } from '../../src/temporal/client';
@@ -84,4 +85,54 @@ describe('the API process runs a worker and starts event workflows eagerly', () 
       await api.mongo.close();
     }
   });
+
+  it('answers 202 within its start deadline when Temporal stops answering the worker’s connection', async () => {
+    // The worker's (native) connection retries an unreachable server for about 9 s whatever the
+    // call's deadline; ingest gives up after its own 5 s and leaves the start to the reconciler.
+    const config = testConfig();
+    const proxy = await tcpProxy(config.temporalAddress);
+    const connection = await NativeConnection.connect({ address: proxy.address });
+    const temporal = { ...clientOnWorkerConnection(connection, config), eagerStart: false };
+    const lines: string[] = [];
+    const api = await serveApi(config, temporal, { level: 'warn', stream: { write: (line: string) => void lines.push(line) } });
+    try {
+      const ws = await api.herald.workspace(['order.paid']);
+      await api.herald.webhooks.add(ws, { url: `${receiver.url}/unreached`, events: ['order.paid'] });
+      await proxy.close();
+      const sentAt = Date.now();
+      const answer = await api.herald.events.post(ws, { id: 'evt-temporal-gone', type: 'order.paid', data: {} });
+      const tookMs = Date.now() - sentAt;
+      expect(answer.status).toBe(202);
+      expect(answer.body.data.deliveries).toEqual([expect.objectContaining({ status: 'pending' })]);
+      expect(tookMs).toBeLessThan(8_000);
+      expect(lines.join('\n')).toContain('its workflow did not start, the reconciler will start it');
+    } finally {
+      await api.app.close();
+      await connection.close();
+      await api.mongo.close();
+    }
+  });
 });
+
+/** A TCP relay to `target` (host:port) that can be closed, cutting every connection through it. */
+async function tcpProxy(target: string): Promise<{ address: string; close(): Promise<void> }> {
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
