@@ -11,9 +11,13 @@
 // The cap is for receivers that hang; a busy receiver that answers fast must not pay for it. So
 // `acquire` lets an attempt over the cap wait for a place, in order, when the webhook has proven
 // fast on this worker (its typical attempt at most FAST_ATTEMPT_MS) and the wait it predicts is
-// short (at most MAX_WAIT_MS); only then, or past that wait, is it refused. A receiver that
-// starts to hang costs at most `cap * WAITERS_PER_PLACE` waiting attempts of MAX_WAIT_MS each,
-// on top of its `cap` places: a bounded share still.
+// short (at most MAX_WAIT_MS); only then, or past that wait, is it refused. A webhook not timed
+// yet on this worker (a burst to a new webhook, a worker just started) gets the benefit of the
+// doubt: its attempts over the cap wait too, for at most MAX_WAIT_MS. Refusing them would book
+// them a timeout apart (the only measure there is), which put tens of seconds on the first
+// deliveries of every burst. A receiver that starts to hang costs at most
+// `cap * WAITERS_PER_PLACE` waiting attempts of MAX_WAIT_MS each, on top of its `cap` places: a
+// bounded share still; once an attempt has been timed as slow, the rest are refused at once.
 
 /** Gives the place back; calling it again does nothing. */
 export type ReleaseInFlight = () => void;
@@ -28,8 +32,8 @@ export interface InFlightLimit {
    */
   tryAcquire(key: string, typicalMs: number): InFlightAnswer;
   /**
-   * As tryAcquire, but over the cap a webhook that has proven fast waits for a place, in order,
-   * for at most MAX_WAIT_MS, instead of being refused at once. The answer is immediate (not a
+   * As tryAcquire, but over the cap a webhook that has proven fast, or has not been timed yet,
+   * waits for a place, in order, for at most MAX_WAIT_MS, instead of being refused at once. The answer is immediate (not a
    * promise) unless the attempt waits, so a free place is taken in the caller's own turn.
    */
   acquire(key: string, typicalMs: number): InFlightAnswer | Promise<InFlightAnswer>;
@@ -123,9 +127,11 @@ export function createInFlightLimit(
     acquire(key, typicalMs) {
       const state = stateOf(key);
       if (state.inFlight < cap && state.waiters.length === 0) return tryAcquire(key, typicalMs);
-      const fast = state.typicalMs !== undefined && state.typicalMs <= FAST_ATTEMPT_MS;
-      const predictedMs = ((state.waiters.length + 1) * (state.typicalMs ?? typicalMs)) / cap;
-      if (!fast || predictedMs > MAX_WAIT_MS || state.waiters.length >= cap * WAITERS_PER_PLACE) return refuse(state, typicalMs);
+      if (state.waiters.length >= cap * WAITERS_PER_PLACE) return refuse(state, typicalMs);
+      if (state.typicalMs !== undefined) {
+        const predictedMs = ((state.waiters.length + 1) * state.typicalMs) / cap;
+        if (state.typicalMs > FAST_ATTEMPT_MS || predictedMs > MAX_WAIT_MS) return refuse(state, typicalMs);
+      }
       return waitForPlace(state, typicalMs);
     },
     count: (key) => keys.get(key)?.inFlight ?? 0,

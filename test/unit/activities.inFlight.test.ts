@@ -151,11 +151,26 @@ describe('acquire: a fast webhook at its cap waits for a place instead of being 
     expect(limit.count('wh1')).toBe(0);
   });
 
-  it('refuses at once, as before, a webhook not yet timed or whose attempts are slow', () => {
-    const untimed = createInFlightLimit(1);
-    placeOf(untimed.tryAcquire('new', TIMEOUT_MS));
-    expect(refused(untimed.acquire('new', TIMEOUT_MS) as InFlightAnswer)).toEqual(expect.any(Number));
+  it('lets a webhook not yet timed wait too: a burst to a new webhook is not booked a timeout apart', async () => {
+    const time = manualTime();
+    const untimed = createInFlightLimit(1, time.now, time.wait);
+    const first = placeOf(untimed.tryAcquire('new', TIMEOUT_MS));
+    const waiting = untimed.acquire('new', TIMEOUT_MS);
+    expect(waiting).toBeInstanceOf(Promise);
+    await time.advance(40);
+    first();
+    placeOf(await waiting)();
+    expect(untimed.count('new')).toBe(0);
 
+    // A receiver that hangs before any attempt is timed: the waiter is refused after MAX_WAIT_MS.
+    const hanging = createInFlightLimit(1, time.now, time.wait);
+    placeOf(hanging.tryAcquire('hangs', TIMEOUT_MS));
+    const inLine = hanging.acquire('hangs', TIMEOUT_MS);
+    await time.advance(MAX_WAIT_MS);
+    expect(refused(await inLine)).toEqual(expect.any(Number));
+  });
+
+  it('refuses at once, as before, a webhook whose attempts are slow', () => {
     const { limit } = busyLimit(1, 3000);
     const answer = limit.acquire('wh1', TIMEOUT_MS);
     expect(answer).not.toBeInstanceOf(Promise);
@@ -238,7 +253,7 @@ describe('deliverAttempt at the cap', () => {
     onFailure: { status: 'pending', lane: 'priority', nextAttemptAt: null },
   });
 
-  it('defers the attempt over the cap at once, writing only its next attempt, and frees the place when an attempt ends', async () => {
+  it('defers the attempt over the cap (after at most MAX_WAIT_MS in line), writing only its next attempt, and frees the place when an attempt ends', async () => {
     const { store, calls, waiting, deferredTo } = blockingStore();
     const activities = createActivities({ store, allowPrivateNetworks: true, maxInFlightPerWebhook: 2 });
     const deliverAttempt = (input: AttemptInput) => activities.deliverAttempt(input);
