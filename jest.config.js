@@ -23,7 +23,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { ...transform, ...esmPackages },
       transformIgnorePatterns,
-      testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     },

