@@ -1,5 +1,5 @@
-// One attempt of a delivery as named steps: acquireOrDefer → load → prepare → send → judge →
-// record → reportHealth. The workflow decided before the attempt what a failure leads to
+// One attempt of a delivery as named steps: load → acquireOrDefer → prepare and send (the only
+// part that holds a place of the webhook's cap) → judge → record → reportHealth. The workflow decided before the attempt what a failure leads to
 // (AttemptInput.onFailure), so an attempt costs one write. Two rules are applied here, because only
 // the attempt sees what they need: whether the answer counts as success (judgeAttempt, with the
 // webhook's success codes as they stand now) and the endpoint's failure streak (failureStreak.ts).
@@ -57,12 +57,14 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   const inFlight = createInFlightLimit(deps.maxInFlightPerWebhook ?? Number.POSITIVE_INFINITY);
   const reportHealth = createFailureStreak(store, settingsOf);
 
+  const placeKey = (input: AttemptInput) => `${input.workspaceId}/${input.webhookId}`;
+
   /**
    * A place among the webhook's attempts in flight, taken at once when free, after a short wait
    * for a fast webhook at its cap; or the deferral in its place.
    */
   function acquireOrDefer(input: AttemptInput): InFlightAnswer | Promise<InFlightAnswer> {
-    return inFlight.acquire(`${input.workspaceId}/${input.webhookId}`, input.timeoutMs);
+    return inFlight.acquire(placeKey(input), input.timeoutMs);
   }
 
   async function defer(input: AttemptInput, retryInMs: number): Promise<AttemptOutcome> {
@@ -136,29 +138,35 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
 
   return {
     async deliverAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+      // A webhook known to hang, at its cap: deferred before anything is read.
+      const early = inFlight.refusal(placeKey(input), input.timeoutMs);
+      if (early) return defer(input, early.retryInMs);
+      const loaded = await load(input);
+      if ('outcome' in loaded) return loaded;
+      const { webhook, event, settings } = loaded;
+
+      // The place is held while the request is out, and only then: the cap is about the receiver.
       const answer = acquireOrDefer(input);
       // No await when the answer is immediate: a free place is taken, and the attempt starts, in this turn.
       const place = answer instanceof Promise ? await answer : answer;
       if (!('release' in place)) return defer(input, place.retryInMs);
+      const startedAt = new Date();
+      let sent: SendResult;
+      let prepared: Prepared;
       try {
-        const loaded = await load(input);
-        if ('outcome' in loaded) return loaded;
-        const { webhook, event, settings } = loaded;
-
-        const startedAt = new Date();
-        const prepared = prepare(webhook, event, input, startedAt);
-        const sent = 'request' in prepared ? await send(prepared.request, input, settings) : prepared.unsent;
-        const judged = judge(webhook, input, startedAt, sent);
-        const recorded = await record(input, judged);
-        await reportHealth(webhook, { succeeded: judged.judgement.succeeded, statusCode: sent.statusCode, at: startedAt });
-
-        if (!recorded) return { outcome: 'cancelled' };
-        const ended = judged.judgement.succeeded ? 'succeeded' : input.onFailure.status;
-        if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
-        return outcomeOf(judged);
+        prepared = prepare(webhook, event, input, startedAt);
+        sent = 'request' in prepared ? await send(prepared.request, input, settings) : prepared.unsent;
       } finally {
         place.release();
       }
+      const judged = judge(webhook, input, startedAt, sent);
+      const recorded = await record(input, judged);
+      await reportHealth(webhook, { succeeded: judged.judgement.succeeded, statusCode: sent.statusCode, at: startedAt });
+
+      if (!recorded) return { outcome: 'cancelled' };
+      const ended = judged.judgement.succeeded ? 'succeeded' : input.onFailure.status;
+      if (ended !== 'pending') deps.onDeliveryEnded?.(ended);
+      return outcomeOf(judged);
     },
 
     async recordDeliveryStatus(update: StatusUpdate): Promise<void> {

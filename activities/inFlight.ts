@@ -1,7 +1,13 @@
 // Attempts in flight per webhook in this worker process (HERALD_MAX_IN_FLIGHT_PER_WEBHOOK). A
 // receiver that hangs to its timeout then holds at most `cap` of the worker's activity slots,
-// whatever its backlog. An attempt over the cap is refused at once, never queued: a waiting
+// whatever its backlog. An attempt over the cap is refused, never queued for long: a waiting
 // activity would hold a slot just the same. The workflow defers it (AttemptOutcome `deferred`).
+//
+// A place is held only while the request is out (activities/attempt.ts takes it after reading
+// the webhook and the event and gives it back before recording the answer): the cap is about the
+// receiver, so it times the receiver alone. Counting Herald's own database round trips made a
+// busy worker look like a slow receiver: at 300 ms an attempt, a cap of 10 is 33 deliveries/s
+// per webhook, and past that most first attempts became deferred deliveries.
 //
 // A refused attempt is also told when a place should be free for it: the webhook's places free
 // up at about `cap` per typical attempt time, so each refusal books the next such moment. A
@@ -9,15 +15,21 @@
 // other, at the rate the receiver is actually tried, instead of all polling the engine at once.
 //
 // The cap is for receivers that hang; a busy receiver that answers fast must not pay for it. So
-// `acquire` lets an attempt over the cap wait for a place, in order, when the webhook has proven
-// fast on this worker (its typical attempt at most FAST_ATTEMPT_MS) and the wait it predicts is
-// short (at most MAX_WAIT_MS); only then, or past that wait, is it refused. A webhook not timed
-// yet on this worker (a burst to a new webhook, a worker just started) gets the benefit of the
-// doubt: its attempts over the cap wait too, for at most MAX_WAIT_MS. Refusing them would book
-// them a timeout apart (the only measure there is), which put tens of seconds on the first
-// deliveries of every burst. A receiver that starts to hang costs at most
-// `cap * WAITERS_PER_PLACE` waiting attempts of MAX_WAIT_MS each, on top of its `cap` places: a
-// bounded share still; once an attempt has been timed as slow, the rest are refused at once.
+// `acquire` gives a webhook proven fast on this worker (its typical attempt at most
+// FAST_ATTEMPT_MS) FAST_BURST times its cap in places, for as long as fewer than `cap` of its
+// requests have been out for HANGING_MS: on a busy worker even a receiver that answers at once
+// holds its place for the worker's own event-loop turns. Past those places, an attempt to a fast
+// webhook waits for one, in order, for at most MAX_WAIT_MS, with at most `cap * WAITERS_PER_PLACE`
+// others; past that wait, or when the line is full, it is refused. A webhook not timed yet on this worker (a burst to a
+// new webhook, a worker just started) gets `cap` places and the benefit of the doubt: its attempts
+// over the cap wait too, for at most MAX_WAIT_MS. Refusing them would book them a timeout apart
+// (the only measure there is), which put tens of seconds on the first deliveries of every burst.
+//
+// What a receiver that starts to hang can hold: if it was not timed yet, `cap` places and
+// `cap * WAITERS_PER_PLACE` attempts waiting MAX_WAIT_MS each; if it was proven fast, up to
+// `cap * FAST_BURST` places until `cap` of them have hung for HANGING_MS, then `cap`. Once one of
+// its attempts has been timed as slow, it has `cap` places and the rest are refused at once —
+// `refusal` says so before the attempt reads anything.
 
 /** Gives the place back; calling it again does nothing. */
 export type ReleaseInFlight = () => void;
@@ -32,11 +44,19 @@ export interface InFlightLimit {
    */
   tryAcquire(key: string, typicalMs: number): InFlightAnswer;
   /**
-   * As tryAcquire, but over the cap a webhook that has proven fast, or has not been timed yet,
-   * waits for a place, in order, for at most MAX_WAIT_MS, instead of being refused at once. The answer is immediate (not a
-   * promise) unless the attempt waits, so a free place is taken in the caller's own turn.
+   * What the attempt activity uses. As tryAcquire, but a webhook proven fast has FAST_BURST times
+   * the places while none of its requests hang, and over its places a webhook that has proven
+   * fast, or has not been timed yet, waits for one, in order, for at most MAX_WAIT_MS, instead of
+   * being refused at once. The answer is immediate (not a promise) unless the attempt waits, so a
+   * free place is taken in the caller's own turn.
    */
   acquire(key: string, typicalMs: number): InFlightAnswer | Promise<InFlightAnswer>;
+  /**
+   * The refusal `acquire` would answer at once because `key` is known to be slow and at its cap,
+   * without taking a place; undefined when an attempt might get one. Lets a deferred attempt skip
+   * the reads it would make before acquiring.
+   */
+  refusal(key: string, typicalMs: number): { retryInMs: number } | undefined;
   /** Attempts in flight for `key` now. */
   count(key: string): number;
 }
@@ -47,6 +67,16 @@ const TIMING_WEIGHT = 0.2;
 export const FAST_ATTEMPT_MS = 500;
 /** The longest an attempt waits for a place before it is refused. */
 export const MAX_WAIT_MS = 1_000;
+/**
+ * A webhook proven fast may have FAST_BURST times its cap in flight: on a busy worker even a
+ * receiver that answers at once holds its place for the worker's own event-loop turns, and at
+ * 300 ms a place a cap of 10 would be 33 deliveries/s. A receiver that starts to hang loses the
+ * extra places as soon as `cap` of its requests have been out for HANGING_MS, and for good once
+ * one has been timed as slow.
+ */
+export const FAST_BURST = 4;
+/** A request out this long counts as hanging, for FAST_BURST. */
+export const HANGING_MS = 5_000;
 /** Attempts that may wait per place of the cap. */
 export const WAITERS_PER_PLACE = 4;
 /** Typical attempt times kept for webhooks with nothing in flight, so a new burst starts informed. */
@@ -60,6 +90,8 @@ interface KeyState {
   bookedUntilMs: number;
   /** Attempts waiting for a place, first come first served: each takes the place it is handed. */
   waiters: Array<(release: ReleaseInFlight) => void>;
+  /** When each place in use was taken (epoch ms), oldest first. */
+  takenAt: number[];
 }
 
 /** `cap`: an integer >= 1, or Infinity for no limit. `now` and `wait` are for tests. */
@@ -78,7 +110,7 @@ export function createInFlightLimit(
   const stateOf = (key: string): KeyState => {
     let state = keys.get(key);
     if (!state) {
-      state = { inFlight: 0, typicalMs: timings.get(key), bookedUntilMs: 0, waiters: [] };
+      state = { inFlight: 0, typicalMs: timings.get(key), bookedUntilMs: 0, waiters: [], takenAt: [] };
       keys.set(key, state);
     }
     return state;
@@ -95,10 +127,12 @@ export function createInFlightLimit(
   /** A place held from now on: its release times it, and hands it to the next waiter if there is one. */
   function place(key: string, state: KeyState): ReleaseInFlight {
     const startedAt = now();
+    state.takenAt.push(startedAt);
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      state.takenAt.splice(state.takenAt.indexOf(startedAt), 1);
       const heldMs = now() - startedAt;
       state.typicalMs = state.typicalMs === undefined ? heldMs : state.typicalMs + TIMING_WEIGHT * (heldMs - state.typicalMs);
       remember(key, state.typicalMs);
@@ -109,7 +143,23 @@ export function createInFlightLimit(
     };
   }
 
-  function refuse(state: KeyState, typicalMs: number): InFlightAnswer {
+  /**
+   * How many places `acquire` hands out for the key now: `cap`, or FAST_BURST times as many for a
+   * webhook proven fast whose places are not held by requests that hang (fewer than `cap` of them
+   * out for HANGING_MS).
+   */
+  function placesFor(state: KeyState): number {
+    if (state.typicalMs === undefined || state.typicalMs > FAST_ATTEMPT_MS) return cap;
+    const hangingSince = now() - HANGING_MS;
+    let hanging = 0;
+    for (const takenAt of state.takenAt) {
+      if (takenAt > hangingSince) break;
+      hanging += 1;
+    }
+    return hanging >= cap ? cap : cap * FAST_BURST;
+  }
+
+  function refuse(state: KeyState, typicalMs: number): { retryInMs: number } {
     const at = Math.max(now(), state.bookedUntilMs) + (state.typicalMs ?? typicalMs) / cap;
     state.bookedUntilMs = at;
     return { retryInMs: Math.ceil(at - now()) };
@@ -126,13 +176,19 @@ export function createInFlightLimit(
     tryAcquire,
     acquire(key, typicalMs) {
       const state = stateOf(key);
-      if (state.inFlight < cap && state.waiters.length === 0) return tryAcquire(key, typicalMs);
-      if (state.waiters.length >= cap * WAITERS_PER_PLACE) return refuse(state, typicalMs);
-      if (state.typicalMs !== undefined) {
-        const predictedMs = ((state.waiters.length + 1) * state.typicalMs) / cap;
-        if (state.typicalMs > FAST_ATTEMPT_MS || predictedMs > MAX_WAIT_MS) return refuse(state, typicalMs);
+      const places = placesFor(state);
+      if (state.inFlight < places && state.waiters.length === 0) {
+        state.inFlight += 1;
+        return { release: place(key, state) };
       }
+      if (state.waiters.length >= cap * WAITERS_PER_PLACE) return refuse(state, typicalMs);
+      if (state.typicalMs !== undefined && state.typicalMs > FAST_ATTEMPT_MS) return refuse(state, typicalMs);
       return waitForPlace(state, typicalMs);
+    },
+    refusal(key, typicalMs) {
+      const state = keys.get(key);
+      if (!state || state.inFlight < cap || state.typicalMs === undefined || state.typicalMs <= FAST_ATTEMPT_MS) return undefined;
+      return refuse(state, typicalMs);
     },
     count: (key) => keys.get(key)?.inFlight ?? 0,
   };

@@ -1,9 +1,19 @@
 // The per-webhook cap of attempts in flight in one worker: the counter itself, and the attempt
-// activity refusing an attempt over the cap at once, without touching the store or the receiver.
+// attempt activity, which holds a place only while its request is out and defers an attempt over
+// the cap without sending it or recording an attempt.
 import { createActivities } from '../../activities';
-import { createInFlightLimit, MAX_WAIT_MS, WAITERS_PER_PLACE, type InFlightAnswer, type ReleaseInFlight } from '../../activities/inFlight';
+import {
+  createInFlightLimit,
+  FAST_ATTEMPT_MS,
+  FAST_BURST,
+  HANGING_MS,
+  MAX_WAIT_MS,
+  WAITERS_PER_PLACE,
+  type InFlightAnswer,
+  type ReleaseInFlight,
+} from '../../activities/inFlight';
 import type { Store } from '../../src/store';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/delivery';
+import type { AttemptInput } from '../../workflows/contracts/delivery';
 
 const TIMEOUT_MS = 5000;
 
@@ -115,14 +125,18 @@ function manualTime() {
   };
 }
 
-/** A limit whose key `wh1` has been timed at `typicalMs` per attempt, with its `cap` places taken. */
+/**
+ * A limit whose key `wh1` has been timed at `typicalMs` per attempt, with every place `acquire`
+ * gives it taken: `cap` of them, FAST_BURST times as many when that is fast.
+ */
 function busyLimit(cap: number, typicalMs: number) {
   const time = manualTime();
   const limit = createInFlightLimit(cap, time.now, time.wait);
   const first = placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
   void time.advance(typicalMs);
   first();
-  const places = Array.from({ length: cap }, () => placeOf(limit.tryAcquire('wh1', TIMEOUT_MS)));
+  const placeCount = typicalMs <= FAST_ATTEMPT_MS ? cap * FAST_BURST : cap;
+  const places = Array.from({ length: placeCount }, () => placeOf(limit.acquire('wh1', TIMEOUT_MS) as InFlightAnswer));
   return { limit, time, places };
 }
 
@@ -142,12 +156,13 @@ describe('acquire: a fast webhook at its cap waits for a place instead of being 
     places[1]();
     const [first, second] = await Promise.all(waiting.slice(0, 2));
     expect(order).toEqual([1, 2]);
-    expect(limit.count('wh1')).toBe(2);
+    expect(limit.count('wh1')).toBe(places.length);
     first();
     const third = await waiting[2];
     expect(order).toEqual([1, 2, 3]);
     second();
     third();
+    places.slice(2).forEach((release) => release());
     expect(limit.count('wh1')).toBe(0);
   });
 
@@ -177,6 +192,56 @@ describe('acquire: a fast webhook at its cap waits for a place instead of being 
     expect(refused(answer as InFlightAnswer)).toEqual(expect.any(Number));
   });
 
+  it('gives a webhook proven fast FAST_BURST times its cap in places, and a webhook not timed yet only its cap', async () => {
+    const { limit, time, places } = busyLimit(2, 20);
+    expect(places).toHaveLength(2 * FAST_BURST);
+    const waiting = limit.acquire('wh1', TIMEOUT_MS);
+    expect(waiting).toBeInstanceOf(Promise);
+    places[0]();
+    placeOf(await waiting)();
+    places.slice(1).forEach((release) => release());
+    expect(limit.count('wh1')).toBe(0);
+    expect(time.pending()).toBe(0);
+
+    const untimed = createInFlightLimit(2, time.now, time.wait);
+    placeOf(untimed.acquire('new', TIMEOUT_MS) as InFlightAnswer);
+    placeOf(untimed.acquire('new', TIMEOUT_MS) as InFlightAnswer);
+    expect(untimed.acquire('new', TIMEOUT_MS)).toBeInstanceOf(Promise);
+  });
+
+  it('takes the extra places back from a fast webhook once `cap` of its requests have been out HANGING_MS', async () => {
+    const time = manualTime();
+    const limit = createInFlightLimit(2, time.now, time.wait);
+    const timed = placeOf(limit.tryAcquire('wh1', TIMEOUT_MS));
+    await time.advance(20);
+    timed();
+
+    placeOf(limit.acquire('wh1', TIMEOUT_MS) as InFlightAnswer);
+    await time.advance(HANGING_MS);
+    // One request out that long is not yet `cap` of them: past the cap, places are still given.
+    const more = [limit.acquire('wh1', TIMEOUT_MS), limit.acquire('wh1', TIMEOUT_MS)];
+    expect(more.some((answer) => answer instanceof Promise)).toBe(false);
+    expect(limit.count('wh1')).toBe(3);
+    await time.advance(HANGING_MS);
+    // Now three hang: no place beyond the cap; in line for one instead.
+    expect(limit.acquire('wh1', TIMEOUT_MS)).toBeInstanceOf(Promise);
+  });
+
+  it('answers `refusal` only for a webhook timed as slow and at its cap, booking it as acquire would', () => {
+    const { limit, places } = busyLimit(1, 3000);
+    expect(limit.refusal('wh1', TIMEOUT_MS)).toEqual({ retryInMs: 3000 });
+    expect(limit.refusal('wh1', TIMEOUT_MS)).toEqual({ retryInMs: 6000 });
+    places[0]();
+    expect(limit.refusal('wh1', TIMEOUT_MS)).toBeUndefined();
+
+    const { limit: fast } = busyLimit(1, 20);
+    expect(fast.refusal('wh1', TIMEOUT_MS)).toBeUndefined();
+    const untimed = createInFlightLimit(1);
+    placeOf(untimed.tryAcquire('new', TIMEOUT_MS));
+    expect(untimed.refusal('new', TIMEOUT_MS)).toBeUndefined();
+    expect(untimed.refusal('unknown', TIMEOUT_MS)).toBeUndefined();
+  });
+
   it('refuses a waiting attempt after MAX_WAIT_MS, with a booking, and takes it out of the line', async () => {
     const { limit, time, places } = busyLimit(2, 20);
     const waited = limit.acquire('wh1', TIMEOUT_MS);
@@ -190,56 +255,94 @@ describe('acquire: a fast webhook at its cap waits for a place instead of being 
     expect(refused(await waited)).toEqual(expect.any(Number));
     // Out of the line: the next release frees its place instead of handing it to no one.
     places[0]();
-    expect(limit.count('wh1')).toBe(1);
+    expect(limit.count('wh1')).toBe(places.length - 1);
     expect(time.pending()).toBe(0);
   });
 
-  it('lets at most WAITERS_PER_PLACE attempts per place wait, and only while the predicted wait is short', () => {
+  it('lets at most WAITERS_PER_PLACE attempts per place of the cap wait', () => {
     const cap = 2;
     const { limit } = busyLimit(cap, 20);
     const answers = Array.from({ length: cap * WAITERS_PER_PLACE + 1 }, () => limit.acquire('wh1', TIMEOUT_MS));
     expect(answers.slice(0, -1).every((answer) => answer instanceof Promise)).toBe(true);
     expect(refused(answers[answers.length - 1] as InFlightAnswer)).toEqual(expect.any(Number));
-
-    // 400 ms apiece, one at a time: the second in line would wait 800 ms, the third 1 200 ms: refused.
-    const { limit: slowish } = busyLimit(1, 400);
-    const inLine = [1, 2, 3].map(() => slowish.acquire('wh1', TIMEOUT_MS));
-    expect(inLine.slice(0, 2).every((answer) => answer instanceof Promise)).toBe(true);
-    expect(refused(inLine[2] as InFlightAnswer)).toEqual(expect.any(Number));
   });
 });
 
 describe('deliverAttempt at the cap', () => {
-  /** A store whose webhook lookups wait until the test lets them go; every other call is recorded. */
-  function blockingStore() {
+  /**
+   * A store with one active webhook per id and one event per id, and a resolver for the webhooks'
+   * host that holds every request until the test answers it: a place is held exactly while a
+   * request waits there. Recording an attempt can be held too. Every store call is noted.
+   */
+  function world() {
     const calls: string[] = [];
-    const waiting: Array<{ resolve: (value: null) => void; reject: (error: Error) => void }> = [];
-    const record = (name: string) => async () => {
-      calls.push(name);
-      return null;
-    };
+    const requests: Array<{ webhookId: string; fail: () => void }> = [];
+    const heldRecords: Array<() => void> = [];
+    let holdRecords = false;
+    const deferredTo: number[] = [];
+    const note =
+      <T>(name: string, value: T) =>
+      async (..._args: unknown[]) => {
+        calls.push(name);
+        return value;
+      };
     const store = {
       webhooks: {
-        getEndpoint: (_ws: string, webhookId: string) => {
+        getEndpoint: async (workspaceId: string, webhookId: string) => {
           calls.push(`webhooks.getEndpoint ${webhookId}`);
-          return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+          return {
+            _id: webhookId,
+            workspaceId,
+            name: webhookId,
+            url: `http://${webhookId}.hooks.test/in`,
+            events: ['*'],
+            method: 'POST',
+            contentType: 'json',
+            active: true,
+            retryPolicy: {},
+          };
         },
-        recordFailure: record('webhooks.recordFailure'),
-        resetStreak: record('webhooks.resetStreak'),
+        openTarget: (doc: { _id: string; url: string }) => ({ id: doc._id, url: doc.url, method: 'POST', contentType: 'json' }),
+        recordFailure: note('webhooks.recordFailure', null),
+        resetStreak: note('webhooks.resetStreak', null),
       },
-      events: { get: record('events.get') },
-      workspaces: { get: record('workspaces.get') },
+      events: {
+        get: async (workspaceId: string, eventId: string) => {
+          calls.push(`events.get ${eventId}`);
+          return { _id: eventId, workspaceId, eventId, type: 'order.created', family: 'order', data: '{}', receivedAt: new Date() };
+        },
+      },
+      workspaces: { get: note('workspaces.get', null) },
       deliveries: {
-        recordAttempt: record('deliveries.recordAttempt'),
-        setProgress: record('deliveries.setProgress'),
+        recordAttempt: async (id: string) => {
+          calls.push(`deliveries.recordAttempt ${id}`);
+          if (holdRecords) await new Promise<void>((resolve) => heldRecords.push(resolve));
+          return true;
+        },
+        setProgress: note('deliveries.setProgress', null),
         deferNextAttempt: async (id: string, at: Date) => {
           calls.push(`deliveries.deferNextAttempt ${id}`);
           deferredTo.push(at.getTime());
         },
       },
     };
-    const deferredTo: number[] = [];
-    return { store: store as unknown as Store, calls, waiting, deferredTo };
+    const resolveHost = (hostname: string) =>
+      new Promise<never>((_resolve, reject) => requests.push({ webhookId: hostname.split('.')[0], fail: () => reject(new Error('no answer')) }));
+    /** Resolves once `n` requests wait at the receiver. */
+    const requestsWaiting = async (n: number) => {
+      for (let i = 0; i < 200 && requests.length < n; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(requests).toHaveLength(n);
+    };
+    return {
+      store: store as unknown as Store,
+      resolveHost,
+      calls,
+      requests,
+      deferredTo,
+      requestsWaiting,
+      holdRecords: () => (holdRecords = true),
+      releaseRecords: () => heldRecords.splice(0).forEach((resolve) => resolve()),
+    };
   }
 
   const attempt = (webhookId: string, n = 1): AttemptInput => ({
@@ -248,62 +351,77 @@ describe('deliverAttempt at the cap', () => {
     webhookId,
     eventId: `evt_${n}`,
     attemptNumber: 1,
-    timeoutMs: 1000,
+    timeoutMs: 5000,
     lane: 'priority',
     onFailure: { status: 'pending', lane: 'priority', nextAttemptAt: null },
   });
 
-  it('defers the attempt over the cap (after at most MAX_WAIT_MS in line), writing only its next attempt, and frees the place when an attempt ends', async () => {
-    const { store, calls, waiting, deferredTo } = blockingStore();
-    const activities = createActivities({ store, allowPrivateNetworks: true, maxInFlightPerWebhook: 2 });
-    const deliverAttempt = (input: AttemptInput) => activities.deliverAttempt(input);
+  it('defers the attempt over the cap (after at most MAX_WAIT_MS in line) without a request or an attempt recorded; another webhook is not held up', async () => {
+    const w = world();
+    const activities = createActivities({ store: w.store, allowPrivateNetworks: false, resolveHost: w.resolveHost, maxInFlightPerWebhook: 2 });
+    const running = [activities.deliverAttempt(attempt('dead', 1)), activities.deliverAttempt(attempt('dead', 2))];
+    await w.requestsWaiting(2);
 
-    const running = [deliverAttempt(attempt('dead', 1)), deliverAttempt(attempt('dead', 2))];
     const before = Date.now();
-    const deferred = await deliverAttempt(attempt('dead', 3));
+    const deferred = await activities.deliverAttempt(attempt('dead', 3));
     expect(deferred).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
-    expect(calls.filter((call) => call.includes('dead'))).toEqual([
-      'webhooks.getEndpoint dead',
-      'webhooks.getEndpoint dead',
-      'deliveries.deferNextAttempt delivery/ws1/evt_3/dead',
-    ]);
+    expect(w.requests).toHaveLength(2);
+    expect(w.calls.filter((call) => call.includes('evt_3'))).toEqual(['events.get evt_3', 'deliveries.deferNextAttempt delivery/ws1/evt_3/dead']);
     // The record shows the latest the deferred attempt may come: the booking or the first wait, with their jitter.
     const { retryInMs } = deferred as { retryInMs: number };
-    expect(deferredTo[0] - before).toBeGreaterThanOrEqual(Math.max(1500, retryInMs * 1.1) - 5);
-    expect(deferredTo[0] - Date.now()).toBeLessThanOrEqual(Math.max(1500, retryInMs * 1.1) + 5);
-    // Another webhook is not held up by the busy one.
-    const healthy = deliverAttempt(attempt('healthy', 4));
-    expect(calls).toContain('webhooks.getEndpoint healthy');
+    expect(w.deferredTo[0] - before).toBeGreaterThanOrEqual(Math.max(1500, retryInMs * 1.1) - 5);
+    expect(w.deferredTo[0] - Date.now()).toBeLessThanOrEqual(Math.max(1500, retryInMs * 1.1) + 5);
 
-    // One attempt ends (here: its webhook was deleted), one breaks: both places are free again.
-    waiting[0].resolve(null);
-    waiting[1].reject(new Error('store unavailable'));
-    waiting[2].resolve(null);
-    const outcomes: Array<PromiseSettledResult<AttemptOutcome>> = await Promise.allSettled([...running, healthy]);
-    expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.outcome : 'threw'))).toEqual([
-      'webhook-missing',
-      'threw',
-      'webhook-missing',
-    ]);
+    const healthy = activities.deliverAttempt(attempt('healthy', 4));
+    await w.requestsWaiting(3);
+    w.requests.forEach((request) => request.fail());
+    expect((await Promise.all([...running, healthy])).map((outcome) => outcome.outcome)).toEqual(['failed', 'failed', 'failed']);
+    expect(w.calls.filter((call) => call.startsWith('deliveries.recordAttempt'))).toHaveLength(3);
+  });
 
-    const again = [deliverAttempt(attempt('dead', 5)), deliverAttempt(attempt('dead', 6))];
-    expect(await deliverAttempt(attempt('dead', 7))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
-    expect(calls.filter((call) => call === 'webhooks.getEndpoint dead')).toHaveLength(4);
-    expect(deferredTo).toHaveLength(2);
-    waiting.slice(3).forEach((lookup) => lookup.resolve(null));
-    await Promise.all(again);
-    // No attempt was ever recorded for a deferred attempt, nor counted against the webhook's health.
-    const lookups = ['webhooks.getEndpoint', 'events.get', 'workspaces.get', 'deliveries.deferNextAttempt'];
-    expect(calls.filter((call) => !lookups.some((name) => call.startsWith(name)))).toEqual([]);
+  it('holds a place only while the request is out: the answer is recorded after the place is free again', async () => {
+    const w = world();
+    const activities = createActivities({ store: w.store, allowPrivateNetworks: false, resolveHost: w.resolveHost, maxInFlightPerWebhook: 1 });
+    w.holdRecords();
+    const first = activities.deliverAttempt(attempt('wh1', 1));
+    await w.requestsWaiting(1);
+    w.requests[0].fail();
+    while (!w.calls.includes('deliveries.recordAttempt delivery/ws1/evt_1/wh1')) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // The first attempt is still recording its answer; its place already serves the next request.
+    const second = activities.deliverAttempt(attempt('wh1', 2));
+    await w.requestsWaiting(2);
+    w.requests[1].fail();
+    w.releaseRecords();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    w.releaseRecords();
+    expect((await Promise.all([first, second])).map((outcome) => outcome.outcome)).toEqual(['failed', 'failed']);
+  });
+
+  it('defers at once, before reading anything, an attempt to a webhook timed as slow and at its cap', async () => {
+    const w = world();
+    const activities = createActivities({ store: w.store, allowPrivateNetworks: false, resolveHost: w.resolveHost, maxInFlightPerWebhook: 1 });
+    const timed = activities.deliverAttempt(attempt('slow', 1));
+    await w.requestsWaiting(1);
+    await new Promise((resolve) => setTimeout(resolve, FAST_ATTEMPT_MS + 100));
+    w.requests[0].fail();
+    await timed;
+
+    const holding = activities.deliverAttempt(attempt('slow', 2));
+    await w.requestsWaiting(2);
+    const callsBefore = w.calls.length;
+    expect(await activities.deliverAttempt(attempt('slow', 3))).toEqual({ outcome: 'deferred', retryInMs: expect.any(Number) });
+    expect(w.calls.slice(callsBefore)).toEqual(['deliveries.deferNextAttempt delivery/ws1/evt_3/slow']);
+    w.requests[1].fail();
+    await holding;
   });
 
   it('has no cap when the worker sets none', async () => {
-    const { store, waiting } = blockingStore();
-    const activities = createActivities({ store, allowPrivateNetworks: true });
-    const deliverAttempt = (input: AttemptInput) => activities.deliverAttempt(input);
-    const running = Array.from({ length: 50 }, (_, i) => deliverAttempt(attempt('wh1', i)));
-    expect(waiting).toHaveLength(50);
-    waiting.forEach((lookup) => lookup.resolve(null));
-    expect((await Promise.all(running)).map((outcome) => outcome.outcome)).toEqual(Array(50).fill('webhook-missing'));
+    const w = world();
+    const activities = createActivities({ store: w.store, allowPrivateNetworks: false, resolveHost: w.resolveHost });
+    const running = Array.from({ length: 50 }, (_, i) => activities.deliverAttempt(attempt('wh1', i)));
+    await w.requestsWaiting(50);
+    w.requests.forEach((request) => request.fail());
+    expect((await Promise.all(running)).map((outcome) => outcome.outcome)).toEqual(Array(50).fill('failed'));
   });
 });
