@@ -88,7 +88,10 @@ describe('a webhook whose receiver hangs', () => {
     expect(recorded).toBeGreaterThan(0);
     for (const record of records) for (const attempt of record?.attempts ?? []) expect(attempt.error?.kind).toBe('timeout');
 
-    // The cap was reached, and never passed.
-    expect(hanging.maxOpen).toBe(CAP);
+    // The cap was reached, and never passed. A place is free again as soon as Herald gives up on a
+    // request; the receiver sees that request's socket close a moment later, so a next request
+    // may reach it just before: it can count one more open than Herald holds, never more.
+    expect(hanging.maxOpen).toBeGreaterThanOrEqual(CAP);
+    expect(hanging.maxOpen).toBeLessThanOrEqual(CAP + 1);
   });
 });
