@@ -64,9 +64,11 @@ export class RecoveryRepository {
    * it and a process that dies between the two loses nothing.
    */
   async createOnce(recovery: NewRecovery): Promise<RecoveryDoc> {
-    const initial: RecoveryDoc = { ...recovery, state: 'running', matched: null, resent: 0, skipped: 0, succeeded: 0, finishedAt: null };
-    await this.collection.updateOne({ _id: recovery._id }, { $setOnInsert: initial }, { upsert: true });
-    return (await this.collection.findOne({ _id: recovery._id })) ?? initial;
+    const { _id, ...fields } = recovery;
+    const initial = { ...fields, state: 'running' as const, matched: null, resent: 0, skipped: 0, succeeded: 0, finishedAt: null };
+    // The upsert takes its _id from the filter.
+    await this.collection.updateOne({ _id }, { $setOnInsert: initial }, { upsert: true });
+    return (await this.collection.findOne({ _id })) ?? { _id, ...initial };
   }
 
   get(workspaceId: string, id: string): Promise<RecoveryDoc | null> {

@@ -67,7 +67,7 @@ export class RecoveryWorld {
 
   private log(name: LoggedCall['name'], deliveryId?: string): void {
     const { workflowExecution } = Context.current().info;
-    this.calls.push({ name, ...(deliveryId !== undefined ? { deliveryId } : {}), workflowId: workflowExecution.workflowId, runId: workflowExecution.runId });
+    this.calls.push({ name, ...(deliveryId !== undefined ? { deliveryId } : {}), workflowId: workflowExecution?.workflowId ?? '', runId: workflowExecution?.runId ?? '' });
   }
 
   private record(id: string): FakeRecoveryRecord {
