@@ -81,7 +81,7 @@ export class DeliveryRepository {
     createdAt: Date = new Date(),
   ): Promise<void> {
     if (records.length === 0) return;
-    const now = createdAt;
+    const now = new Date();
     const docs: DeliveryDoc[] = records.map(({ webhookId, preset, status }) => ({
       _id: deliveryId(workspaceId, eventId, webhookId),
       seq: newId('d'),
@@ -94,7 +94,7 @@ export class DeliveryRepository {
       lane: DEFAULT_LANE,
       attempts: [],
       nextAttemptAt: status === 'pending' ? now : null,
-      createdAt: now,
+      createdAt,
       updatedAt: now,
     }));
     try {
