@@ -5,6 +5,8 @@ import { conflictError, invalidInput } from '../core/errors';
 import { newId } from '../store/ids';
 import { newRecovery, type RecoveryDoc } from '../store/recoveries';
 import { startRecoveryWorkflow } from '../temporal/recoveries';
+import { isRunning } from '../temporal/runs';
+import { recoveryWorkflowId } from '../core/ids';
 import { recoverySummary } from '../../workflows/contracts/summaries';
 import type { RecoveryInput } from '../../workflows/contracts/recovery';
 import type { AppDeps } from './deps';
@@ -19,7 +21,7 @@ export interface RecoverRequest {
 /**
  * Starts a recovery of the webhook's ended deliveries in [since, until) and answers its record.
  * An inactive webhook, or one replaying its buffer, is refused: a resent delivery would only be
- * buffered again, or overtake the replay. The workflow starts before the record is written, and
+ * buffered again, or overtake the replay; so is a second recovery while one runs. The workflow starts before the record is written, and
  * writes the record itself if this process dies in between: nothing is stored that will not run.
  */
 export async function startRecovery(deps: AppDeps, workspaceId: string, webhookId: string, request: RecoverRequest, now = new Date()): Promise<RecoveryDoc> {
@@ -35,6 +37,7 @@ export async function startRecovery(deps: AppDeps, workspaceId: string, webhookI
   }
   if (!webhook.active) throw conflictError('the webhook is inactive: activate it first (POST …/activate), then recover its deliveries');
   if (webhook.replay) throw conflictError('the webhook is replaying its buffer: recover once the replay has ended');
+  await refuseWhileAnotherRuns(deps, workspaceId, webhookId);
 
   const input: RecoveryInput = {
     workspaceId,
@@ -48,4 +51,19 @@ export async function startRecovery(deps: AppDeps, workspaceId: string, webhookI
   const range = { since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), statuses: input.statuses };
   await startRecoveryWorkflow(deps.temporal, input, recoverySummary(webhook, range));
   return deps.store.recoveries.createOnce(newRecovery(input));
+}
+
+/**
+ * One recovery per webhook at a time, so that two cannot interleave their resends. A record that
+ * says running while its workflow has closed (terminated by hand in the Web UI) is marked failed
+ * and does not block.
+ */
+async function refuseWhileAnotherRuns(deps: AppDeps, workspaceId: string, webhookId: string): Promise<void> {
+  for (const other of await deps.store.recoveries.runningOfWebhook(workspaceId, webhookId)) {
+    if (await isRunning(deps.temporal.client, recoveryWorkflowId(workspaceId, other._id))) {
+      throw conflictError(`recovery ${other._id} of this webhook is still running: wait for it to end`);
+    }
+    const { resent, skipped, succeeded } = other;
+    await deps.store.recoveries.finish(other._id, { state: 'failed', finishedAt: new Date(), error: 'its workflow closed before it finished', resent, skipped, succeeded });
+  }
 }

@@ -82,6 +82,11 @@ export class RecoveryRepository {
     return this.collection.find(query).sort({ _id: -1 }).limit(filter.limit).toArray();
   }
 
+  /** The webhook's recoveries whose record says they are running. */
+  runningOfWebhook(workspaceId: string, webhookId: string): Promise<RecoveryDoc[]> {
+    return this.collection.find({ workspaceId, webhookId, state: 'running' }).limit(10).toArray();
+  }
+
   async setMatched(id: string, matched: number): Promise<void> {
     await this.collection.updateOne({ _id: id, state: 'running' }, { $set: { matched } });
   }

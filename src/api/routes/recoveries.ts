@@ -25,7 +25,7 @@ export async function recoveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
         tags,
         summary: "Resend the webhook's failed, expired, dropped or discarded deliveries of a time range, in order",
         description:
-          "Answers 202 at once; a workflow (recovery/{ws}/{recoveryId}) resends the deliveries created in [since, until) (until: now by default) one after the other, by their event's receipt, each with one fresh attempt as a manual retry makes, past the retry policy's maximum age too. GET /recoveries/{id} shows its progress. An inactive webhook, or one replaying its buffer, answers 409: activate it first.",
+          "Answers 202 at once; a workflow (recovery/{ws}/{recoveryId}) resends the deliveries created in [since, until) (until: now by default) one after the other, by their event's receipt, each with one fresh attempt as a manual retry makes, past the retry policy's maximum age too. GET /recoveries/{id} shows its progress. An inactive webhook, or one replaying its buffer, answers 409: activate it first; so does a webhook with a recovery still running.",
         params: ResourceParams,
         body: RecoverBody,
         response: { 202: Envelope(RecoveryView), ...errorResponses, 409: errorResponses[400] },
