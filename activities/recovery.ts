@@ -18,7 +18,13 @@ import type { RecoverableQuery } from '../src/store/deliveries';
 import { newRecovery } from '../src/store/recoveries';
 
 function queryOf(scope: RecoveryScope): RecoverableQuery {
-  return { workspaceId: scope.workspaceId, webhookId: scope.webhookId, statuses: scope.statuses, since: new Date(scope.sinceMs), until: new Date(scope.untilMs) };
+  return {
+    workspaceId: scope.workspaceId,
+    webhookId: scope.webhookId,
+    statuses: scope.statuses,
+    since: new Date(scope.sinceMs),
+    until: new Date(scope.untilMs),
+  };
 }
 
 export function createRecoveryActivities(store: Store): RecoveryActivities {
@@ -68,7 +74,14 @@ export function createRecoveryActivities(store: Store): RecoveryActivities {
 
     async finishRecovery(request: FinishRecoveryRequest): Promise<void> {
       const { recoveryId, resent, skipped, succeeded, state, finishedAtMs, error } = request;
-      await store.recoveries.finish(recoveryId, { resent, skipped, succeeded, state, finishedAt: new Date(finishedAtMs), ...(error !== undefined ? { error } : {}) });
+      await store.recoveries.finish(recoveryId, {
+        resent,
+        skipped,
+        succeeded,
+        state,
+        finishedAt: new Date(finishedAtMs),
+        ...(error !== undefined ? { error } : {}),
+      });
     },
   };
 }

@@ -13,7 +13,17 @@
 // died runs again, and each is idempotent: the record is created once, a claim repeated by the
 // same recovery holds, counts are written as absolute values. So nothing is lost or resent twice.
 // Continue-as-new carries the cursor and the counts, so a large range keeps a short history.
-import { allHandlersFinished, ChildWorkflowFailure, condition, executeChild, makeContinueAsNewFunc, ParentClosePolicy, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  makeContinueAsNewFunc,
+  ParentClosePolicy,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { DeliveryStatus } from '../src/core/domain';
 import type { RecoveryActivities } from './contracts/activities';

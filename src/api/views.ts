@@ -171,6 +171,11 @@ export function eventView(doc: EventDoc, deliveries: DeliveryDoc[]): Static<type
     type: doc.type,
     receivedAt: doc.receivedAt.toISOString(),
     data: doc.data,
-    deliveries: deliveries.map((delivery) => ({ id: delivery._id, webhookId: delivery.webhookId, status: delivery.status, attempts: delivery.attempts.length })),
+    deliveries: deliveries.map((delivery) => ({
+      id: delivery._id,
+      webhookId: delivery.webhookId,
+      status: delivery.status,
+      attempts: delivery.attempts.length,
+    })),
   };
 }

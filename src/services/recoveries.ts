@@ -64,6 +64,13 @@ async function refuseWhileAnotherRuns(deps: AppDeps, workspaceId: string, webhoo
       throw conflictError(`recovery ${other._id} of this webhook is still running: wait for it to end`);
     }
     const { resent, skipped, succeeded } = other;
-    await deps.store.recoveries.finish(other._id, { state: 'failed', finishedAt: new Date(), error: 'its workflow closed before it finished', resent, skipped, succeeded });
+    await deps.store.recoveries.finish(other._id, {
+      state: 'failed',
+      finishedAt: new Date(),
+      error: 'its workflow closed before it finished',
+      resent,
+      skipped,
+      succeeded,
+    });
   }
 }

@@ -19,7 +19,10 @@ function requestTime(delivery: DeliveryDoc, now: Date): Date {
  * sealed under a key no longer configured): the attempt would record that as its error.
  */
 export async function previewRequest(store: Store, delivery: DeliveryDoc, now = new Date()): Promise<OutgoingRequest | null> {
-  const [webhook, event] = await Promise.all([store.webhooks.getEndpoint(delivery.workspaceId, delivery.webhookId), store.events.get(delivery.workspaceId, delivery.eventId)]);
+  const [webhook, event] = await Promise.all([
+    store.webhooks.getEndpoint(delivery.workspaceId, delivery.webhookId),
+    store.events.get(delivery.workspaceId, delivery.eventId),
+  ]);
   if (!webhook || !event) return null;
   const at = requestTime(delivery, now);
   try {

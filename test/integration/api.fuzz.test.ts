@@ -40,7 +40,12 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) keys.push((await herald.workspaces.createKey(admin.id, {})).body.data.id as string);
   const events = [...new Set(deliveries.map((id) => id.split('/')[2]))];
   // A recovery of the first webhook, so that GET /recoveries/{id} meets one that exists.
-  const recovery = await herald.request('POST', `/workspaces/${tenant.id}/webhooks/${webhooks[0]}/recover`, { since: new Date(Date.now() - 60_000).toISOString() }, tenant.key);
+  const recovery = await herald.request(
+    'POST',
+    `/workspaces/${tenant.id}/webhooks/${webhooks[0]}/recover`,
+    { since: new Date(Date.now() - 60_000).toISOString() },
+    tenant.key,
+  );
   expect(recovery.status).toBe(202);
   Object.assign(pools, { webhooks, deliveries, events, recoveries: [recovery.data.id as string], 'api-keys': keys });
 });

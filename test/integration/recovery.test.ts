@@ -133,7 +133,11 @@ describe('POST /webhooks/{id}/recover', () => {
     expect(resent.map((request) => request.headers['webhook-id'])).toEqual(order.map((id) => deliveryOf.get(id)));
     for (const id of order) {
       const delivery = (await herald.deliveries.get(ws, deliveryOf.get(id)!)).data;
-      expect({ id, status: delivery.status, attempts: delivery.attempts.length }).toEqual({ id, status: 'succeeded', attempts: ['evt-4', 'evt-5'].includes(id) ? 1 : 2 });
+      expect({ id, status: delivery.status, attempts: delivery.attempts.length }).toEqual({
+        id,
+        status: 'succeeded',
+        attempts: ['evt-4', 'evt-5'].includes(id) ? 1 : 2,
+      });
     }
   });
 

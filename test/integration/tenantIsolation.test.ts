@@ -47,7 +47,15 @@ async function seedTenant(label: string): Promise<Tenant> {
   });
   // The API alone cannot start a workflow: the recovery's record is stored as its start would store it.
   const recovery = await stack.store.recoveries.createOnce(
-    newRecovery({ recoveryId: `rcv_${label}_1`, workspaceId: id, webhookId, sinceMs: Date.now() - 60_000, untilMs: Date.now(), statuses: ['failed'], createdAtMs: Date.now() }),
+    newRecovery({
+      recoveryId: `rcv_${label}_1`,
+      workspaceId: id,
+      webhookId,
+      sinceMs: Date.now() - 60_000,
+      untilMs: Date.now(),
+      statuses: ['failed'],
+      createdAtMs: Date.now(),
+    }),
   );
   const spare = (await herald.workspaces.createKey(id, { name: `${label} spare` })).body.data;
   const revoked = (await herald.workspaces.createKey(id, {})).body.data;
@@ -57,7 +65,21 @@ async function seedTenant(label: string): Promise<Tenant> {
     name,
     ids: { webhooks: webhookId, deliveries: deliveryId, events: event.eventId, recoveries: recovery._id, 'api-keys': spare.id as string },
     revokedKey: revoked.key as string,
-    secrets: [name, id, eventType, url, webhookId, deliveryId, event.eventId, recovery._id, `${label}-header-value`, `${label}-data`, `${label} notification`, spare.id, key],
+    secrets: [
+      name,
+      id,
+      eventType,
+      url,
+      webhookId,
+      deliveryId,
+      event.eventId,
+      recovery._id,
+      `${label}-header-value`,
+      `${label}-data`,
+      `${label} notification`,
+      spare.id,
+      key,
+    ],
   };
 }
 

@@ -36,7 +36,14 @@ describe('redactRequest', () => {
     expect(shown.body).toContain('"orderId":"42"');
     expect({ method: shown.method, url: shown.url }).toEqual({ method: 'POST', url: 'https://example.com/hooks' });
     const text = JSON.stringify(shown);
-    for (const secretValue of [secret, 'hunter2-password', 'acme-tenant-value', 'key-123-value', sent.headers['webhook-signature'], sent.headers.Authorization]) {
+    for (const secretValue of [
+      secret,
+      'hunter2-password',
+      'acme-tenant-value',
+      'key-123-value',
+      sent.headers['webhook-signature'],
+      sent.headers.Authorization,
+    ]) {
       expect(text).not.toContain(secretValue);
     }
   });

@@ -36,7 +36,16 @@ describe('percentile (nearest rank)', () => {
 describe('deliveryStats', () => {
   it('has null rates and latencies, and empty buckets, without attempts', () => {
     const stats = deliveryStats('hour', NOW, []);
-    expect(stats).toMatchObject({ window: 'hour', since: '2026-12-03T11:10:00.000Z', total: 0, succeeded: 0, failed: 0, successRate: null, p50Ms: null, p95Ms: null });
+    expect(stats).toMatchObject({
+      window: 'hour',
+      since: '2026-12-03T11:10:00.000Z',
+      total: 0,
+      succeeded: 0,
+      failed: 0,
+      successRate: null,
+      p50Ms: null,
+      p95Ms: null,
+    });
     expect(stats.buckets).toHaveLength(12);
     expect(stats.buckets[0]).toEqual({ start: '2026-12-03T11:10:00.000Z', succeeded: 0, failed: 0, p50Ms: null, p95Ms: null });
     expect(stats.buckets[11].start).toBe('2026-12-03T12:05:00.000Z');

@@ -190,7 +190,9 @@ describe('large ranges', () => {
     const t = tag();
     const ids = Array.from({ length: 7 }, (_, i) => idOf(t, `n${i}`));
     // Created in reverse id order, so the order followed is the creation time's.
-    ids.forEach((id, i) => world.add({ deliveryId: id, createdAtMs: T0 + (ids.length - i) * 1000, status: i % 2 ? 'failed' : 'expired', replies: [i === 3 ? 500 : 200] }));
+    ids.forEach((id, i) =>
+      world.add({ deliveryId: id, createdAtMs: T0 + (ids.length - i) * 1000, status: i % 2 ? 'failed' : 'expired', replies: [i === 3 ? 500 : 200] }),
+    );
 
     const { result, workflowId, recoveryId } = await recover({ pageSize: 2, historyEventLimit: 40 });
 

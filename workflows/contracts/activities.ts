@@ -22,7 +22,15 @@ import type {
   ReconcilePageResult,
   SweepResult,
 } from './maintenance';
-import type { BeginRecoveryRequest, BeginRecoveryResult, ClaimForRecoveryRequest, FinishRecoveryRequest, RecoveryCountsRequest, RecoveryPage, RecoveryPageRequest } from './recovery';
+import type {
+  BeginRecoveryRequest,
+  BeginRecoveryResult,
+  ClaimForRecoveryRequest,
+  FinishRecoveryRequest,
+  RecoveryCountsRequest,
+  RecoveryPage,
+  RecoveryPageRequest,
+} from './recovery';
 
 export interface DeliveryActivities {
   /**

@@ -30,7 +30,8 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
       schema: {
         tags,
         summary: 'List deliveries, oldest first, filtered by webhook, event, event type, status and creation time',
-        description: '`since` (inclusive) and `until` (exclusive) bound the creation time, which is the event’s receipt; every filter combines with the others.',
+        description:
+          '`since` (inclusive) and `until` (exclusive) bound the creation time, which is the event’s receipt; every filter combines with the others.',
         params: WorkspaceParams,
         querystring: DeliveryListQuery,
         response: { 200: PageOf(DeliveryView), ...errorResponses },

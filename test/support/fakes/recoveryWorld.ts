@@ -55,7 +55,14 @@ export class RecoveryWorld {
   readonly policy = resolvePolicy({ preset: 'fixed' });
 
   add(delivery: Partial<FakeDelivery> & Pick<FakeDelivery, 'deliveryId' | 'createdAtMs' | 'status'>): FakeDelivery {
-    const full: FakeDelivery = { eventId: delivery.deliveryId.split('/')[2] ?? 'evt', attemptsMade: 1, lane: 'priority', eventExists: true, replies: [200], ...delivery };
+    const full: FakeDelivery = {
+      eventId: delivery.deliveryId.split('/')[2] ?? 'evt',
+      attemptsMade: 1,
+      lane: 'priority',
+      eventExists: true,
+      replies: [200],
+      ...delivery,
+    };
     this.deliveries.set(full.deliveryId, full);
     return full;
   }
@@ -67,7 +74,12 @@ export class RecoveryWorld {
 
   private log(name: LoggedCall['name'], deliveryId?: string): void {
     const { workflowExecution } = Context.current().info;
-    this.calls.push({ name, ...(deliveryId !== undefined ? { deliveryId } : {}), workflowId: workflowExecution?.workflowId ?? '', runId: workflowExecution?.runId ?? '' });
+    this.calls.push({
+      name,
+      ...(deliveryId !== undefined ? { deliveryId } : {}),
+      workflowId: workflowExecution?.workflowId ?? '',
+      runId: workflowExecution?.runId ?? '',
+    });
   }
 
   private record(id: string): FakeRecoveryRecord {
@@ -102,7 +114,9 @@ export class RecoveryWorld {
           .filter((delivery) => inRange(delivery, request))
           .filter(
             (delivery) =>
-              after === null || delivery.createdAtMs > after.createdAtMs || (delivery.createdAtMs === after.createdAtMs && delivery.deliveryId > after.deliveryId),
+              after === null ||
+              delivery.createdAtMs > after.createdAtMs ||
+              (delivery.createdAtMs === after.createdAtMs && delivery.deliveryId > after.deliveryId),
           )
           .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.deliveryId < b.deliveryId ? -1 : 1))
           .slice(0, request.limit)
