@@ -154,7 +154,8 @@ export function recoveryView(doc: RecoveryDoc): Static<typeof RecoveryView> {
     until: doc.until.toISOString(),
     statuses: doc.statuses,
     state: doc.state,
-    matched: doc.matched,
+    // A record written before the count, by any writer, reads as not counted yet.
+    matched: doc.matched ?? null,
     resent: doc.resent,
     skipped: doc.skipped,
     succeeded: doc.succeeded,

@@ -1,5 +1,6 @@
 import { Collection, Db, Filter } from 'mongodb';
 import type { RecoverableStatus, RecoveryState } from '../core/domain';
+import { isDuplicateKey } from './mongo';
 
 /** One recovery: a webhook's ended deliveries of a time range, resent in order by its workflow. */
 export interface RecoveryDoc {
@@ -64,11 +65,15 @@ export class RecoveryRepository {
    * it and a process that dies between the two loses nothing.
    */
   async createOnce(recovery: NewRecovery): Promise<RecoveryDoc> {
-    const { _id, ...fields } = recovery;
-    const initial = { ...fields, state: 'running' as const, matched: null, resent: 0, skipped: 0, succeeded: 0, finishedAt: null };
-    // The upsert takes its _id from the filter.
-    await this.collection.updateOne({ _id }, { $setOnInsert: initial }, { upsert: true });
-    return (await this.collection.findOne({ _id })) ?? { _id, ...initial };
+    const initial: RecoveryDoc = { ...recovery, state: 'running', matched: null, resent: 0, skipped: 0, succeeded: 0, finishedAt: null };
+    try {
+      await this.collection.insertOne(initial);
+      return initial;
+    } catch (error) {
+      // The other writer was first: its record stands.
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.collection.findOne({ _id: recovery._id })) ?? initial;
+    }
   }
 
   get(workspaceId: string, id: string): Promise<RecoveryDoc | null> {
