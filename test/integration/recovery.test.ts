@@ -8,6 +8,7 @@ import type { Herald, TestWorkspace } from '../support/client';
 import { eventually } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { deliveryPath, startHerald, type HeraldStack } from '../support/stack';
+import { newRecovery } from '../../src/store/recoveries';
 
 const OK = { status: 200, body: 'ok' };
 const DOWN = { status: 500, body: 'down' };
@@ -37,10 +38,11 @@ async function send(eventId: string, type = STATUS): Promise<void> {
 }
 
 /** Polls a recovery until it has ended; its view. */
-const ended = (id: string) =>
+const ended = (id: string, where?: TestWorkspace) =>
   eventually(
     async () => {
-      const answer = await call('GET', `/recoveries/${id}`);
+      const w = where ?? ws;
+      const answer = await herald.request('GET', `/workspaces/${w.id}/recoveries/${id}`, undefined, w.key);
       if (answer.status === 200 && answer.data.state !== 'running') return answer.data;
       throw new Error(`recovery ${id} is ${answer.data?.state} (HTTP ${answer.status})`);
     },
@@ -233,5 +235,37 @@ describe('delivery reads', () => {
       deliveries: [{ id: deliveryOf.get('evt-1'), webhookId, status: 'succeeded', attempts: 2 }],
     });
     expect((await call('GET', '/events/evt-unknown')).status).toBe(404);
+  });
+});
+
+describe('one recovery per webhook at a time', () => {
+  it('answers 409 while one runs, and does not let a record whose workflow closed block the next', async () => {
+    // A workspace and webhook of their own, whose one delivery failed; its receiver now answers slowly.
+    const [own, slow] = await Promise.all([herald.workspace([PAID]), startReceiver()]);
+    const ownCall = (method: string, path: string, body?: unknown) => herald.request(method, `/workspaces/${own.id}${path}`, body, own.key);
+    try {
+      slow.script([], DOWN);
+      const hookId = await herald.webhooks.add(own, { url: slow.url, events: [PAID], retryPolicy: { preset: 'fixed', maxRetries: 0 } });
+      const from = new Date(Date.now() - 1000).toISOString();
+      const { deliveries } = await herald.events.send(own, { id: 'evt-slow', type: PAID, data: {} });
+      await herald.deliveries.waitFor(own, deliveries.find((d) => d.webhookId === hookId)!.id, ['failed']);
+      slow.script([], { status: 200, body: 'ok', delayMs: 3000 });
+
+      // A record that says running, but whose workflow never ran (terminated by hand, say).
+      const stale = `rcv_stale_${Date.now()}`;
+      await stack.store.recoveries.createOnce(
+        newRecovery({ recoveryId: stale, workspaceId: own.id, webhookId: hookId, sinceMs: 0, untilMs: 1, statuses: ['failed'], createdAtMs: Date.now() }),
+      );
+      const first = await ownCall('POST', `/webhooks/${hookId}/recover`, { since: from });
+      expect(first.status).toBe(202);
+      expect((await ownCall('GET', `/recoveries/${stale}`)).data).toMatchObject({ state: 'failed', error: expect.stringMatching(/closed/) });
+
+      const second = await ownCall('POST', `/webhooks/${hookId}/recover`, { since: from });
+      expect({ status: second.status, code: second.body.error?.code }).toEqual({ status: 409, code: 'conflict' });
+      expect(second.body.error.message).toContain(first.data.id);
+      expect(await ended(first.data.id as string, own)).toMatchObject({ state: 'completed', matched: 1, resent: 1, succeeded: 1 });
+    } finally {
+      await slow.close();
+    }
   });
 });
