@@ -5,6 +5,7 @@ import type { DeliveryActivities, EndpointHealthActivities, HeraldActivities } f
 import { createDeliveryActivities, type DeliveryDeps } from './attempt';
 import { createEndpointHealthActivities } from './endpointHealth';
 import { createMaintenanceActivities } from './maintenance';
+import { createRecoveryActivities } from './recovery';
 
 export type ActivityDeps = DeliveryDeps;
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps): HeraldActivities {
     ...createDeliveryActivities(deps),
     ...createEndpointHealthActivities(deps.store),
     ...createMaintenanceActivities(deps.store),
+    ...createRecoveryActivities(deps.store),
   };
 }
 

@@ -13,7 +13,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
   const activities = attemptActivities('regular', policy);
   const { deliverAttempt, recordDeliveryStatus } = activities;
 
-  const deadlineMs = deadlineOf(policy, input.receivedAt);
+  // A recovery's resend is attempted whatever the delivery's age.
+  const deadlineMs = input.ignoreMaxAge ? null : deadlineOf(policy, input.receivedAt);
   let status: DeliveryStatus = 'pending';
   let lane: Lane = laneOf(input);
   let attemptsMade = input.state?.attemptsMade ?? 0;

@@ -4,8 +4,9 @@ import { deliveryWorkflow } from './delivery';
 import { endpointHealthWorkflow } from './endpointHealth/workflow';
 import { eventWorkflow } from './event';
 import { reconcileWorkflow, retentionWorkflow } from './maintenance';
+import { recoveryWorkflow } from './recovery';
 
-export { deliveryWorkflow, endpointHealthWorkflow, eventWorkflow, reconcileWorkflow, retentionWorkflow };
+export { deliveryWorkflow, endpointHealthWorkflow, eventWorkflow, reconcileWorkflow, recoveryWorkflow, retentionWorkflow };
 
 /** Compile-time check: the registered workflows are the contract's, with its signatures. */
-const _registered: HeraldWorkflows = { eventWorkflow, deliveryWorkflow, endpointHealthWorkflow, reconcileWorkflow, retentionWorkflow };
+const _registered: HeraldWorkflows = { eventWorkflow, deliveryWorkflow, endpointHealthWorkflow, reconcileWorkflow, retentionWorkflow, recoveryWorkflow };

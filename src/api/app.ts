@@ -18,8 +18,10 @@ import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
 import { notificationRoutes } from './routes/notifications';
 import { operationRoutes } from './routes/operations';
+import { recoveryRoutes } from './routes/recoveries';
 import { webhookActionRoutes } from './routes/webhookActions';
 import { webhookRoutes } from './routes/webhooks';
+import { webhookStatsRoutes } from './routes/webhookStats';
 import { secretRotationRoutes } from './routes/secretRotation';
 import { workspaceRoutes } from './routes/workspaces';
 
@@ -86,6 +88,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await secretRotationRoutes(v1, options);
       await eventRoutes(v1, { ...options, metrics });
       await deliveryRoutes(v1, options);
+      await recoveryRoutes(v1, options);
+      await webhookStatsRoutes(v1, options);
       await notificationRoutes(v1, options);
     },
     { prefix: '/v1' },

@@ -8,14 +8,18 @@ import { stillSigns } from '../policy/secrets';
 import type { Store } from '../store';
 import type { ApiKeyDoc } from '../store/apiKeys';
 import type { DeliveryDoc } from '../store/deliveries';
+import type { EventDoc } from '../store/events';
 import type { EventTypeDoc } from '../store/eventTypes';
 import type { NotificationDoc } from '../store/notifications';
+import type { RecoveryDoc } from '../store/recoveries';
 import type { WebhookDoc } from '../store/webhooks';
 import type { WorkspaceDoc } from '../store/workspaces';
 import type { ApiKeyView } from './schemas/apiKey';
 import type { DeliveryView } from './schemas/delivery';
+import type { EventView } from './schemas/event';
 import type { EventTypeView } from './schemas/eventType';
 import type { NotificationView } from './schemas/notification';
+import type { RecoveryView } from './schemas/recovery';
 import type { WebhookView } from './schemas/webhook';
 import type { WorkspaceView } from './schemas/workspace';
 
@@ -139,5 +143,40 @@ export function notificationView(doc: NotificationDoc): Static<typeof Notificati
     ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
     ...(doc.deliveryId ? { deliveryId: doc.deliveryId } : {}),
     createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+export function recoveryView(doc: RecoveryDoc): Static<typeof RecoveryView> {
+  return {
+    id: doc._id,
+    webhookId: doc.webhookId,
+    since: doc.since.toISOString(),
+    until: doc.until.toISOString(),
+    statuses: doc.statuses,
+    state: doc.state,
+    // A record written before the count, by any writer, reads as not counted yet.
+    matched: doc.matched ?? null,
+    resent: doc.resent,
+    skipped: doc.skipped,
+    succeeded: doc.succeeded,
+    createdAt: doc.createdAt.toISOString(),
+    finishedAt: doc.finishedAt ? doc.finishedAt.toISOString() : null,
+    ...(doc.error !== undefined ? { error: doc.error } : {}),
+  };
+}
+
+/** An event with its deliveries as they stand (the event's own list is what ingest recorded). */
+export function eventView(doc: EventDoc, deliveries: DeliveryDoc[]): Static<typeof EventView> {
+  return {
+    id: doc.eventId,
+    type: doc.type,
+    receivedAt: doc.receivedAt.toISOString(),
+    data: doc.data,
+    deliveries: deliveries.map((delivery) => ({
+      id: delivery._id,
+      webhookId: delivery.webhookId,
+      status: delivery.status,
+      attempts: delivery.attempts.length,
+    })),
   };
 }

@@ -4,6 +4,14 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'c
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled', 'buffered', 'dropped', 'discarded'];
 
+/** Ended without reaching the receiver: what a recovery resends (POST …/webhooks/{id}/recover). */
+export const RECOVERABLE_STATUSES = ['failed', 'expired', 'dropped', 'discarded'] as const satisfies readonly DeliveryStatus[];
+export type RecoverableStatus = (typeof RECOVERABLE_STATUSES)[number];
+
+/** Where a recovery stands: its workflow runs, or it ended. */
+export const RECOVERY_STATES = ['running', 'completed', 'failed'] as const;
+export type RecoveryState = (typeof RECOVERY_STATES)[number];
+
 /** Not ended: still to be attempted, or held for a replay. Cancellable; never deleted by retention. */
 export const LIVE_STATUSES: readonly DeliveryStatus[] = ['pending', 'buffered'];
 

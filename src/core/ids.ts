@@ -32,3 +32,8 @@ export function healthWorkflowId(workspaceId: string, webhookId: string): string
 export function notificationEndpointId(workspaceId: string): string {
   return `wh_notifications_${workspaceId}`;
 }
+
+/** A recovery's workflow: resends one webhook's ended deliveries of a time range, in order. */
+export function recoveryWorkflowId(workspaceId: string, recoveryId: string): string {
+  return `recovery/${workspaceId}/${recoveryId}`;
+}

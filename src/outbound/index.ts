@@ -11,6 +11,7 @@ export { generateSigningKeyPair, publicKeyObject, signAsymmetric, PUBLIC_KEY_PRE
 export { buildPing, encodePing, pingPayloadJson, PING_EVENT_TYPE, type PingBody, type PingPayload } from './ping';
 export { buildHeaders, basicAuthorization, isReservedHeader, RESERVED_HEADERS, USER_AGENT, type HeaderInputs } from './headers';
 export { buildRequest, buildPingRequest, type OutgoingRequest } from './request';
+export { isSecretHeader, MASK, redactRequest } from './redaction';
 export { checkTargetUrl, type ResolveHost, type TargetAccess, type TargetCheck, type TargetGuardOptions } from './targetGuard';
 export { isPrivateAddress, specialAddressReason } from './specialAddresses';
 export { sendRequest, RESPONSE_SNIPPET_BYTES, type SendOptions, type SendResult } from './send';

@@ -11,7 +11,7 @@ import { deliveryStartOf, startDelivery } from '../temporal/starts';
 import { isRunning, waitUntilClosed } from '../temporal/runs';
 import { eventWorkflowId } from '../core/ids';
 import type { DeliveryWorkflow } from '../../workflows/contracts/workflows';
-import { cancelSignal, retryNowSignal } from '../../workflows/contracts/delivery';
+import { cancelSignal, resendRun, retryNowSignal } from '../../workflows/contracts/delivery';
 import type { AppDeps } from './deps';
 import { conflictError, notFoundError } from '../core/errors';
 
@@ -99,28 +99,29 @@ export async function retryDelivery(deps: AppDeps, delivery: DeliveryDoc): Promi
   // and leave the record `pending` with no run to make the attempt.
   if (!(await waitUntilClosed(deps.temporal.client, delivery._id, PREVIOUS_RUN_CLOSE_MS)))
     throw conflictError('the previous run of this delivery is still finishing; retry in a moment');
-  await restartDelivery(deps, { delivery, webhook, event, mode: 'single-attempt', why: 'manual retry' });
+  await resendDelivery(deps, { delivery, webhook, event, why: 'manual retry' });
   const updated = await store.deliveries.get(delivery.workspaceId, delivery._id);
   if (!updated) throw notFoundError('delivery');
   return updated;
 }
 
-interface Restart {
+interface Resend {
   delivery: DeliveryDoc;
   webhook: WebhookDoc;
   event: EventDoc;
-  mode: 'single-attempt' | 'schedule';
   /** Shown in the Web UI beside the delivery. */
   why: string;
 }
 
-/** A new run for a delivery whose last run closed, carrying its attempt count and lane on. */
-async function restartDelivery(deps: AppDeps, { delivery, webhook, event, mode, why }: Restart): Promise<void> {
+/**
+ * A new run for a delivery whose last run closed: one fresh attempt, its attempt count and lane
+ * carried on (resendRun, which a recovery's workflow starts too).
+ */
+async function resendDelivery(deps: AppDeps, { delivery, webhook, event, why }: Resend): Promise<void> {
   await deps.store.deliveries.setProgress(delivery._id, { status: 'pending', nextAttemptAt: new Date() });
   await startDelivery(deps.temporal, deliveryStartOf(delivery, webhook, event.receivedAt, deliverySummary(delivery, { name: webhook.name }, why)), {
     restart: true,
-    mode,
-    state: { attemptsMade: delivery.attempts.length, lane: delivery.lane },
+    ...resendRun({ attemptsMade: delivery.attempts.length, lane: delivery.lane }),
   });
 }
 

@@ -72,6 +72,7 @@ export async function recordEvent(store: Store, incoming: NewEvent, targets: Rec
     event.eventId,
     event.type,
     recorded.map((ref) => ({ webhookId: ref.webhookId, preset: policyOf(byId.get(ref.webhookId)!).preset, status: ref.status })),
+    event.receivedAt,
   );
 
   let toStart = recorded.filter((ref) => ref.status === 'pending');

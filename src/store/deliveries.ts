@@ -1,5 +1,5 @@
 import { Collection, Db, Filter } from 'mongodb';
-import { DEFAULT_LANE, LIVE_STATUSES, type Attempt, type DeliveryStatus, type Lane } from '../core/domain';
+import { DEFAULT_LANE, LIVE_STATUSES, type Attempt, type DeliveryStatus, type Lane, type RecoverableStatus } from '../core/domain';
 import type { PresetName } from '../policy/types';
 import type { DeliverySweep } from '../policy/retention';
 import { deliveryId } from '../core/ids';
@@ -21,6 +21,8 @@ export interface DeliveryDoc {
   nextAttemptAt?: Date | null;
   /** The replay that took it out of the buffer, so that a repeated claim by the same replay is recognised. */
   replayClaim?: string;
+  /** The recovery that last resent it, for the same reason. */
+  recoveryClaim?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,9 +30,29 @@ export interface DeliveryDoc {
 export interface DeliveryFilter {
   webhookId?: string;
   eventId?: string;
+  eventType?: string;
   status?: DeliveryStatus;
+  /** Created at or after. */
+  since?: Date;
+  /** Created before. */
+  until?: Date;
   after?: string;
   limit: number;
+}
+
+/** A recovery's deliveries: one webhook's, in these end states, created in [since, until). */
+export interface RecoverableQuery {
+  workspaceId: string;
+  webhookId: string;
+  statuses: readonly RecoverableStatus[];
+  since: Date;
+  until: Date;
+}
+
+/** Where a recovery's pages stand: after this delivery in (createdAt, _id) order. */
+export interface RecoveryCursor {
+  createdAt: Date;
+  id: string;
 }
 
 export interface DeliveryProgress {
@@ -55,6 +77,8 @@ export class DeliveryRepository {
     eventId: string,
     eventType: string,
     records: Array<{ webhookId: string; preset: PresetName; status: DeliveryStatus }>,
+    /** The event's receipt: a delivery's createdAt is its event's, so deliveries sort by the event's arrival. */
+    createdAt: Date = new Date(),
   ): Promise<void> {
     if (records.length === 0) return;
     const now = new Date();
@@ -70,7 +94,7 @@ export class DeliveryRepository {
       lane: DEFAULT_LANE,
       attempts: [],
       nextAttemptAt: status === 'pending' ? now : null,
-      createdAt: now,
+      createdAt,
       updatedAt: now,
     }));
     try {
@@ -137,9 +161,54 @@ export class DeliveryRepository {
     const query: Filter<DeliveryDoc> = { workspaceId };
     if (filter.webhookId !== undefined) query.webhookId = filter.webhookId;
     if (filter.eventId !== undefined) query.eventId = filter.eventId;
+    if (filter.eventType !== undefined) query.eventType = filter.eventType;
     if (filter.status !== undefined) query.status = filter.status;
+    if (filter.since !== undefined || filter.until !== undefined) {
+      query.createdAt = { ...(filter.since !== undefined ? { $gte: filter.since } : {}), ...(filter.until !== undefined ? { $lt: filter.until } : {}) };
+    }
     if (filter.after !== undefined) query.seq = { $gt: filter.after };
     return this.collection.find(query).sort({ seq: 1 }).limit(filter.limit).toArray();
+  }
+
+  /** How many deliveries a recovery matches as it begins. */
+  countRecoverable(query: RecoverableQuery): Promise<number> {
+    return this.collection.countDocuments(recoverableFilter(query));
+  }
+
+  /**
+   * The next page of a recovery's deliveries in their event's order (createdAt is the event's
+   * receipt, then the id). A delivery resent and failed again keeps its place, so the cursor
+   * moves past it and it is not resent twice by the same recovery.
+   */
+  recoverablePage(query: RecoverableQuery, after: RecoveryCursor | null, limit: number): Promise<DeliveryDoc[]> {
+    const filter = recoverableFilter(query);
+    if (after !== null) filter.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after.id } }];
+    return this.collection.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit).toArray();
+  }
+
+  /**
+   * Takes an ended delivery for a recovery's fresh attempt: `pending`, marked with the recovery's
+   * claim. True also when the same claim took it already (the activity ran again after a worker
+   * died between the write and its answer); false when it is no longer in one of `statuses`.
+   */
+  async claimForRecovery(id: string, statuses: readonly RecoverableStatus[], claim: string): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: id, $or: [{ status: { $in: [...statuses] } }, { status: 'pending', recoveryClaim: claim }] },
+      { $set: { status: 'pending', nextAttemptAt: new Date(), recoveryClaim: claim, updatedAt: new Date() } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * The attempts of a webhook's deliveries touched since `since` (an attempt updates its delivery),
+   * most recent first, at most `limit` deliveries: a bounded read that the stats compute from in Node.
+   */
+  attemptsSince(workspaceId: string, webhookId: string, since: Date, limit: number): Promise<Array<Pick<DeliveryDoc, '_id' | 'attempts'>>> {
+    return this.collection
+      .find({ workspaceId, webhookId, updatedAt: { $gte: since } }, { projection: { _id: 1, attempts: 1 } })
+      .sort({ updatedAt: -1 })
+      .limit(limit)
+      .toArray();
   }
 
   /**
@@ -205,8 +274,17 @@ export class DeliveryRepository {
     return result.modifiedCount;
   }
 
+  /** An event's deliveries: status and attempts, in the order they were created. */
+  ofEvent(workspaceId: string, eventId: string): Promise<DeliveryDoc[]> {
+    return this.collection.find({ workspaceId, eventId }).sort({ seq: 1 }).toArray();
+  }
+
   /** Live (pending or buffered) deliveries of one webhook, for cancelling them when the webhook is deleted. */
   async liveOfWebhook(workspaceId: string, webhookId: string): Promise<DeliveryDoc[]> {
     return this.collection.find({ workspaceId, webhookId, status: { $in: [...LIVE_STATUSES] } }).toArray();
   }
+}
+
+function recoverableFilter({ workspaceId, webhookId, statuses, since, until }: RecoverableQuery): Filter<DeliveryDoc> {
+  return { workspaceId, webhookId, status: { $in: [...statuses] }, createdAt: { $gte: since, $lt: until } };
 }

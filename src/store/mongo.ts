@@ -44,6 +44,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('deliveries').createIndex({ status: 1, nextAttemptAt: 1 }), // the reconciler
     db.collection('deliveries').createIndex({ status: 1, updatedAt: 1 }), // retention, buffered stragglers
     db.collection('deliveries').createIndex({ status: 1, preset: 1, createdAt: 1 }), // retention of fixed
+    db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, status: 1, createdAt: 1, _id: 1 }), // a recovery's pages
+    db.collection('deliveries').createIndex({ workspaceId: 1, webhookId: 1, updatedAt: 1 }), // a webhook's stats
+    db.collection('recoveries').createIndex({ workspaceId: 1, webhookId: 1, _id: 1 }), // a webhook's recoveries
     db.collection('events').createIndex({ receivedAt: 1 }), // retention
     db.collection('notifications').createIndex({ createdAt: 1 }), // retention
     db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),

@@ -38,7 +38,16 @@ beforeAll(async () => {
   for (const type of EVENT_TYPES) deliveries.push(...(await herald.events.send(tenant, { type, data: { n: 1 } })).deliveries.map((d) => d.id));
   const keys = [];
   for (let i = 0; i < 3; i++) keys.push((await herald.workspaces.createKey(admin.id, {})).body.data.id as string);
-  Object.assign(pools, { webhooks, deliveries, 'api-keys': keys });
+  const events = [...new Set(deliveries.map((id) => id.split('/')[2]))];
+  // A recovery of the first webhook, so that GET /recoveries/{id} meets one that exists.
+  const recovery = await herald.request(
+    'POST',
+    `/workspaces/${tenant.id}/webhooks/${webhooks[0]}/recover`,
+    { since: new Date(Date.now() - 60_000).toISOString() },
+    tenant.key,
+  );
+  expect(recovery.status).toBe(202);
+  Object.assign(pools, { webhooks, deliveries, events, recoveries: [recovery.data.id as string], 'api-keys': keys });
 });
 afterAll(async () => {
   await receiver?.close();

@@ -26,11 +26,16 @@ const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces/{ws}/webhooks/{id}/rotate-secret',
   'POST /v1/workspaces/{ws}/rotate-notification-secret',
   'POST /v1/workspaces/{ws}/events',
+  'GET /v1/workspaces/{ws}/events/{id}',
   'GET /v1/workspaces/{ws}/deliveries',
   'GET /v1/workspaces/{ws}/deliveries/{id}',
   'POST /v1/workspaces/{ws}/deliveries/{id}/retry',
   'POST /v1/workspaces/{ws}/deliveries/{id}/cancel',
   'GET /v1/workspaces/{ws}/notifications',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/recover',
+  'GET /v1/workspaces/{ws}/webhooks/{id}/recoveries',
+  'GET /v1/workspaces/{ws}/recoveries/{id}',
+  'GET /v1/workspaces/{ws}/webhooks/{id}/stats',
 ];
 // Operations endpoints, served but hidden from the document (src/api/routes/operations.ts).
 const HIDDEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];

@@ -5,6 +5,7 @@
 // everywhere. Afterwards A's resources are as they were.
 import fc from 'fast-check';
 import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
+import { newRecovery } from '../../src/store/recoveries';
 import type { Herald } from '../support/client';
 import { startListeningApi, type ListeningApiStack, type TestWorkspace } from '../support/stack';
 
@@ -44,15 +45,41 @@ async function seedTenant(label: string): Promise<Tenant> {
     message: `${label} notification`,
     createdAt: new Date(),
   });
+  // The API alone cannot start a workflow: the recovery's record is stored as its start would store it.
+  const recovery = await stack.store.recoveries.createOnce(
+    newRecovery({
+      recoveryId: `rcv_${label}_1`,
+      workspaceId: id,
+      webhookId,
+      sinceMs: Date.now() - 60_000,
+      untilMs: Date.now(),
+      statuses: ['failed'],
+      createdAtMs: Date.now(),
+    }),
+  );
   const spare = (await herald.workspaces.createKey(id, { name: `${label} spare` })).body.data;
   const revoked = (await herald.workspaces.createKey(id, {})).body.data;
   expect((await herald.request('DELETE', `/workspaces/${id}/api-keys/${revoked.id}`)).status).toBe(204);
   return {
     ...ws,
     name,
-    ids: { webhooks: webhookId, deliveries: deliveryId, 'api-keys': spare.id as string },
+    ids: { webhooks: webhookId, deliveries: deliveryId, events: event.eventId, recoveries: recovery._id, 'api-keys': spare.id as string },
     revokedKey: revoked.key as string,
-    secrets: [name, id, eventType, url, webhookId, deliveryId, event.eventId, `${label}-header-value`, `${label}-data`, `${label} notification`, spare.id, key],
+    secrets: [
+      name,
+      id,
+      eventType,
+      url,
+      webhookId,
+      deliveryId,
+      event.eventId,
+      recovery._id,
+      `${label}-header-value`,
+      `${label}-data`,
+      `${label} notification`,
+      spare.id,
+      key,
+    ],
   };
 }
 

@@ -149,6 +149,10 @@ const ANY_STRING = fc.oneof(
 
 function stringOf(schema: JsonSchema, options: ArbitraryOptions): fc.Arbitrary<string> {
   if (schema.format === 'uri') return options.url ?? fc.webUrl();
+  // Times from a day ago to an hour ahead, so a range a route checks (since before until) is often valid.
+  if (schema.format === 'date-time') {
+    return fc.integer({ min: -86_400_000, max: 3_600_000 }).map((offsetMs) => new Date(Date.now() + offsetMs).toISOString());
+  }
   const min = schema.minLength ?? 0;
   const max = Math.min(schema.maxLength ?? 60, Math.max(min, 60));
   if (schema.pattern) {

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   'event-deferred-delivery.json': 'delivery/ws1/evt_fixture10/wh1',
   'health-deactivate-replay.json': 'endpoint-health/ws1/wh_replay',
   'health-discard.json': 'endpoint-health/ws1/wh_discard',
+  'recovery-completed.json': 'recovery/ws1/rcv_fixture1',
 };
 
 function loadHistory(file: string): proto.temporal.api.history.v1.IHistory {

@@ -22,6 +22,15 @@ import type {
   ReconcilePageResult,
   SweepResult,
 } from './maintenance';
+import type {
+  BeginRecoveryRequest,
+  BeginRecoveryResult,
+  ClaimForRecoveryRequest,
+  FinishRecoveryRequest,
+  RecoveryCountsRequest,
+  RecoveryPage,
+  RecoveryPageRequest,
+} from './recovery';
 
 export interface DeliveryActivities {
   /**
@@ -59,5 +68,18 @@ export interface MaintenanceActivities {
   sweepNotifications(request: NotificationSweepRequest): Promise<SweepResult>;
 }
 
+export interface RecoveryActivities {
+  /** Creates the recovery's record unless the API did, and counts the deliveries it matches. */
+  beginRecovery(request: BeginRecoveryRequest): Promise<BeginRecoveryResult>;
+  /** The next page of the recovery's deliveries, with the webhook's policy as it stands now. */
+  recoveryPage(request: RecoveryPageRequest): Promise<RecoveryPage>;
+  /** An ended delivery becomes pending for the recovery's fresh attempt; false if it is no longer in the statuses. */
+  claimForRecovery(request: ClaimForRecoveryRequest): Promise<boolean>;
+  /** Mirrors the counts so far to the recovery's record. */
+  recordRecoveryProgress(request: RecoveryCountsRequest): Promise<void>;
+  /** Mirrors the recovery's end. */
+  finishRecovery(request: FinishRecoveryRequest): Promise<void>;
+}
+
 /** Everything a Herald worker registers. */
-export type HeraldActivities = DeliveryActivities & EndpointHealthActivities & MaintenanceActivities;
+export type HeraldActivities = DeliveryActivities & EndpointHealthActivities & MaintenanceActivities & RecoveryActivities;

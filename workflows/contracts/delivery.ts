@@ -23,6 +23,11 @@ export interface DeliveryInput {
   policy: ResolvedPolicy;
   /** `single-attempt`: a manual retry of a failed delivery makes exactly one fresh attempt. */
   mode?: 'schedule' | 'single-attempt';
+  /**
+   * Attempt even past the policy's maximum age: a recovery is a person's explicit decision to
+   * resend an expired (or long-dropped) delivery. Absent in every other start.
+   */
+  ignoreMaxAge?: boolean;
   state?: DeliveryState;
   /** Continue-as-new once the history holds this many events (Temporal also suggests it). */
   historyEventLimit?: number;
@@ -31,7 +36,20 @@ export interface DeliveryInput {
 /** What names a delivery: its event, its webhook and the policy it is attempted under. */
 export type DeliveryParts = Pick<DeliveryInput, 'workspaceId' | 'webhookId' | 'eventId' | 'eventType' | 'deliveryId' | 'receivedAt' | 'policy'>;
 /** How a run goes on from an earlier one: a manual retry's mode, the carried state, a history limit. */
-export type DeliveryRun = Pick<DeliveryInput, 'mode' | 'state' | 'historyEventLimit'>;
+export type DeliveryRun = Pick<DeliveryInput, 'mode' | 'state' | 'historyEventLimit' | 'ignoreMaxAge'>;
+
+/**
+ * A resend: one fresh attempt of a delivery that ended, with its attempt count and lane carried
+ * on and the same delivery id (so the same webhook-id header). What a manual retry
+ * (src/services/deliveryControl.ts) and a recovery (workflows/recovery.ts) both start.
+ */
+export function resendRun(delivery: { attemptsMade: number; lane: Lane }, options: { ignoreMaxAge?: boolean } = {}): DeliveryRun {
+  return {
+    mode: 'single-attempt',
+    state: { attemptsMade: delivery.attemptsMade, lane: delivery.lane },
+    ...(options.ignoreMaxAge ? { ignoreMaxAge: true } : {}),
+  };
+}
 
 /** A delivery workflow's input. `parts` may be wider (an event with its target, a start): only the contract's fields are taken. */
 export function deliveryInput(parts: DeliveryParts, run: DeliveryRun = {}): DeliveryInput {

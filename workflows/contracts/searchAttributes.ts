@@ -30,3 +30,11 @@ export function eventSearchAttributes(workspaceId: string, eventType: string, we
     { key: HERALD_WEBHOOK_IDS, value: webhookIds },
   ];
 }
+
+/** A recovery workflow's attributes: `HeraldWebhookId = "wh_…"` lists it beside the webhook's deliveries. */
+export function recoverySearchAttributes(workspaceId: string, webhookId: string): SearchAttributePair[] {
+  return [
+    { key: HERALD_WORKSPACE, value: workspaceId },
+    { key: HERALD_WEBHOOK_ID, value: webhookId },
+  ];
+}

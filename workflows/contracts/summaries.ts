@@ -31,3 +31,8 @@ export function notificationSummary(eventType: string): string {
 export function endpointHealthSummary(webhook: WebhookName): string {
   return `health of webhook ${named(webhook)}`;
 }
+
+/** A recovery: `recover failed, expired of Orders <example.com> from … to …`. */
+export function recoverySummary(webhook: WebhookName, range: { since: string; until: string; statuses: readonly string[] }): string {
+  return `recover ${range.statuses.join(', ')} deliveries of ${named(webhook)} from ${range.since} to ${range.until}`;
+}

@@ -5,7 +5,8 @@ import { requireWorkspaceKey } from '../plugins/auth';
 import { cancelDelivery, retryDelivery } from '../../services/deliveryControl';
 import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, WorkspaceParams } from '../schemas/common';
-import { DeliveryListQuery, DeliveryParams, DeliveryView } from '../schemas/delivery';
+import { DeliveryDetailView, DeliveryListQuery, DeliveryParams, DeliveryView } from '../schemas/delivery';
+import { previewRequest } from '../../services/requestPreview';
 import { deliveryView, envelope, pageView } from '../views';
 
 /** The webhook queue: every delivery, its attempts, manual retry and cancel. */
@@ -28,19 +29,24 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
       onRequest: read,
       schema: {
         tags,
-        summary: 'List deliveries, oldest first, filtered by webhook, event and status',
+        summary: 'List deliveries, oldest first, filtered by webhook, event, event type, status and creation time',
+        description:
+          '`since` (inclusive) and `until` (exclusive) bound the creation time, which is the event’s receipt; every filter combines with the others.',
         params: WorkspaceParams,
         querystring: DeliveryListQuery,
         response: { 200: PageOf(DeliveryView), ...errorResponses },
       },
     },
     async (request) => {
-      const { webhookId, eventId, status, cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const { webhookId, eventId, eventType, status, since, until, cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
       const docs = await store.deliveries.list(request.params.ws, {
         limit: limit + 1,
         ...(webhookId !== undefined ? { webhookId } : {}),
         ...(eventId !== undefined ? { eventId } : {}),
+        ...(eventType !== undefined ? { eventType } : {}),
         ...(status !== undefined ? { status } : {}),
+        ...(since !== undefined ? { since: new Date(since) } : {}),
+        ...(until !== undefined ? { until: new Date(until) } : {}),
         ...(cursor !== undefined ? { after: cursor } : {}),
       });
       return pageView(docs, limit, (doc) => doc.seq, deliveryView);
@@ -53,12 +59,17 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
       onRequest: read,
       schema: {
         tags,
-        summary: 'A delivery: status, lane, every attempt, next attempt',
+        summary: 'A delivery: status, lane, every attempt, next attempt, and its request with secrets masked',
+        description:
+          'The request is rebuilt when read, from the webhook and the event as they stand now, for the next attempt (or the last one made); Authorization, the signatures, custom header values and any header named like a credential show `••••`. Null when the webhook or the event no longer exists, or the request cannot be built.',
         params: DeliveryParams,
-        response: { 200: Envelope(DeliveryView), ...errorResponses },
+        response: { 200: Envelope(DeliveryDetailView), ...errorResponses },
       },
     },
-    async (request) => envelope(deliveryView(await load(request.params.ws, request.params.id))),
+    async (request) => {
+      const doc = await load(request.params.ws, request.params.id);
+      return envelope({ ...deliveryView(doc), request: await previewRequest(store, doc) });
+    },
   );
 
   app.post(

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { invalidInput } from '../../core/errors';
+import { invalidInput, notFoundError } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
 import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../../services/deps';
 import { ingestEvent } from '../../services/ingest';
 import { rawMember } from '../plugins/rawJson';
-import { Envelope, errorResponses, WorkspaceParams } from '../schemas/common';
-import { IngestBody, IngestView } from '../schemas/event';
-import { envelope } from '../views';
+import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { EventView, IngestBody, IngestView } from '../schemas/event';
+import { envelope, eventView } from '../views';
 
 export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metrics: ApiMetrics }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -43,6 +43,25 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
       }
       reply.code(202);
       return envelope({ eventId: result.eventId, deliveries: result.deliveries });
+    },
+  );
+
+  app.get(
+    '/workspaces/:ws/events/:id',
+    {
+      onRequest: requireWorkspaceKey(deps.store, deps.config.adminKey, 'deliveries:read'),
+      schema: {
+        tags: ['events'],
+        summary: 'An event: its payload as received, and each of its deliveries with its status and attempts',
+        params: ResourceParams,
+        response: { 200: Envelope(EventView), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { ws, id } = request.params;
+      const event = await deps.store.events.get(ws, id);
+      if (!event) throw notFoundError('event');
+      return envelope(eventView(event, await deps.store.deliveries.ofEvent(ws, id)));
     },
   );
 }

@@ -17,3 +17,13 @@ export const IngestView = Type.Object({
   eventId: Type.String(),
   deliveries: Type.Array(Type.Object({ id: Type.String(), webhookId: Type.String(), status: OneOf(DELIVERY_STATUSES) })),
 });
+
+/** One event as received, with where it went. */
+export const EventView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  receivedAt: Type.String(),
+  /** The payload exactly as received (JSON text). */
+  data: Type.String(),
+  deliveries: Type.Array(Type.Object({ id: Type.String(), webhookId: Type.String(), status: OneOf(DELIVERY_STATUSES), attempts: Type.Integer() })),
+});

@@ -15,6 +15,25 @@ import { cancelSignal, retryNowSignal } from '../../../workflows/contracts/deliv
 import { healthQuery } from '../../../workflows/contracts/endpointHealth';
 import * as health from '../../../src/temporal/endpointHealth';
 import { doubles, OUT_DIR, Recorder, save, saveRuns, TASK_QUEUE, until } from './recorder';
+import { RecoveryWorld } from '../../support/fakes/recoveryWorld';
+import { startRecoveryWorkflow } from '../../../src/temporal/recoveries';
+import { recoveryWorkflowId } from '../../../src/core/ids';
+import type { RecoveryActivities } from '../../../workflows/contracts/activities';
+import type { WorkflowActivities } from '../../support/fakes/activities';
+
+/** The recovery case's deliveries; their attempts go to its doubles, every other one to the shared world's. */
+const recoveries = new RecoveryWorld();
+
+function activities(): WorkflowActivities & RecoveryActivities {
+  const recovery = recoveries.activities();
+  const ours = (deliveryId: string) => recoveries.deliveries.has(deliveryId);
+  return {
+    ...doubles,
+    ...recovery,
+    deliverAttempt: (input) => (ours(input.deliveryId) ? recovery : doubles).deliverAttempt(input),
+    recordDeliveryStatus: (update) => (ours(update.deliveryId) ? recovery : doubles).recordDeliveryStatus(update),
+  };
+}
 
 async function record(r: Recorder): Promise<void> {
   {
@@ -99,6 +118,28 @@ async function record(r: Recorder): Promise<void> {
     await r.deleted('wh_discard', handle);
     await save('health-discard', handle);
   }
+  {
+    // A recovery of three ended deliveries, two to a page: a resend that succeeds, one that fails
+    // again (one attempt, no retries), and a discarded one sent for the first time.
+    const at = Date.parse('2026-11-30T10:00:00.000Z');
+    recoveries.add({ deliveryId: 'delivery/ws1/evt_fixture11a/wh9', createdAtMs: at + 1000, status: 'failed', replies: [200] });
+    recoveries.add({ deliveryId: 'delivery/ws1/evt_fixture11b/wh9', createdAtMs: at + 2000, status: 'expired', attemptsMade: 2, replies: [500] });
+    recoveries.add({ deliveryId: 'delivery/ws1/evt_fixture11c/wh9', createdAtMs: at + 3000, status: 'discarded', attemptsMade: 0, replies: [200] });
+    const input = {
+      workspaceId: 'ws1',
+      webhookId: 'wh9',
+      recoveryId: 'rcv_fixture1',
+      sinceMs: at,
+      untilMs: at + 3_600_000,
+      statuses: ['failed' as const, 'expired' as const, 'discarded' as const],
+      createdAtMs: at + 7_200_000,
+      pageSize: 2,
+    };
+    await startRecoveryWorkflow(r.temporal, input, 'recover failed, expired, discarded deliveries of wh9');
+    const handle = r.env.client.workflow.getHandle(recoveryWorkflowId('ws1', 'rcv_fixture1'));
+    await handle.result();
+    await save('recovery-completed', handle);
+  }
   // Last: recorded first, the event cases left the time-skipping test server no longer skipping
   // time for the delivery workflows started after them (cause not pinned down); the event's own
   // child still gets its time skipped.
@@ -140,7 +181,7 @@ async function main(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowsPath: require.resolve('../../../workflows'),
-      activities: doubles,
+      activities: activities(),
     });
     await worker.runUntil(record(new Recorder(env, { client: env.client, taskQueue: TASK_QUEUE, close: async () => {} })));
   } finally {
