@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { ConfigError, loadConfig, requireKeyring, type Config } from '../config';
 import { SecretBox } from '../security/secretBox';
+import { ActivationTokens } from '../security/activationTokens';
 import { closeSharedDispatchers, type ResolveHost } from '../outbound';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from '../metrics';
 import { createStore } from '../store';
@@ -30,7 +31,8 @@ export interface HeraldWorker {
 }
 
 export async function createWorker(config: Config, options: WorkerOptions = {}): Promise<HeraldWorker> {
-  const box = new SecretBox(requireKeyring(config)); // before any connection: a missing key stops the start
+  const keyring = requireKeyring(config); // before any connection: a missing key stops the start
+  const box = new SecretBox(keyring);
   const metrics = options.metrics ?? createWorkerMetrics();
   const ownMongo = options.mongo === undefined;
   const mongo = options.mongo ?? (await connectMongo(config.mongodbUrl));
@@ -57,6 +59,7 @@ export async function createWorker(config: Config, options: WorkerOptions = {}):
       allowedTargets: config.allowedTargets,
       ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
+      ...(config.publicUrl ? { activationLinks: { publicUrl: config.publicUrl, tokens: new ActivationTokens(keyring) } } : {}),
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
         metrics.attemptDuration.observe(attempt.durationMs / 1000);

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { SecretBox } from '../security/secretBox';
+import { ActivationLinkRepository } from './activationLinks';
 import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
@@ -16,6 +17,7 @@ export interface Store {
   events: EventRepository;
   deliveries: DeliveryRepository;
   notifications: NotificationRepository;
+  activationLinks: ActivationLinkRepository;
 }
 
 /** `box` seals and opens the write-only values the webhooks and workspaces hold. */
@@ -28,5 +30,6 @@ export function createStore(db: Db, box: SecretBox): Store {
     events: new EventRepository(db),
     deliveries: new DeliveryRepository(db),
     notifications: new NotificationRepository(db),
+    activationLinks: new ActivationLinkRepository(db),
   };
 }
