@@ -196,7 +196,13 @@ function publicUrl(env: Env, name: string): string | undefined {
   } catch {
     throw new ConfigError(name, problem);
   }
-  const plain = (url.protocol === 'http:' || url.protocol === 'https:') && raw.startsWith(`${url.protocol}//`) && !url.username && !url.password && !url.search && !url.hash;
+  const plain =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    raw.startsWith(`${url.protocol}//`) &&
+    !url.username &&
+    !url.password &&
+    !url.search &&
+    !url.hash;
   if (!plain || raw.endsWith('/') || /[?#\s]/.test(raw)) throw new ConfigError(name, problem);
   return raw;
 }

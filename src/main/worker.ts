@@ -80,6 +80,8 @@ async function main(): Promise<void> {
   const { worker, metrics, close } = await createWorker(config);
   const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics.registry, config.workerMetricsPort, config.host) : undefined;
   console.log(`worker polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
+  // The worker writes the notifications: without the variable here, they carry no activation link.
+  if (!config.publicUrl) console.warn('HERALD_PUBLIC_URL is not set: activation links are off; webhook.deactivated notifications carry activationPath only');
   if (metricsServer) console.log(`worker metrics on http://${config.host}:${config.workerMetricsPort}/metrics`);
   await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by shutting down
   metricsServer?.close();

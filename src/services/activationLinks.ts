@@ -72,7 +72,12 @@ async function genuine(
 }
 
 /** What the link's page shows; reads only, so a mail scanner that fetches the link changes nothing. */
-export async function openActivationLink(store: Store, tokens: ActivationTokens, token: string, now = new Date()): Promise<Refused | { ok: true; link: OpenLink }> {
+export async function openActivationLink(
+  store: Store,
+  tokens: ActivationTokens,
+  token: string,
+  now = new Date(),
+): Promise<Refused | { ok: true; link: OpenLink }> {
   const found = await genuine(store, tokens, token, now);
   if (!found.ok) return found;
   const { claims, notification } = found;
@@ -91,7 +96,13 @@ export async function openActivationLink(store: Store, tokens: ActivationTokens,
  * workflow to switch it on, replaying or discarding the buffer, and answers once it has. If that
  * request fails the mark is taken back, so the link can be tried again.
  */
-export async function useActivationLink(deps: AppDeps, tokens: ActivationTokens, token: string, choice: ActivationChoice, now = new Date()): Promise<Refused | { ok: true }> {
+export async function useActivationLink(
+  deps: AppDeps,
+  tokens: ActivationTokens,
+  token: string,
+  choice: ActivationChoice,
+  now = new Date(),
+): Promise<Refused | { ok: true }> {
   const opened = await openActivationLink(deps.store, tokens, token, now);
   if (!opened.ok) return opened;
   const { claims, webhook, buffered } = opened.link;

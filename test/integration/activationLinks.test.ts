@@ -66,7 +66,8 @@ async function snapshot({ ws, webhookId }: SwitchedOff) {
 }
 
 /** Whether a page shows anything of the webhook or its workspace. */
-const leaks = (page: Page, off: SwitchedOff) => [NAME, ESCAPED_NAME, 'Orders', off.down.url, off.webhookId, off.ws.id, '503'].filter((s) => page.text.includes(s));
+const leaks = (page: Page, off: SwitchedOff) =>
+  [NAME, ESCAPED_NAME, 'Orders', off.down.url, off.webhookId, off.ws.id, '503'].filter((s) => page.text.includes(s));
 
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
@@ -82,7 +83,10 @@ describe('a deactivated webhook', () => {
     expect(notification.message).toContain(notification.activationUrl);
 
     const delivered = await eventually(
-      () => notifications.requests.map((request) => JSON.parse(request.body).data).find((data) => data?.webhookId === webhookId && data.type === 'webhook.deactivated'),
+      () =>
+        notifications.requests
+          .map((request) => JSON.parse(request.body).data)
+          .find((data) => data?.webhookId === webhookId && data.type === 'webhook.deactivated'),
       { ...WAIT, what: 'the notification to reach the notification URL' },
     );
     expect(delivered).toMatchObject({ activationUrl: notification.activationUrl, activationPath: notification.activationPath });
@@ -145,17 +149,21 @@ describe('using the link', () => {
     expect(result.text).toContain(`${ESCAPED_NAME}” is switched on`);
     expect(result.text).toMatch(/Replay|Replaying/);
 
-    await eventually(
-      async () => (await deliveriesOf(herald, off.ws, off.webhookId, 'succeeded')).length === off.buffered.length,
-      { ...WAIT, what: 'every buffered delivery to succeed' },
-    );
+    await eventually(async () => (await deliveriesOf(herald, off.ws, off.webhookId, 'succeeded')).length === off.buffered.length, {
+      ...WAIT,
+      what: 'every buffered delivery to succeed',
+    });
     expect(off.down.requests.slice(from).map(eventOf)).toEqual(off.buffered);
-    // Refreshed, the result page tells the replay is over.
-    expect((await open(`${url}/result`)).text).toContain('Replay finished: the 6 events that were waiting were re-sent in order.');
+    // Refreshed, the result page tells the replay is over (once the workflow has recorded its end).
+    await eventually(async () => (await open(`${url}/result`)).text.includes('Replay finished: the 6 events that were waiting were re-sent in order.'), {
+      ...WAIT,
+      what: 'the result page to show the replay finished',
+    });
 
     // The health workflow made the change: its notification says so.
     const reactivated = await eventuallyValue(
-      async () => ((await herald.notifications.list(off.ws, { limit: 200 })).data as Array<Record<string, string>>).filter((n) => n.type === 'webhook.reactivated'),
+      async () =>
+        ((await herald.notifications.list(off.ws, { limit: 200 })).data as Array<Record<string, string>>).filter((n) => n.type === 'webhook.reactivated'),
       (listed) => listed.length === 1,
       { ...WAIT, what: 'the reactivation notification' },
     );
@@ -175,10 +183,10 @@ describe('using the link', () => {
     off.down.script([], { status: 200, body: 'ok' });
     const used = await submit(off.notification.activationUrl, 'discard');
     expect(used.status).toBe(303);
-    await eventually(
-      async () => (await deliveriesOf(herald, off.ws, off.webhookId, 'discarded')).length === off.buffered.length,
-      { ...WAIT, what: 'the buffer to be discarded' },
-    );
+    await eventually(async () => (await deliveriesOf(herald, off.ws, off.webhookId, 'discarded')).length === off.buffered.length, {
+      ...WAIT,
+      what: 'the buffer to be discarded',
+    });
     expect((await herald.webhooks.get(off.ws, off.webhookId)).data).toMatchObject({ active: true, bufferedDeliveries: 0 });
     expect((await open(`${off.notification.activationUrl}/result`)).text).toContain('The 3 events that were waiting were discarded.');
   });
@@ -207,7 +215,12 @@ describe('a link that cannot be used', () => {
   /** Both methods refuse it with `status` and a page naming the problem and nothing of the webhook; the webhook stays off. */
   async function refused(link: string, status: number, says: string) {
     for (const page of [await open(link), await submit(link, 'replay')]) {
-      expect({ status: page.status, says: page.text.includes(says), leaks: leaks(page, off), csp: Boolean(page.headers.get('content-security-policy')) }).toEqual({
+      expect({
+        status: page.status,
+        says: page.text.includes(says),
+        leaks: leaks(page, off),
+        csp: Boolean(page.headers.get('content-security-policy')),
+      }).toEqual({
         status,
         says: true,
         leaks: [],
@@ -221,7 +234,7 @@ describe('a link that cannot be used', () => {
     workspaceId: off.ws.id,
     webhookId: off.webhookId,
     notificationId: off.notification.id,
-    deactivatedAtMs: Date.parse((off.notification as { createdAt: string }).createdAt),
+    deactivatedAtMs: Date.parse(off.notification.createdAt),
     expiresAtMs: Date.now() + 3_600_000,
   });
 
@@ -249,7 +262,13 @@ describe('a link that cannot be used', () => {
 
   it('refuses a form sent from another site, or without a choice', async () => {
     const otherPort = `http://127.0.0.1:${Number(new URL(stack.baseUrl).port) + 1}`;
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: otherPort }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    const foreign: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      { origin: otherPort },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of foreign) {
       const page = await submit(url, 'replay', headers);
       expect({ headers, status: page.status, leaks: leaks(page, off) }).toEqual({ headers, status: 403, leaks: [] });
     }
@@ -274,7 +293,7 @@ describe('without HERALD_PUBLIC_URL', () => {
   const lines: string[] = [];
   let plain: HeraldStack;
   beforeAll(async () => {
-    plain = await startHerald({}, { logLines: lines });
+    plain = await startHerald({ publicUrl: undefined }, { logLines: lines });
   });
   afterAll(async () => {
     await plain?.stop();

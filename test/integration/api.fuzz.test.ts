@@ -159,8 +159,16 @@ describe('every operation of /openapi.json, fuzzed', () => {
   it('answers the activation-link pages (outside the document) with a page below 500 under the strict policy, whatever the token, form and origin', async () => {
     const tokens = new ActivationTokens(requireKeyring(stack.config));
     // Genuinely signed, for a notification that does not exist: nothing generated here can switch a webhook on.
-    const genuine = tokens.sign({ workspaceId: tenant.id, webhookId: pools.webhooks[0], notificationId: 'ntf_fuzz', deactivatedAtMs: Date.now(), expiresAtMs: Date.now() + 3_600_000 });
-    const altered = fc.tuple(fc.nat(genuine.length - 1), fc.constantFrom(...'AZaz09-_.')).map(([at, char]) => `${genuine.slice(0, at)}${char}${genuine.slice(at + 1)}`);
+    const genuine = tokens.sign({
+      workspaceId: tenant.id,
+      webhookId: pools.webhooks[0],
+      notificationId: 'ntf_fuzz',
+      deactivatedAtMs: Date.now(),
+      expiresAtMs: Date.now() + 3_600_000,
+    });
+    const altered = fc
+      .tuple(fc.nat(genuine.length - 1), fc.constantFrom(...'AZaz09-_.'))
+      .map(([at, char]) => `${genuine.slice(0, at)}${char}${genuine.slice(at + 1)}`);
     // `.` and `..` would be path steps, which the client resolves away before sending.
     const token = fc
       .oneof(fc.constant(genuine), altered, fc.string({ minLength: 1 }), fc.base64String({ minLength: 1 }), fc.string({ minLength: 1, unit: 'grapheme' }))

@@ -168,9 +168,20 @@ describe('activation links (outside /v1, authorised by their signed token alone)
     // seeded webhook.deactivated notification as that deactivation's.
     c = await seedTenant('Charlie');
     const bufferUntil = new Date(Date.now() + 3_600_000);
-    await stack.store.webhooks.mirrorHealth(c.id, c.ids.webhooks, { active: false, deactivatedAt: DEACTIVATED_AT, deactivationReason: 'Charlie failing', bufferUntil }, { resetStreak: true });
+    await stack.store.webhooks.mirrorHealth(
+      c.id,
+      c.ids.webhooks,
+      { active: false, deactivatedAt: DEACTIVATED_AT, deactivationReason: 'Charlie failing', bufferUntil },
+      { resetStreak: true },
+    );
     tokens = new ActivationTokens(requireKeyring(stack.config));
-    claims = { workspaceId: c.id, webhookId: c.ids.webhooks, notificationId: 'ntf_Charlie_1', deactivatedAtMs: DEACTIVATED_AT.getTime(), expiresAtMs: bufferUntil.getTime() };
+    claims = {
+      workspaceId: c.id,
+      webhookId: c.ids.webhooks,
+      notificationId: 'ntf_Charlie_1',
+      deactivatedAtMs: DEACTIVATED_AT.getTime(),
+      expiresAtMs: bufferUntil.getTime(),
+    };
   });
 
   const link = (changes: Partial<ActivationClaims>) => `${stack.baseUrl}/reactivate/${tokens.sign({ ...claims, ...changes })}`;

@@ -62,10 +62,7 @@ export async function switchedOffWebhook(
     deactivation: { consecutiveFailures: 3, minFailingSeconds: 0 },
   });
   const before = await postInOrder(herald, ws, 'evt-before', 2, 'pending');
-  await eventually(
-    async () => (await herald.webhooks.get(ws, webhookId)).data.active === false,
-    { ...WAIT, what: 'the webhook to be switched off' },
-  );
+  await eventually(async () => (await herald.webhooks.get(ws, webhookId)).data.active === false, { ...WAIT, what: 'the webhook to be switched off' });
   // Each had a retry waiting; it found the webhook off and joined the buffer.
   await eventuallyValue(
     () => deliveriesOf(herald, ws, webhookId, 'buffered'),

@@ -61,6 +61,8 @@ describe('webhook notifications', () => {
     );
     expect(JSON.parse(notificationBody(notification))).toMatchObject({ activationPath: activationPath('ws1', 'wh_1'), activationUrl: url });
     // A reactivation has nothing to click.
-    expect(notificationOf({ ...deactivated, type: 'webhook.reactivated', reason: 'reactivated with replay' }, { name: 'Orders' }, url)).not.toHaveProperty('activationUrl');
+    expect(notificationOf({ ...deactivated, type: 'webhook.reactivated', reason: 'reactivated with replay' }, { name: 'Orders' }, url)).not.toHaveProperty(
+      'activationUrl',
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The pages of a deactivated webhook's one-click activation link (src/api/routes/activationLinks.ts):
 // what happened and the two choices, what the choice started, and why a link is refused. A refusal
 // says nothing of the webhook: whoever holds a bad link learns only what is wrong with the link.
-import type { VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { LinkOutcome, LinkRefusal, OpenLink } from '../../services/activationLinks';
 import { html, type Page } from './document';
 
@@ -10,7 +10,7 @@ const LINK_TO_ROOT = '../';
 const RESULT_TO_ROOT = '../../';
 
 /** `2026-12-03 18:02:11 UTC`, in a <time> element that machines read too. */
-const when = (at: Date): VNode => html`<time datetime=${at.toISOString()}>${at.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>`;
+const when = (at: Date): ComponentChildren => html`<time datetime=${at.toISOString()}>${at.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>`;
 
 const events = (count: number) => (count === 1 ? '1 event' : `${count} events`);
 
@@ -49,8 +49,8 @@ export function activationPage(link: OpenLink, token: string): Page {
 /** What the used link started, current at every refresh: the replay's progress, or the discard. */
 export function resultPage(outcome: LinkOutcome): Page {
   const { webhook, used, buffered } = outcome;
-  const switchedOffSince = !webhook.active && webhook.deactivatedAt !== undefined && webhook.deactivatedAt > used.usedAt;
-  let progress: VNode;
+  const switchedOffSince = !webhook.active && webhook.deactivatedAt !== undefined && webhook.deactivatedAt.getTime() > used.usedAt.getTime();
+  let progress: ComponentChildren;
   if (switchedOffSince) {
     progress = html`<p>It has been switched off again since: ${webhook.deactivationReason ?? 'switched off'}.</p>`;
   } else if (used.choice === 'discard') {

@@ -4,12 +4,15 @@
 // put into them (a webhook's name, a receiver's answer) is escaped by construction; no page sets
 // raw HTML and none needs a script.
 import htm from 'htm';
-import { h, type VNode } from 'preact';
+import { h, type ComponentChildren, type VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { FastifyReply } from 'fastify';
 
-/** htm bound to preact: html`<p>${text}</p>` is a tree whose text is escaped when rendered. */
-export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode;
+/**
+ * htm bound to preact: html`<p>${text}</p>` is a tree whose text is escaped when rendered; a
+ * template with several top-level elements gives a list of them.
+ */
+export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode | VNode[];
 
 /** Served by Herald itself (the content security policy allows no other origin). */
 export const STYLESHEET_PATH = '/assets/herald.css';
@@ -39,11 +42,12 @@ a { color: var(--accent); }
 a:focus-visible, button:focus-visible { outline: 3px solid #000000; outline-offset: 3px; box-shadow: 0 0 0 6px #ffd60a; }
 `;
 
-/** What may frame the page: nobody, unless a page says otherwise (the customer portal will). */
-export type FrameAncestors = "'none'" | string;
-
-/** The headers of every HTML answer: a strict content security policy, no caching, no referrer (the URL may be a capability). */
-export function pageHeaders(frameAncestors: FrameAncestors = "'none'"): Record<string, string> {
+/**
+ * The headers of every HTML answer: a strict content security policy, no caching, no referrer (the
+ * URL may be a capability). `frameAncestors`: who may frame the page, nobody unless a page says
+ * otherwise (the customer portal will).
+ */
+export function pageHeaders(frameAncestors = "'none'"): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': [
@@ -64,7 +68,7 @@ export function pageHeaders(frameAncestors: FrameAncestors = "'none'"): Record<s
 
 export interface Page {
   title: string;
-  body: VNode;
+  body: ComponentChildren;
   /** The way from the page's URL to the root, e.g. `../` for `/reactivate/{token}`: links stay right behind a path prefix. */
   toRoot: string;
   /** Marks a page that says something went wrong, for its styling. */
@@ -74,7 +78,8 @@ export interface Page {
 /** The whole document, as text. */
 export function renderPage(page: Page): string {
   const stylesheet = `${page.toRoot}${STYLESHEET_PATH.slice(1)}`;
-  return `<!doctype html>${render(html`<html lang="en">
+  // One top-level element, so one tree.
+  const tree = html`<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -85,7 +90,8 @@ export function renderPage(page: Page): string {
     <body>
       <main class=${page.problem ? 'problem' : undefined}>${page.body}</main>
     </body>
-  </html>`)}`;
+  </html>` as VNode;
+  return `<!doctype html>${render(tree)}`;
 }
 
 /** Sends the page with its status and headers. */

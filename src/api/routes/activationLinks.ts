@@ -78,7 +78,11 @@ export async function activationLinkRoutes(app: FastifyInstance, deps: AppDeps):
 
       links.post<{ Params: TokenParams; Body: Record<string, string> | undefined }>('/:token', { schema: hide }, async (request, reply) => {
         if (fromAnotherSite(request, config.publicUrl)) {
-          return sendPage(reply, 403, problemPage('This form was sent from another site', 'Open the link from the notification and use the buttons on its page.'));
+          return sendPage(
+            reply,
+            403,
+            problemPage('This form was sent from another site', 'Open the link from the notification and use the buttons on its page.'),
+          );
         }
         const choice = request.body?.choice as ActivationChoice | undefined;
         if (choice === undefined || !CHOICES.includes(choice)) {
