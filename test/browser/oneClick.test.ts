@@ -19,7 +19,10 @@ let browser: TestBrowser;
 let context: BrowserContext;
 const receivers: Receiver[] = [];
 
-/** A fresh page that records every dialog (an alert would mean a script ran) and every console error (a CSP violation logs one). */
+/**
+ * A fresh page that records every dialog (an alert would mean a script ran), every console error
+ * (a CSP violation logs one) and every failed load but the browser's own favicon request.
+ */
 async function watchedPage(): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -28,8 +31,12 @@ async function watchedPage(): Promise<{ page: Page; dialogs: string[]; errors: s
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') errors.push(`${response.status()} ${response.url()}`);
+  });
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    // A failed load is logged without its address; the responses above name it.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { page, dialogs, errors };
