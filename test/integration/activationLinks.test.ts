@@ -9,7 +9,7 @@ import { ActivationTokens } from '../../src/security/activationTokens';
 import type { Herald } from '../support/client';
 import { eventually, eventuallyValue } from '../support/eventually';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { startHerald, startHeraldWithLinks, type HeraldStack } from '../support/stack';
+import { startHerald, startHeraldWithLinks, startListeningApi, type HeraldStack, type ListeningApiStack } from '../support/stack';
 import { deliveriesOf, eventOf, switchedOffWebhook, WAIT, type SwitchedOff } from '../support/switchedOff';
 
 /** Escaped on every page: it must show as these characters, never as markup. */
@@ -286,6 +286,55 @@ describe('a link that cannot be used', () => {
     expect((await herald.webhooks.remove(off.ws, off.webhookId)).status).toBe(204);
     const gone = await open(url);
     expect({ status: gone.status, leaks: leaks(gone, off) }).toEqual({ status: 410, leaks: [] });
+  });
+});
+
+describe('when the health workflow cannot be reached', () => {
+  let alone: ListeningApiStack;
+  beforeAll(async () => {
+    alone = await startListeningApi();
+  });
+  afterAll(async () => {
+    await alone?.stop();
+  });
+
+  it('answers 503 with a page that says to try again, and leaves the link unused', async () => {
+    // A webhook switched off as its health workflow records it, on an API whose Temporal does not answer.
+    const ws = await alone.herald.workspace(['order.created']);
+    const webhookId = await alone.herald.webhooks.add(ws, { name: NAME, url: 'http://127.0.0.1:9/hooks', events: ['order.created'] });
+    const deactivatedAt = new Date();
+    const bufferUntil = new Date(deactivatedAt.getTime() + 3_600_000);
+    await alone.store.webhooks.mirrorHealth(
+      ws.id,
+      webhookId,
+      { active: false, deactivatedAt, deactivationReason: 'failing', bufferUntil },
+      { resetStreak: true },
+    );
+    await alone.store.notifications.createOnce({
+      _id: 'ntf_unreached',
+      workspaceId: ws.id,
+      type: 'webhook.deactivated',
+      webhookId,
+      message: 'off',
+      createdAt: deactivatedAt,
+    });
+    const token = new ActivationTokens(requireKeyring(alone.config)).sign({
+      workspaceId: ws.id,
+      webhookId,
+      notificationId: 'ntf_unreached',
+      deactivatedAtMs: deactivatedAt.getTime(),
+      expiresAtMs: bufferUntil.getTime(),
+    });
+    const url = `${alone.baseUrl}/reactivate/${token}`;
+
+    const page = await submit(url, 'replay');
+    expect({ status: page.status, retry: page.headers.get('retry-after'), says: page.text.includes('Try again in a moment') }).toEqual({
+      status: 503,
+      retry: '5',
+      says: true,
+    });
+    expect(await alone.store.activationLinks.get(ws.id, 'ntf_unreached')).toBeNull();
+    expect((await open(url)).status).toBe(200);
   });
 });
 
