@@ -13,13 +13,15 @@ import type {
   ReplayProgressRequest,
 } from '../workflows/contracts/endpointHealth';
 import { notificationEvent, notificationOf } from '../src/services/notifications';
+import { activationUrl, type ActivationLinkIssuer } from '../src/services/activationLinks';
 import { recordEvent } from '../src/services/ingest';
 import { bufferUntilMs } from '../src/policy/endpointHealth';
 import type { Store } from '../src/store';
 import { deliveryId } from '../src/core/ids';
 import { policyOf } from '../src/policy/resolve';
 
-export function createEndpointHealthActivities(store: Store): EndpointHealthActivities {
+/** `activationLinks`: how to sign a deactivation's one-click link; absent (no HERALD_PUBLIC_URL), notifications carry none. */
+export function createEndpointHealthActivities(store: Store, activationLinks?: ActivationLinkIssuer): EndpointHealthActivities {
   return {
     async markDeactivated(request: MarkDeactivatedRequest): Promise<void> {
       const { workspaceId, webhookId, atMs } = request;
@@ -65,7 +67,16 @@ export function createEndpointHealthActivities(store: Store): EndpointHealthActi
     async recordNotification(request: NotifyRequest): Promise<{ delivery?: NotificationDelivery }> {
       const { workspaceId, webhookId, notificationId, type, reason, atMs } = request;
       const [webhook, workspace] = await Promise.all([store.webhooks.getEndpoint(workspaceId, webhookId), store.workspaces.get(workspaceId)]);
-      const notification = notificationOf({ notificationId, workspaceId, webhookId, type, reason, at: new Date(atMs) }, webhook);
+      // A link only for a webhook that still exists: a deleted one has nothing to switch on.
+      const link =
+        type === 'webhook.deactivated' && webhook && activationLinks
+          ? activationUrl(
+              activationLinks,
+              { workspaceId, webhookId, notificationId, deactivatedAtMs: atMs },
+              { webhook: webhook.deactivation, workspace: workspace?.settings.deactivation },
+            )
+          : undefined;
+      const notification = notificationOf({ notificationId, workspaceId, webhookId, type, reason, at: new Date(atMs) }, webhook, link);
       let delivery: NotificationDelivery | undefined;
       const url = workspace?.settings.notificationUrl;
       if (url) {

@@ -6,13 +6,17 @@ import { createDeliveryActivities, type DeliveryDeps } from './attempt';
 import { createEndpointHealthActivities } from './endpointHealth';
 import { createMaintenanceActivities } from './maintenance';
 import { createRecoveryActivities } from './recovery';
+import type { ActivationLinkIssuer } from '../src/services/activationLinks';
 
-export type ActivityDeps = DeliveryDeps;
+export interface ActivityDeps extends DeliveryDeps {
+  /** Signs the one-click activation link of a deactivation; absent without HERALD_PUBLIC_URL. */
+  activationLinks?: ActivationLinkIssuer;
+}
 
 export function createActivities(deps: ActivityDeps): HeraldActivities {
   return {
     ...createDeliveryActivities(deps),
-    ...createEndpointHealthActivities(deps.store),
+    ...createEndpointHealthActivities(deps.store, deps.activationLinks),
     ...createMaintenanceActivities(deps.store),
     ...createRecoveryActivities(deps.store),
   };

@@ -119,8 +119,11 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
       };
     },
 
+    /** Notifications past the retention, and the marks of activation links used before it (their notifications go with them). */
     async sweepNotifications(request: NotificationSweepRequest): Promise<SweepResult> {
-      return { deleted: await store.notifications.sweep(recordsCutoff(request.nowMs, request.retentionDays), request.limit) };
+      const cutoff = recordsCutoff(request.nowMs, request.retentionDays);
+      const [deleted] = await Promise.all([store.notifications.sweep(cutoff, request.limit), store.activationLinks.sweep(cutoff, request.limit)]);
+      return { deleted };
     },
   };
 }

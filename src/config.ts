@@ -81,6 +81,12 @@ export interface Config {
   retentionDays: number;
   /** The keys that encrypt secrets at rest; the API and worker refuse to start without them (requireKeyring). */
   encryptionKeys: Keyring | undefined;
+  /**
+   * The origin (and path prefix, if any) under which people reach the API, without a trailing
+   * slash: links Herald hands out, such as a deactivated webhook's activation link, are built on
+   * it. Unset: no such links are handed out.
+   */
+  publicUrl?: string;
 }
 
 /**
@@ -179,6 +185,28 @@ function ipPorts(env: Env, name: string): string[] {
 
 const LOG_LEVELS = /^(fatal|error|warn|info|debug|trace|silent)$/;
 
+/** An absolute http(s) URL without credentials, query, fragment or trailing slash: links are appended to it. */
+function publicUrl(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const problem = `must be an absolute http(s) URL without a trailing slash, such as http://localhost:8080, got "${raw}"`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, problem);
+  }
+  const plain =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    raw.startsWith(`${url.protocol}//`) &&
+    !url.username &&
+    !url.password &&
+    !url.search &&
+    !url.hash;
+  if (!plain || raw.endsWith('/') || /[?#\s]/.test(raw)) throw new ConfigError(name, problem);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const adminKey = env.HERALD_ADMIN_KEY;
   if (adminKey !== undefined && adminKey !== '' && adminKey.length < 16) {
@@ -222,7 +250,13 @@ export function loadConfig(env: Env = process.env): Config {
     reconcileGraceSeconds: integer(env, 'HERALD_RECONCILE_GRACE_SECONDS', DEFAULT_RECONCILE_GRACE_SECONDS, 1, 86_400),
     retentionDays: integer(env, 'HERALD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650),
     encryptionKeys: encryptionKeys(env),
+    ...optionalField('publicUrl', publicUrl(env, 'HERALD_PUBLIC_URL')),
   };
+}
+
+/** `{key: value}`, or nothing when the value is unset, so an unset optional setting is absent. */
+function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Parsed once at start-up; the message names the variable and never repeats a key. */

@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     HERALD_ALLOW_PRIVATE_NETWORKS: process.env.HERALD_ALLOW_PRIVATE_NETWORKS || 'true', // local test receivers
     HERALD_ADMIN_KEY: process.env.HERALD_ADMIN_KEY || DEFAULT_ADMIN_KEY,
     HERALD_ENCRYPTION_KEY: process.env.HERALD_ENCRYPTION_KEY || devEncryptionKey(options.dataDir),
+    // Activation links in notifications point at the API on this machine.
+    HERALD_PUBLIC_URL: process.env.HERALD_PUBLIC_URL || `http://127.0.0.1:${options.ports.PORT}`,
   };
   const config = loadConfig(env); // the children's own validation, before anything starts
   const workerCount = devWorkers(process.env, config.apiRunsWorker);

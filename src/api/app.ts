@@ -13,6 +13,7 @@ import { clientErrorHandler, registerErrorHandling, sendError } from './plugins/
 import { registerJsonBody } from './plugins/jsonBody';
 import { registerRateLimits } from './plugins/rateLimits';
 import { registerValidation } from './plugins/validation';
+import { activationLinkRoutes } from './routes/activationLinks';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
@@ -95,6 +96,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { prefix: '/v1' },
   );
   await operationRoutes(app, { ...options, metrics });
+  // Pages for people, outside /v1: the one-click activation link of a deactivated webhook.
+  await activationLinkRoutes(app, options);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

@@ -141,6 +141,7 @@ export function notificationView(doc: NotificationDoc): Static<typeof Notificati
     webhookId: doc.webhookId,
     message: doc.message,
     ...(doc.activationPath ? { activationPath: doc.activationPath } : {}),
+    ...(doc.activationUrl ? { activationUrl: doc.activationUrl } : {}),
     ...(doc.deliveryId ? { deliveryId: doc.deliveryId } : {}),
     createdAt: doc.createdAt.toISOString(),
   };

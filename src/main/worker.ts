@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { ConfigError, loadConfig, requireKeyring, type Config } from '../config';
 import { SecretBox } from '../security/secretBox';
+import { ActivationTokens } from '../security/activationTokens';
 import { closeSharedDispatchers, type ResolveHost } from '../outbound';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from '../metrics';
 import { createStore } from '../store';
@@ -30,7 +31,8 @@ export interface HeraldWorker {
 }
 
 export async function createWorker(config: Config, options: WorkerOptions = {}): Promise<HeraldWorker> {
-  const box = new SecretBox(requireKeyring(config)); // before any connection: a missing key stops the start
+  const keyring = requireKeyring(config); // before any connection: a missing key stops the start
+  const box = new SecretBox(keyring);
   const metrics = options.metrics ?? createWorkerMetrics();
   const ownMongo = options.mongo === undefined;
   const mongo = options.mongo ?? (await connectMongo(config.mongodbUrl));
@@ -57,6 +59,7 @@ export async function createWorker(config: Config, options: WorkerOptions = {}):
       allowedTargets: config.allowedTargets,
       ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
+      ...(config.publicUrl ? { activationLinks: { publicUrl: config.publicUrl, tokens: new ActivationTokens(keyring) } } : {}),
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });
         metrics.attemptDuration.observe(attempt.durationMs / 1000);
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
   const { worker, metrics, close } = await createWorker(config);
   const metricsServer = config.workerMetricsPort ? await serveMetrics(metrics.registry, config.workerMetricsPort, config.host) : undefined;
   console.log(`worker polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
+  // The worker writes the notifications: without the variable here, they carry no activation link.
+  if (!config.publicUrl) console.warn('HERALD_PUBLIC_URL is not set: activation links are off; webhook.deactivated notifications carry activationPath only');
   if (metricsServer) console.log(`worker metrics on http://${config.host}:${config.workerMetricsPort}/metrics`);
   await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by shutting down
   metricsServer?.close();

@@ -21,18 +21,25 @@ export function activationPath(workspaceId: string, webhookId: string): string {
   return `/v1/workspaces/${workspaceId}/webhooks/${webhookId}/activate`;
 }
 
-/** The notification as stored, its message naming the webhook while its record exists. */
-export function notificationOf(notice: WebhookNotice, webhook: { name: string } | null): NotificationDoc {
+/**
+ * The notification as stored, its message naming the webhook while its record exists. A
+ * deactivation carries the REST call that undoes it and, when links are handed out, the
+ * one-click `activationUrl` (src/services/activationLinks.ts).
+ */
+export function notificationOf(notice: WebhookNotice, webhook: { name: string } | null, activationUrl?: string): NotificationDoc {
   const { notificationId, workspaceId, webhookId, type, reason } = notice;
   const name = webhook ? `"${webhook.name}" (${webhookId})` : webhookId;
   const path = activationPath(workspaceId, webhookId);
+  const deactivated = type === 'webhook.deactivated';
+  const howTo = deactivated && activationUrl ? `POST ${path}, or open ${activationUrl}` : `POST ${path}`;
   return {
     _id: notificationId,
     workspaceId,
     type,
     webhookId,
-    message: type === 'webhook.deactivated' ? `Webhook ${name} was deactivated: ${reason}. Reactivate it with POST ${path}.` : `Webhook ${name} was ${reason}.`,
-    ...(type === 'webhook.deactivated' ? { activationPath: path } : {}),
+    message: deactivated ? `Webhook ${name} was deactivated: ${reason}. Reactivate it with ${howTo}.` : `Webhook ${name} was ${reason}.`,
+    ...(deactivated ? { activationPath: path } : {}),
+    ...(deactivated && activationUrl ? { activationUrl } : {}),
     createdAt: notice.at,
   };
 }
@@ -45,6 +52,7 @@ export function notificationBody(notification: NotificationDoc): string {
     webhookId: notification.webhookId,
     message: notification.message,
     ...(notification.activationPath ? { activationPath: notification.activationPath } : {}),
+    ...(notification.activationUrl ? { activationUrl: notification.activationUrl } : {}),
     createdAt: notification.createdAt.toISOString(),
   });
 }

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { SecretBox } from '../security/secretBox';
+import { ActivationLinkRepository } from './activationLinks';
 import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
@@ -18,6 +19,7 @@ export interface Store {
   deliveries: DeliveryRepository;
   notifications: NotificationRepository;
   recoveries: RecoveryRepository;
+  activationLinks: ActivationLinkRepository;
 }
 
 /** `box` seals and opens the write-only values the webhooks and workspaces hold. */
@@ -31,5 +33,6 @@ export function createStore(db: Db, box: SecretBox): Store {
     deliveries: new DeliveryRepository(db),
     notifications: new NotificationRepository(db),
     recoveries: new RecoveryRepository(db),
+    activationLinks: new ActivationLinkRepository(db),
   };
 }

@@ -50,6 +50,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('events').createIndex({ receivedAt: 1 }), // retention
     db.collection('notifications').createIndex({ createdAt: 1 }), // retention
     db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),
+    db.collection('usedActivationLinks').createIndex({ usedAt: 1 }), // retention
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
   ]);
 }

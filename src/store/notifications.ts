@@ -10,6 +10,8 @@ export interface NotificationDoc {
   message: string;
   /** The REST call that undoes it, the activation path of a deactivated webhook. */
   activationPath?: string;
+  /** The one-click activation link of a deactivated webhook, when HERALD_PUBLIC_URL is set: a capability until `bufferUntil`. */
+  activationUrl?: string;
   createdAt: Date;
   /** Its delivery to the workspace's notification URL, when one is set: GET /deliveries/{id} shows it. */
   deliveryId?: string;
@@ -43,6 +45,10 @@ export class NotificationRepository {
     ).map((doc) => doc._id);
     if (ids.length === 0) return 0;
     return (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount;
+  }
+
+  get(workspaceId: string, id: string): Promise<NotificationDoc | null> {
+    return this.collection.findOne({ _id: id, workspaceId });
   }
 
   list(workspaceId: string, limit: number, after?: string): Promise<NotificationDoc[]> {

@@ -6,6 +6,8 @@
 // operation, and arrive in time; the process answers /healthz afterwards. The seed is fixed (HERALD_FUZZ_SEED overrides it) and printed on failure.
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../src/api/plugins/errors';
+import { requireKeyring } from '../../src/config';
+import { ActivationTokens } from '../../src/security/activationTokens';
 import { fillPath, loadOperations, mutatedOf, validOf, type ArbitraryOptions, type Operation } from '../support/openapi';
 import { startReceiver, type Receiver } from '../support/receiver';
 import type { Herald } from '../support/client';
@@ -161,6 +163,64 @@ describe('every operation of /openapi.json, fuzzed', () => {
     if (process.env.HERALD_FUZZ_TABLE === '1') console.log(table.join('\n'));
     const succeeded = [...seen.values()].filter((statuses) => [...statuses.keys()].some((s) => s < 300)).length;
     expect({ succeeded: succeeded >= seen.size / 2, table }).toEqual({ succeeded: true, table: expect.any(Array) });
+  });
+
+  it('answers the activation-link pages (outside the document) with a page below 500 under the strict policy, whatever the token, form and origin', async () => {
+    const tokens = new ActivationTokens(requireKeyring(stack.config));
+    // Genuinely signed, for a notification that does not exist: nothing generated here can switch a webhook on.
+    const genuine = tokens.sign({
+      workspaceId: tenant.id,
+      webhookId: pools.webhooks[0],
+      notificationId: 'ntf_fuzz',
+      deactivatedAtMs: Date.now(),
+      expiresAtMs: Date.now() + 3_600_000,
+    });
+    const altered = fc
+      .tuple(fc.nat(genuine.length - 1), fc.constantFrom(...'AZaz09-_.'))
+      .map(([at, char]) => `${genuine.slice(0, at)}${char}${genuine.slice(at + 1)}`);
+    // `.` and `..` would be path steps, which the client resolves away before sending.
+    const token = fc
+      .oneof(fc.constant(genuine), altered, fc.string({ minLength: 1 }), fc.base64String({ minLength: 1 }), fc.string({ minLength: 1, unit: 'grapheme' }))
+      .filter((candidate) => candidate !== '.' && candidate !== '..');
+    const form = fc.oneof(
+      fc.record({ choice: fc.oneof(fc.constantFrom('replay', 'discard'), fc.string()) }).map((fields) => new URLSearchParams(fields).toString()),
+      fc.string(),
+      fc.json(),
+    );
+    const request = fc.record({
+      token,
+      result: fc.boolean(),
+      method: fc.constantFrom('GET', 'HEAD', 'POST'),
+      body: form,
+      contentType: fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', undefined),
+      origin: fc.option(fc.oneof(fc.constant(stack.baseUrl), fc.webUrl(), fc.constant('null')), { nil: undefined }),
+    });
+    const pageStatuses = [200, 303, 400, 403, 404, 410, 413, 415];
+    await fc.assert(
+      fc.asyncProperty(request, async (generated) => {
+        const post = generated.method === 'POST';
+        const url = `${stack.baseUrl}/reactivate/${encodeURIComponent(generated.token)}${generated.result && !post ? '/result' : ''}`;
+        const headers: Record<string, string> = {};
+        if (post && generated.contentType) headers['content-type'] = generated.contentType;
+        if (generated.origin) headers.origin = generated.origin;
+        const response = await fetch(url, {
+          method: generated.method,
+          headers,
+          redirect: 'manual',
+          ...(post ? { body: generated.body } : {}),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = await response.text();
+        const where = `${response.status} from ${generated.method} ${url}: ${text.slice(0, 200)}`;
+        // A token past the router's parameter limit is refused before any route, in the API's envelope.
+        if (BEFORE_ROUTING.includes(response.status)) return;
+        if (!pageStatuses.includes(response.status)) throw new Error(`unexpected ${where}`);
+        if (response.status === 303) return;
+        if (response.headers.get('content-type') !== 'text/html; charset=utf-8') throw new Error(`not a page ${where}`);
+        if (!response.headers.get('content-security-policy')?.includes("default-src 'none'")) throw new Error(`no content security policy ${where}`);
+      }),
+      { seed: SEED, numRuns: RUNS_PER_OPERATION * 5, endOnFailure: true, verbose: 1 },
+    );
   });
 
   it('leaves the process alive and ready', async () => {

@@ -41,7 +41,9 @@ interface Answer {
 async function post(path: string, body: string | Buffer, contentType: string | null = 'application/json'): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${ws.key}` };
   if (contentType !== null) headers['content-type'] = contentType;
-  const response = await fetch(`${stack.baseUrl}/v1/workspaces/${ws.id}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+  // Bytes as a plain Uint8Array: preact's types bring in the DOM's fetch, whose body type has no Buffer.
+  const bytes = typeof body === 'string' ? body : new Uint8Array(body);
+  const response = await fetch(`${stack.baseUrl}/v1/workspaces/${ws.id}${path}`, { method: 'POST', headers, body: bytes, signal: AbortSignal.timeout(30_000) });
   return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
 }
 

@@ -37,8 +37,18 @@ const EXPECTED_ROUTES: string[] = [
   'GET /v1/workspaces/{ws}/recoveries/{id}',
   'GET /v1/workspaces/{ws}/webhooks/{id}/stats',
 ];
-// Operations endpoints, served but hidden from the document (src/api/routes/operations.ts).
-const HIDDEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];
+// Served but hidden from the document: operations endpoints (src/api/routes/operations.ts) and
+// pages for people (src/api/routes/activationLinks.ts).
+const HIDDEN_ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /assets/herald.css',
+  'GET /reactivate/:token',
+  'POST /reactivate/:token',
+  'GET /reactivate/:token/result',
+];
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -106,6 +116,12 @@ describe('GET /openapi.json', () => {
         errors: true,
       });
     }
+  });
+
+  it('shows that a notification may carry a one-click activation link beside the REST path', () => {
+    const text = JSON.stringify(operation('GET /v1/workspaces/{ws}/notifications').responses!['200']);
+    expect(text).toContain('"activationPath"');
+    expect(text).toContain('"activationUrl"');
   });
 
   it('describes write-only secrets as such: no password in any response schema', () => {

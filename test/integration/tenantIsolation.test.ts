@@ -4,6 +4,8 @@
 // cannot be probed), admin routes answer 401 to any workspace key, and a revoked key is 401
 // everywhere. Afterwards A's resources are as they were.
 import fc from 'fast-check';
+import { requireKeyring } from '../../src/config';
+import { ActivationTokens, type ActivationClaims } from '../../src/security/activationTokens';
 import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
 import { newRecovery } from '../../src/store/recoveries';
 import type { Herald } from '../support/client';
@@ -179,6 +181,65 @@ describe('every documented route', () => {
   it('walked every operation of the document', () => {
     expect(operations.length).toBeGreaterThan(20);
     expect(operations.map((operation) => operation.route).filter((route) => !walked.has(route))).toEqual([]);
+  });
+});
+
+describe('activation links (outside /v1, authorised by their signed token alone)', () => {
+  let c: Tenant;
+  let claims: ActivationClaims;
+  let tokens: ActivationTokens;
+  const DEACTIVATED_AT = new Date('2026-12-01T10:00:00.000Z');
+
+  beforeAll(async () => {
+    // A tenant of its own, its webhook switched off as its health workflow records it, with the
+    // seeded webhook.deactivated notification as that deactivation's.
+    c = await seedTenant('Charlie');
+    const bufferUntil = new Date(Date.now() + 3_600_000);
+    await stack.store.webhooks.mirrorHealth(
+      c.id,
+      c.ids.webhooks,
+      { active: false, deactivatedAt: DEACTIVATED_AT, deactivationReason: 'Charlie failing', bufferUntil },
+      { resetStreak: true },
+    );
+    tokens = new ActivationTokens(requireKeyring(stack.config));
+    claims = {
+      workspaceId: c.id,
+      webhookId: c.ids.webhooks,
+      notificationId: 'ntf_Charlie_1',
+      deactivatedAtMs: DEACTIVATED_AT.getTime(),
+      expiresAtMs: bufferUntil.getTime(),
+    };
+  });
+
+  const link = (changes: Partial<ActivationClaims>) => `${stack.baseUrl}/reactivate/${tokens.sign({ ...claims, ...changes })}`;
+
+  it("show the webhook to a genuine link's holder", async () => {
+    const response = await fetch(link({}));
+    expect([response.status, (await response.text()).includes('Charlie hook')]).toEqual([200, true]);
+  });
+
+  it("refuse, with 404 and nothing of C, a genuinely signed link that mixes C's records with B's", async () => {
+    const mixed = [
+      link({ workspaceId: b.id }),
+      link({ webhookId: b.ids.webhooks }),
+      link({ workspaceId: b.id, webhookId: b.ids.webhooks }),
+      link({ notificationId: 'ntf_Bravo_1' }),
+    ];
+    const results = [];
+    for (const url of mixed) {
+      for (const method of ['GET', 'POST']) {
+        const response = await fetch(url, {
+          method,
+          redirect: 'manual',
+          ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'choice=replay' } : {}),
+        });
+        const text = await response.text();
+        results.push({ method, status: response.status, leaked: [...c.secrets, 'Charlie'].filter((secret) => text.includes(secret)) });
+      }
+    }
+    expect(results.filter((r) => r.status !== 404 || r.leaked.length > 0)).toEqual([]);
+    expect((await stack.store.webhooks.get(c.id, c.ids.webhooks))?.active).toBe(false);
+    expect(await stack.store.activationLinks.get(c.id, 'ntf_Charlie_1')).toBeNull();
   });
 });
 

@@ -59,7 +59,12 @@ export function overHttp(baseUrl: string): Transport {
       headers: headersOf(request),
       ...(payload !== undefined ? { body: payload } : {}),
     });
-    return answer(response.status, await response.text(), Object.fromEntries(response.headers));
+    // forEach, not iteration: preact's types bring in the DOM's Headers, which is not iterable without DOM.Iterable.
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return answer(response.status, await response.text(), headers);
   };
 }
 

@@ -18,6 +18,7 @@ import { removeSchedules } from '../../src/temporal/schedules';
 import { ADMIN_KEY, heraldClient, overHttp, throughInject, type Herald, type TestWorkspace } from './client';
 import { quietRuntime } from './quietRuntime';
 import { startReceiver, type Receiver, type Reply } from './receiver';
+import { freePort } from './services';
 
 export { ADMIN_KEY, type TestWorkspace } from './client';
 /** A fixed key for secrets at rest: test data is readable by every helper of the run. */
@@ -71,10 +72,13 @@ async function buildTestApp(config: Config, temporal: TemporalDeps, logger: bool
   return { mongo, store, app };
 }
 
-/** The real API on the test config's own database, listening on a free port; `herald` calls it over HTTP. */
+/**
+ * The real API on the test config's own database, listening on a free port (or the config's own,
+ * when a test needs to know it beforehand, e.g. for HERALD_PUBLIC_URL); `herald` calls it over HTTP.
+ */
 export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
   const { mongo, store, app } = await buildTestApp(config, temporal, logger, resolveHost);
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = await app.listen({ port: config.port, host: '127.0.0.1' });
   return { mongo, store, app, baseUrl, herald: heraldClient(overHttp(baseUrl)) };
 }
 
@@ -151,6 +155,15 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
       await mongo.close();
     },
   };
+}
+
+/**
+ * startHerald with HERALD_PUBLIC_URL at the API's own address (a port chosen beforehand), so
+ * deactivations carry activation links that reach it.
+ */
+export async function startHeraldWithLinks(overrides: Partial<Config> = {}, options: Parameters<typeof startHerald>[1] = {}): Promise<HeraldStack> {
+  const port = await freePort();
+  return startHerald({ port, publicUrl: `http://127.0.0.1:${port}`, ...overrides }, options);
 }
 
 /** The REST path of one delivery (or of its retry/cancel action); delivery ids hold slashes. */

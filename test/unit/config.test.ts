@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       HERALD_RECONCILE_GRACE_SECONDS: '10',
       HERALD_RETENTION_INTERVAL_SECONDS: '600',
       HERALD_RETENTION_DAYS: '7',
+      HERALD_PUBLIC_URL: 'https://herald.example.com',
     });
     const { encryptionKeys, ...rest } = config;
     expect(encryptionKeys?.currentId).toBe('k2');
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
       reconcileGraceSeconds: 10,
       retentionIntervalSeconds: 600,
       retentionDays: 7,
+      publicUrl: 'https://herald.example.com',
     });
   });
 
@@ -126,6 +128,13 @@ describe('loadConfig', () => {
     ['HERALD_MAX_IN_FLIGHT_PER_WEBHOOK', '0', /HERALD_MAX_IN_FLIGHT_PER_WEBHOOK must be between 1 and 10000/],
     ['HERALD_RETENTION_DAYS', 'forever', /HERALD_RETENTION_DAYS must be an integer/],
     ['TEMPORAL_TLS', 'sometimes', /TEMPORAL_TLS must be true or false/],
+    ['HERALD_PUBLIC_URL', 'herald.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL without a trailing slash/],
+    ['HERALD_PUBLIC_URL', 'http://localhost:8080/', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL without a trailing slash/],
+    ['HERALD_PUBLIC_URL', 'ftp://herald.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'https://user:pw@herald.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'https://herald.example.com?x=1', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'https://herald.example.com#top', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'http:localhost', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
     ['TEMPORAL_TLS_CERT_FILE', '/etc/herald/worker.pem', /TEMPORAL_TLS_KEY_FILE must be set with the other half of the client certificate pair/],
     ['TEMPORAL_TLS_KEY_FILE', '/etc/herald/worker.key', /TEMPORAL_TLS_CERT_FILE must be set with the other half of the client certificate pair/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
@@ -144,6 +153,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEMPORAL_TLS: 'true' }).temporalSecurity).toEqual({ tls: true });
     expect(loadConfig({ TEMPORAL_TLS_CA_FILE: '/ca.pem' }).temporalSecurity).toEqual({ tls: true, caFile: '/ca.pem' });
     expect(loadConfig({ TEMPORAL_API_KEY: 'k' }).temporalSecurity).toEqual({ tls: true, apiKey: 'k' });
+  });
+
+  it('hands out no links without HERALD_PUBLIC_URL, and keeps a path prefix it is given', () => {
+    expect(loadConfig({})).not.toHaveProperty('publicUrl');
+    expect(loadConfig({ HERALD_PUBLIC_URL: '' })).not.toHaveProperty('publicUrl');
+    expect(loadConfig({ HERALD_PUBLIC_URL: 'http://localhost:8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HERALD_PUBLIC_URL: 'https://example.com/herald' }).publicUrl).toBe('https://example.com/herald');
   });
 
   it('never sends the Temporal API key without TLS', () => {

@@ -51,4 +51,18 @@ describe('webhook notifications', () => {
       receivedAt: AT,
     });
   });
+
+  it('carry the one-click activation link of a deactivation when one is handed out, in the stored and the delivered notification', () => {
+    const url = 'https://herald.example.com/reactivate/abc.def';
+    const notification = notificationOf(deactivated, { name: 'Orders' }, url);
+    expect(notification).toMatchObject({ activationPath: activationPath('ws1', 'wh_1'), activationUrl: url });
+    expect(notification.message).toBe(
+      `Webhook "Orders" (wh_1) was deactivated: 5 consecutive failures. Reactivate it with POST /v1/workspaces/ws1/webhooks/wh_1/activate, or open ${url}.`,
+    );
+    expect(JSON.parse(notificationBody(notification))).toMatchObject({ activationPath: activationPath('ws1', 'wh_1'), activationUrl: url });
+    // A reactivation has nothing to click.
+    expect(notificationOf({ ...deactivated, type: 'webhook.reactivated', reason: 'reactivated with replay' }, { name: 'Orders' }, url)).not.toHaveProperty(
+      'activationUrl',
+    );
+  });
 });
