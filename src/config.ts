@@ -81,6 +81,17 @@ export interface Config {
   retentionDays: number;
   /** The keys that encrypt secrets at rest; the API and worker refuse to start without them (requireKeyring). */
   encryptionKeys: Keyring | undefined;
+  /**
+   * The origin (and path, if any) under which people reach Herald's API, without a trailing slash:
+   * links Herald hands out (portal links) are built on it. Unset: no such link carries a URL.
+   */
+  publicUrl?: string;
+  /**
+   * Origins whose pages may frame the console in portal mode (CSP `frame-ancestors`); empty: none.
+   * Deployment-wide: the portal token travels in the URL's fragment, so the server answering the
+   * console's page cannot know the workspace (src/api/pages/framing.ts).
+   */
+  portalFrameAncestors: string[];
 }
 
 /**
@@ -177,6 +188,45 @@ function ipPorts(env: Env, name: string): string[] {
     });
 }
 
+/** An absolute http(s) URL without a trailing slash, query or fragment, e.g. `https://hooks.example.com`. */
+function publicUrl(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const problem = `must be an absolute http(s) URL without a trailing slash, query or fragment (e.g. https://hooks.example.com), got "${raw}"`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, problem);
+  }
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    raw.endsWith('/') ||
+    raw.includes('?') ||
+    raw.includes('#')
+  ) {
+    throw new ConfigError(name, problem);
+  }
+  return `${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+// A CSP source expression for a whole origin: scheme, host (optionally `*.` for its subdomains),
+// port. Nothing else, so a value cannot end the directive or add another.
+const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/;
+
+/** Space-separated origins, e.g. `https://app.example.com https://*.example.org`. */
+function frameOrigins(env: Env, name: string): string[] {
+  const entries = (env[name] ?? '').split(/\s+/).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!FRAME_ORIGIN.test(entry)) throw new ConfigError(name, `must be space-separated origins such as https://app.example.com, got "${entry}"`);
+  }
+  return entries.map((entry) => entry.toLowerCase());
+}
+
 const LOG_LEVELS = /^(fatal|error|warn|info|debug|trace|silent)$/;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -192,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       `must be at most HERALD_WORKER_CACHED_WORKFLOWS (${workerCachedWorkflows}), got ${workerWorkflowTaskSlots}`,
     );
   }
+  const publicUrlValue = publicUrl(env, 'HERALD_PUBLIC_URL');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -222,6 +273,8 @@ export function loadConfig(env: Env = process.env): Config {
     reconcileGraceSeconds: integer(env, 'HERALD_RECONCILE_GRACE_SECONDS', DEFAULT_RECONCILE_GRACE_SECONDS, 1, 86_400),
     retentionDays: integer(env, 'HERALD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650),
     encryptionKeys: encryptionKeys(env),
+    ...(publicUrlValue !== undefined ? { publicUrl: publicUrlValue } : {}),
+    portalFrameAncestors: frameOrigins(env, 'HERALD_PORTAL_FRAME_ANCESTORS'),
   };
 }
 

@@ -26,8 +26,10 @@ describe('loadConfig', () => {
       reconcileGraceSeconds: 60,
       retentionIntervalSeconds: 3600,
       retentionDays: 30,
+      portalFrameAncestors: [],
     });
     expect(config.adminKey).toBeUndefined();
+    expect('publicUrl' in config).toBe(false);
   });
 
   it('reads every variable', () => {
@@ -65,6 +67,8 @@ describe('loadConfig', () => {
       HERALD_RECONCILE_GRACE_SECONDS: '10',
       HERALD_RETENTION_INTERVAL_SECONDS: '600',
       HERALD_RETENTION_DAYS: '7',
+      HERALD_PUBLIC_URL: 'https://hooks.example.com',
+      HERALD_PORTAL_FRAME_ANCESTORS: 'https://app.example.com https://*.example.org',
     });
     const { encryptionKeys, ...rest } = config;
     expect(encryptionKeys?.currentId).toBe('k2');
@@ -104,6 +108,8 @@ describe('loadConfig', () => {
       reconcileGraceSeconds: 10,
       retentionIntervalSeconds: 600,
       retentionDays: 7,
+      publicUrl: 'https://hooks.example.com',
+      portalFrameAncestors: ['https://app.example.com', 'https://*.example.org'],
     });
   });
 
@@ -128,6 +134,18 @@ describe('loadConfig', () => {
     ['TEMPORAL_TLS', 'sometimes', /TEMPORAL_TLS must be true or false/],
     ['TEMPORAL_TLS_CERT_FILE', '/etc/herald/worker.pem', /TEMPORAL_TLS_KEY_FILE must be set with the other half of the client certificate pair/],
     ['TEMPORAL_TLS_KEY_FILE', '/etc/herald/worker.key', /TEMPORAL_TLS_CERT_FILE must be set with the other half of the client certificate pair/],
+    ['HERALD_PUBLIC_URL', 'hooks.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'ftp://hooks.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com/', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL without a trailing slash/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com?x=1', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com#top', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PUBLIC_URL', 'https://user:pw@hooks.example.com', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', "'none'", /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', '*', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://app.example.com/path', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://a.example.com;script-src', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://a.example.com,https://b.example.com', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'app.example.com', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
@@ -144,6 +162,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEMPORAL_TLS: 'true' }).temporalSecurity).toEqual({ tls: true });
     expect(loadConfig({ TEMPORAL_TLS_CA_FILE: '/ca.pem' }).temporalSecurity).toEqual({ tls: true, caFile: '/ca.pem' });
     expect(loadConfig({ TEMPORAL_API_KEY: 'k' }).temporalSecurity).toEqual({ tls: true, apiKey: 'k' });
+  });
+
+  it('keeps a public URL as given, a path included, with its host in lower case', () => {
+    expect(loadConfig({ HERALD_PUBLIC_URL: 'http://localhost:8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HERALD_PUBLIC_URL: 'https://Example.COM/herald' }).publicUrl).toBe('https://example.com/herald');
   });
 
   it('never sends the Temporal API key without TLS', () => {
