@@ -5,6 +5,7 @@ import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
 import { EventTypeRepository } from './eventTypes';
 import { NotificationRepository } from './notifications';
+import { PortalLinkRepository } from './portalLinks';
 import { WebhookRepository } from './webhooks';
 import { WorkspaceRepository } from './workspaces';
 
@@ -16,6 +17,7 @@ export interface Store {
   events: EventRepository;
   deliveries: DeliveryRepository;
   notifications: NotificationRepository;
+  portalLinks: PortalLinkRepository;
 }
 
 /** `box` seals and opens the write-only values the webhooks and workspaces hold. */
@@ -28,5 +30,6 @@ export function createStore(db: Db, box: SecretBox): Store {
     events: new EventRepository(db),
     deliveries: new DeliveryRepository(db),
     notifications: new NotificationRepository(db),
+    portalLinks: new PortalLinkRepository(db),
   };
 }
