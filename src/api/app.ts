@@ -11,12 +11,15 @@ import { registerAvailability } from './plugins/availability';
 import type { AppDeps } from '../services/deps';
 import { clientErrorHandler, registerErrorHandling, sendError } from './plugins/errors';
 import { registerJsonBody } from './plugins/jsonBody';
+import { registerPortalDocumentation } from './plugins/portal';
 import { registerRateLimits } from './plugins/rateLimits';
 import { registerValidation } from './plugins/validation';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
 import { notificationRoutes } from './routes/notifications';
+import { portalLinkRoutes } from './routes/portalLinks';
+import { sessionRoutes } from './routes/session';
 import { operationRoutes } from './routes/operations';
 import { webhookActionRoutes } from './routes/webhookActions';
 import { webhookRoutes } from './routes/webhooks';
@@ -76,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerPortalDocumentation(app);
 
   await app.register(
     async (v1) => {
@@ -87,6 +91,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await eventRoutes(v1, { ...options, metrics });
       await deliveryRoutes(v1, options);
       await notificationRoutes(v1, options);
+      await portalLinkRoutes(v1, options);
+      await sessionRoutes(v1, options);
     },
     { prefix: '/v1' },
   );

@@ -31,6 +31,9 @@ const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces/{ws}/deliveries/{id}/retry',
   'POST /v1/workspaces/{ws}/deliveries/{id}/cancel',
   'GET /v1/workspaces/{ws}/notifications',
+  'POST /v1/workspaces/{ws}/portal-links',
+  'DELETE /v1/workspaces/{ws}/portal-links/{id}',
+  'GET /v1/session',
 ];
 // Operations endpoints, served but hidden from the document (src/api/routes/operations.ts).
 const HIDDEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];
