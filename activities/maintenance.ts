@@ -21,6 +21,7 @@ import type {
   ReconcilePageResult,
   DeliverySweepRequest,
   NotificationSweepRequest,
+  PortalLinkSweepRequest,
   SweepResult,
 } from '../workflows/contracts/maintenance';
 import type { MaintenanceActivities } from '../workflows/contracts/activities';
@@ -121,6 +122,10 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
 
     async sweepNotifications(request: NotificationSweepRequest): Promise<SweepResult> {
       return { deleted: await store.notifications.sweep(recordsCutoff(request.nowMs, request.retentionDays), request.limit) };
+    },
+
+    async sweepPortalLinks(request: PortalLinkSweepRequest): Promise<SweepResult> {
+      return { deleted: await store.portalLinks.sweep(new Date(request.nowMs), request.limit) };
     },
   };
 }

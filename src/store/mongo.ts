@@ -48,5 +48,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('notifications').createIndex({ createdAt: 1 }), // retention
     db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
+    db.collection('portalLinks').createIndex({ expiresAt: 1 }), // retention
   ]);
 }

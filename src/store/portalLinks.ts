@@ -89,6 +89,18 @@ export class PortalLinkRepository {
     return stored.length === presented.length && timingSafeEqual(stored, presented) ? doc : null;
   }
 
+  /** Deletes up to `limit` links that expired before `before` (they open nothing); how many it deleted. */
+  async sweep(before: Date, limit: number): Promise<number> {
+    const ids = (
+      await this.collection
+        .find({ expiresAt: { $lt: before } }, { projection: { _id: 1 } })
+        .limit(limit)
+        .toArray()
+    ).map((doc) => doc._id);
+    if (ids.length === 0) return 0;
+    return (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount;
+  }
+
   /** Revokes the link at once; false when the workspace has no such link. */
   async revoke(workspaceId: string, id: string, now: Date = new Date()): Promise<boolean> {
     const result = await this.collection.updateOne({ _id: id, workspaceId }, { $set: { revokedAt: now } });
