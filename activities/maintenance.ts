@@ -21,6 +21,7 @@ import type {
   ReconcilePageResult,
   DeliverySweepRequest,
   NotificationSweepRequest,
+  PortalLinkSweepRequest,
   SweepResult,
 } from '../workflows/contracts/maintenance';
 import type { MaintenanceActivities } from '../workflows/contracts/activities';
@@ -124,6 +125,10 @@ export function createMaintenanceActivities(store: Store): MaintenanceActivities
       const cutoff = recordsCutoff(request.nowMs, request.retentionDays);
       const [deleted] = await Promise.all([store.notifications.sweep(cutoff, request.limit), store.activationLinks.sweep(cutoff, request.limit)]);
       return { deleted };
+    },
+
+    async sweepPortalLinks(request: PortalLinkSweepRequest): Promise<SweepResult> {
+      return { deleted: await store.portalLinks.sweep(new Date(request.nowMs), request.limit) };
     },
   };
 }

@@ -83,10 +83,16 @@ export interface Config {
   encryptionKeys: Keyring | undefined;
   /**
    * The origin (and path prefix, if any) under which people reach the API, without a trailing
-   * slash: links Herald hands out, such as a deactivated webhook's activation link, are built on
-   * it. Unset: no such links are handed out.
+   * slash: links Herald hands out (a deactivated webhook's activation link, portal links) are
+   * built on it. Unset: no activation links, and portal links carry no URL.
    */
   publicUrl?: string;
+  /**
+   * Origins whose pages may frame the console in portal mode (CSP `frame-ancestors`); empty: none.
+   * Deployment-wide: the portal token travels in the URL's fragment, so the server answering the
+   * console's page cannot know the workspace (src/api/pages/framing.ts).
+   */
+  portalFrameAncestors: string[];
 }
 
 /**
@@ -183,29 +189,48 @@ function ipPorts(env: Env, name: string): string[] {
     });
 }
 
-const LOG_LEVELS = /^(fatal|error|warn|info|debug|trace|silent)$/;
-
-/** An absolute http(s) URL without credentials, query, fragment or trailing slash: links are appended to it. */
+/** An absolute http(s) URL without a trailing slash, query or fragment, e.g. `https://hooks.example.com`. */
 function publicUrl(env: Env, name: string): string | undefined {
   const raw = optional(env, name);
   if (raw === undefined) return undefined;
-  const problem = `must be an absolute http(s) URL without a trailing slash, such as http://localhost:8080, got "${raw}"`;
+  const problem = `must be an absolute http(s) URL without a trailing slash, query or fragment (e.g. https://hooks.example.com), got "${raw}"`;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(name, problem);
   }
-  const plain =
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    raw.startsWith(`${url.protocol}//`) &&
-    !url.username &&
-    !url.password &&
-    !url.search &&
-    !url.hash;
-  if (!plain || raw.endsWith('/') || /[?#\s]/.test(raw)) throw new ConfigError(name, problem);
-  return raw;
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    !raw.startsWith(`${url.protocol}//`) ||
+    /\s/.test(raw) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    raw.endsWith('/') ||
+    raw.includes('?') ||
+    raw.includes('#')
+  ) {
+    throw new ConfigError(name, problem);
+  }
+  return `${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
 }
+
+// A CSP source expression for a whole origin: scheme, host (optionally `*.` for its subdomains),
+// port. Nothing else, so a value cannot end the directive or add another.
+const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/;
+
+/** Space-separated origins, e.g. `https://app.example.com https://*.example.org`. */
+function frameOrigins(env: Env, name: string): string[] {
+  const entries = (env[name] ?? '').split(/\s+/).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!FRAME_ORIGIN.test(entry)) throw new ConfigError(name, `must be space-separated origins such as https://app.example.com, got "${entry}"`);
+  }
+  return entries.map((entry) => entry.toLowerCase());
+}
+
+const LOG_LEVELS = /^(fatal|error|warn|info|debug|trace|silent)$/;
 
 export function loadConfig(env: Env = process.env): Config {
   const adminKey = env.HERALD_ADMIN_KEY;
@@ -251,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: integer(env, 'HERALD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650),
     encryptionKeys: encryptionKeys(env),
     ...optionalField('publicUrl', publicUrl(env, 'HERALD_PUBLIC_URL')),
+    portalFrameAncestors: frameOrigins(env, 'HERALD_PORTAL_FRAME_ANCESTORS'),
   };
 }
 

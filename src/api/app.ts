@@ -11,6 +11,7 @@ import { registerAvailability } from './plugins/availability';
 import type { AppDeps } from '../services/deps';
 import { clientErrorHandler, registerErrorHandling, sendError } from './plugins/errors';
 import { registerJsonBody } from './plugins/jsonBody';
+import { registerPortalDocumentation } from './plugins/portal';
 import { registerRateLimits } from './plugins/rateLimits';
 import { registerValidation } from './plugins/validation';
 import { activationLinkRoutes } from './routes/activationLinks';
@@ -18,6 +19,8 @@ import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
 import { notificationRoutes } from './routes/notifications';
+import { portalLinkRoutes } from './routes/portalLinks';
+import { sessionRoutes } from './routes/session';
 import { operationRoutes } from './routes/operations';
 import { recoveryRoutes } from './routes/recoveries';
 import { webhookActionRoutes } from './routes/webhookActions';
@@ -79,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   registerValidation(app);
   registerErrorHandling(app);
+  registerPortalDocumentation(app);
 
   await app.register(
     async (v1) => {
@@ -92,6 +96,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await recoveryRoutes(v1, options);
       await webhookStatsRoutes(v1, options);
       await notificationRoutes(v1, options);
+      await portalLinkRoutes(v1, options);
+      await sessionRoutes(v1, options);
     },
     { prefix: '/v1' },
   );

@@ -6,12 +6,14 @@ import { DEFAULT_BUFFER_SECONDS, effectiveRule } from '../policy/endpointHealth'
 import { policyOf } from '../policy/resolve';
 import { stillSigns } from '../policy/secrets';
 import type { Store } from '../store';
+import type { Credential } from './plugins/auth';
 import type { ApiKeyDoc } from '../store/apiKeys';
 import type { DeliveryDoc } from '../store/deliveries';
 import type { EventDoc } from '../store/events';
 import type { EventTypeDoc } from '../store/eventTypes';
 import type { NotificationDoc } from '../store/notifications';
 import type { RecoveryDoc } from '../store/recoveries';
+import type { PortalLinkDoc } from '../store/portalLinks';
 import type { WebhookDoc } from '../store/webhooks';
 import type { WorkspaceDoc } from '../store/workspaces';
 import type { ApiKeyView } from './schemas/apiKey';
@@ -20,6 +22,8 @@ import type { EventView } from './schemas/event';
 import type { EventTypeView } from './schemas/eventType';
 import type { NotificationView } from './schemas/notification';
 import type { RecoveryView } from './schemas/recovery';
+import type { PortalLinkView } from './schemas/portalLink';
+import type { SessionView } from './schemas/session';
 import type { WebhookView } from './schemas/webhook';
 import type { WorkspaceView } from './schemas/workspace';
 
@@ -179,5 +183,34 @@ export function eventView(doc: EventDoc, deliveries: DeliveryDoc[]): Static<type
       status: delivery.status,
       attempts: delivery.attempts.length,
     })),
+  };
+}
+
+/** A portal link as minted: its token and URL appear in this answer only. */
+export function portalLinkView(doc: PortalLinkDoc, token: string, url: string | undefined): Static<typeof PortalLinkView> {
+  return {
+    id: doc._id,
+    token,
+    ...(url !== undefined ? { url } : {}),
+    expiresAt: doc.expiresAt.toISOString(),
+    ...(doc.webhookIds !== undefined ? { webhookIds: doc.webhookIds } : {}),
+    ...(doc.app !== undefined ? { app: doc.app } : {}),
+    scopes: doc.scopes,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+/** Who a credential is, and for a portal link what it opens: never a key or a token. */
+export function sessionView(credential: Credential): Static<typeof SessionView> {
+  if (credential.kind === 'admin') return { kind: 'admin' };
+  if (credential.kind === 'workspace') return { kind: 'workspace', workspaceId: credential.key.workspaceId, scopes: credential.key.scopes };
+  const { link } = credential;
+  return {
+    kind: 'portal',
+    workspaceId: link.workspaceId,
+    scopes: link.scopes,
+    portalLinkId: link._id,
+    ...(link.webhookIds !== undefined ? { webhookIds: link.webhookIds } : { app: link.app ?? '' }),
+    expiresAt: link.expiresAt.toISOString(),
   };
 }

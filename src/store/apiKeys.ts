@@ -40,6 +40,12 @@ export class ApiKeyRepository {
     return doc && !doc.revokedAt ? doc : null;
   }
 
+  /** Whether the key with this id exists and is not revoked. */
+  async isActive(id: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: id }, { projection: { revokedAt: 1 } });
+    return doc !== null && !doc.revokedAt;
+  }
+
   list(workspaceId: string): Promise<ApiKeyDoc[]> {
     return this.collection.find({ workspaceId }).sort({ _id: 1 }).toArray();
   }

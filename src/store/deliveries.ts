@@ -29,6 +29,8 @@ export interface DeliveryDoc {
 
 export interface DeliveryFilter {
   webhookId?: string;
+  /** Only deliveries to these webhooks (a portal link's scope); with `webhookId`, both must hold. */
+  webhookIds?: string[];
   eventId?: string;
   eventType?: string;
   status?: DeliveryStatus;
@@ -159,7 +161,10 @@ export class DeliveryRepository {
 
   list(workspaceId: string, filter: DeliveryFilter): Promise<DeliveryDoc[]> {
     const query: Filter<DeliveryDoc> = { workspaceId };
-    if (filter.webhookId !== undefined) query.webhookId = filter.webhookId;
+    if (filter.webhookIds !== undefined) {
+      const allowed = filter.webhookId === undefined ? filter.webhookIds : filter.webhookIds.filter((id) => id === filter.webhookId);
+      query.webhookId = { $in: allowed };
+    } else if (filter.webhookId !== undefined) query.webhookId = filter.webhookId;
     if (filter.eventId !== undefined) query.eventId = filter.eventId;
     if (filter.eventType !== undefined) query.eventType = filter.eventType;
     if (filter.status !== undefined) query.status = filter.status;

@@ -7,6 +7,7 @@ import { EventRepository } from './events';
 import { EventTypeRepository } from './eventTypes';
 import { NotificationRepository } from './notifications';
 import { RecoveryRepository } from './recoveries';
+import { PortalLinkRepository } from './portalLinks';
 import { WebhookRepository } from './webhooks';
 import { WorkspaceRepository } from './workspaces';
 
@@ -20,6 +21,7 @@ export interface Store {
   notifications: NotificationRepository;
   recoveries: RecoveryRepository;
   activationLinks: ActivationLinkRepository;
+  portalLinks: PortalLinkRepository;
 }
 
 /** `box` seals and opens the write-only values the webhooks and workspaces hold. */
@@ -34,5 +36,6 @@ export function createStore(db: Db, box: SecretBox): Store {
     notifications: new NotificationRepository(db),
     recoveries: new RecoveryRepository(db),
     activationLinks: new ActivationLinkRepository(db),
+    portalLinks: new PortalLinkRepository(db),
   };
 }

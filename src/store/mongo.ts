@@ -52,5 +52,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('notifications').createIndex({ workspaceId: 1, _id: 1 }),
     db.collection('usedActivationLinks').createIndex({ usedAt: 1 }), // retention
     db.collection('eventTypes').createIndex({ workspaceId: 1, name: 1 }),
+    db.collection('portalLinks').createIndex({ expiresAt: 1 }), // retention
   ]);
 }

@@ -24,6 +24,8 @@ export type NewWebhook = Omit<
 export type WebhookChanges = Partial<NewWebhook>;
 
 export interface WebhookFilter {
+  /** Only these webhooks (a portal link's scope). */
+  ids?: string[];
   app?: string;
   event?: string;
   active?: boolean;
@@ -86,8 +88,16 @@ export class WebhookRepository {
     if (filter.app !== undefined) query.app = filter.app;
     if (filter.event !== undefined) query.events = filter.event;
     if (filter.active !== undefined) query.active = filter.active;
-    if (filter.after !== undefined) query._id = { $gt: filter.after };
+    if (filter.ids !== undefined || filter.after !== undefined) {
+      query._id = { ...(filter.ids !== undefined ? { $in: filter.ids } : {}), ...(filter.after !== undefined ? { $gt: filter.after } : {}) };
+    }
     return this.collection.find(query).sort({ _id: 1 }).limit(filter.limit).toArray();
+  }
+
+  /** The ids of every webhook of an app: what a portal link scoped to that app opens. */
+  async idsOfApp(workspaceId: string, app: string): Promise<string[]> {
+    const docs = await this.collection.find({ workspaceId, app, ...VISIBLE }, { projection: { _id: 1 } }).toArray();
+    return docs.map((doc) => doc._id);
   }
 
   /**

@@ -1,7 +1,8 @@
 // Every operation of /openapi.json driven by fast-check: path, query and body generated from the
 // operation's own JSON schemas, valid-shaped or mutated (wrong types, unknown and missing fields,
 // hostile strings), sent with a real key for the route's workspace so bodies get past
-// authentication. On the full stack nothing is down, so every answer must be below 500, JSON in
+// authentication, then again with a customer portal link of that workspace (scoped to an app, so
+// that it may create webhooks). On the full stack nothing is down, so every answer must be below 500, JSON in
 // Herald's envelope with one of Herald's error codes, a status the document lists for the
 // operation, and arrive in time; the process answers /healthz afterwards. The seed is fixed (HERALD_FUZZ_SEED overrides it) and printed on failure.
 import fc from 'fast-check';
@@ -26,8 +27,11 @@ let herald: Herald;
 let receiver: Receiver;
 let tenant: TestWorkspace; // the workspace routes' target
 let admin: TestWorkspace; // the admin routes' target: their changes (requireHttps…) spare `tenant`
+let portalToken: string; // a portal link of `tenant`, scoped to the app of its first webhooks
 /** Ids that exist, by the path segment before `{id}`. */
 const pools: Record<string, string[]> = {};
+/** The same for the portal link's pass: its app's own webhooks and their deliveries, which the key's pass does not delete. */
+const portalPools: Record<string, string[]> = {};
 const seen = new Map<string, Map<number, number>>();
 
 beforeAll(async () => {
@@ -49,7 +53,17 @@ beforeAll(async () => {
     tenant.key,
   );
   expect(recovery.status).toBe(202);
-  Object.assign(pools, { webhooks, deliveries, events, recoveries: [recovery.data.id as string], 'api-keys': keys });
+  const links = [];
+  for (let i = 0; i < 3; i++)
+    links.push((await herald.request('POST', `/workspaces/${tenant.id}/portal-links`, { webhookIds: [webhooks[i]] }, tenant.key)).body.data.id as string);
+  portalToken = (await herald.request('POST', `/workspaces/${tenant.id}/portal-links`, { app: 'fuzz', ttlSeconds: 86_400 }, tenant.key)).body.data
+    .token as string;
+  Object.assign(pools, { webhooks, deliveries, events, recoveries: [recovery.data.id as string], 'api-keys': keys, 'portal-links': links });
+  const appWebhooks: string[] = [];
+  for (let i = 0; i < 2; i++) appWebhooks.push(await herald.webhooks.add(tenant, { url: `${receiver.url}/fuzz/${i}`, events: EVENT_TYPES, app: 'fuzz' }));
+  const appEvent = await herald.events.send(tenant, { type: EVENT_TYPES[0], app: 'fuzz', data: { n: 2 } });
+  const appDeliveries = appEvent.deliveries.filter((d) => appWebhooks.includes(d.webhookId)).map((d) => d.id);
+  Object.assign(portalPools, { ...pools, webhooks: appWebhooks, deliveries: appDeliveries });
 });
 afterAll(async () => {
   await receiver?.close();
@@ -70,7 +84,7 @@ interface Generated {
   body?: unknown;
 }
 
-function requestsFor(operation: Operation): fc.Arbitrary<Generated> {
+function requestsFor(operation: Operation, ids: Record<string, string[]> = pools): fc.Arbitrary<Generated> {
   const options = arbitraryOptions();
   const isAdmin = operation.tags.includes('admin');
   const segments = operation.path.split('/');
@@ -79,7 +93,7 @@ function requestsFor(operation: Operation): fc.Arbitrary<Generated> {
       operation.parameters
         .filter((p) => p.in === 'path')
         .map((p) => {
-          const known = p.name === 'ws' ? [isAdmin ? admin.id : tenant.id] : (pools[segments[segments.indexOf(`{${p.name}}`) - 1] ?? ''] ?? []);
+          const known = p.name === 'ws' ? [isAdmin ? admin.id : tenant.id] : (ids[segments[segments.indexOf(`{${p.name}}`) - 1] ?? ''] ?? []);
           const real = known.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...known) }] : [];
           return [p.name, fc.oneof(...real, validOf(p.schema, options).map(String), mutatedOf(p.schema, options).map(String))];
         }),
@@ -101,10 +115,11 @@ const queryText = (query: Record<string, unknown>) =>
     Object.entries(query).map(([k, v]): [string, string] => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]),
   ).toString();
 
-async function send(operation: Operation, generated: Generated) {
+/** The key a request carries: the admin key on admin routes and the tenant's key elsewhere, or the given one everywhere. */
+async function send(operation: Operation, generated: Generated, key = operation.tags.includes('admin') ? ADMIN_KEY : tenant.key) {
   const query = queryText(generated.query);
   const url = `${stack.baseUrl}${fillPath(operation.path, generated.path)}${query ? `?${query}` : ''}`;
-  const headers: Record<string, string> = { authorization: `Bearer ${operation.tags.includes('admin') ? ADMIN_KEY : tenant.key}` };
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (generated.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, {
     method: operation.method,
@@ -156,6 +171,27 @@ describe('every operation of /openapi.json, fuzzed', () => {
         { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true, verbose: 1 },
       );
     }
+  });
+
+  it(`answers a portal link's generated requests the same way (seed ${SEED}, ${Math.ceil(RUNS_PER_OPERATION / 4)} runs each)`, async () => {
+    const admitted = new Set<string>();
+    for (const operation of operations) {
+      await fc.assert(
+        fc.asyncProperty(requestsFor(operation, portalPools), async (generated) => {
+          const answer = await send(operation, generated, portalToken);
+          if (answer.status < 300) admitted.add(operation.route);
+          checkAnswer(answer);
+          const documented = operation.responses.includes(String(answer.status)) || BEFORE_ROUTING.includes(answer.status);
+          if (!documented) throw new Error(`${answer.status} is not in the document for ${operation.route}`);
+          if (operation.portal === undefined && operation.path.includes('{ws}') && answer.status < 300) {
+            throw new Error(`a portal link was let into ${operation.route}, which is not opened to links`);
+          }
+        }),
+        { seed: SEED, numRuns: Math.ceil(RUNS_PER_OPERATION / 4), endOnFailure: true, verbose: 1 },
+      );
+    }
+    // The link got somewhere: its own webhooks' routes answered it.
+    expect(admitted.has('GET /v1/workspaces/{ws}/webhooks/{id}')).toBe(true);
   });
 
   it('got past validation: most operations answered a 2xx at least once', () => {

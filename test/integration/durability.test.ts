@@ -232,9 +232,22 @@ describe('retention', () => {
         { _id: `ntf_old_${ws}`, workspaceId: ws, type: 'webhook.deactivated', webhookId: 'wh_gone', message: 'old', createdAt: ago(31 * day) },
         { _id: `ntf_new_${ws}`, workspaceId: ws, type: 'webhook.deactivated', webhookId: 'wh_gone', message: 'new', createdAt: ago(day) },
       ] as never[]);
+      const link = (id: string, expiredAgo: number) => ({
+        _id: `pl_${id}_${ws}`,
+        workspaceId: ws,
+        hash: id,
+        app: 'a',
+        scopes: [],
+        mintedBy: 'admin',
+        expiresAt: ago(expiredAgo),
+      });
+      await db.collection('portalLinks').insertMany([
+        link('expired', 1000), // gone: it opens nothing
+        link('live', -60_000), // kept: it expires in a minute
+      ] as never[]);
 
       const deleted = await runSchedule<RetentionResult>('retention');
-      expect(deleted).toEqual({ 'fixed-failed': 2, held: 1, ended: 2, events: 2, notifications: 1 });
+      expect(deleted).toEqual({ 'fixed-failed': 2, held: 1, ended: 2, events: 2, notifications: 1, portalLinks: 1 });
 
       const left = async (collection: string, prefix: string) =>
         (await db.collection(collection).find({ workspaceId: ws }).toArray()).map((doc) => String(doc._id).replace(prefix, '')).sort();
@@ -243,6 +256,7 @@ describe('retention', () => {
       );
       expect(await left('events', `${ws}/`)).toEqual(['old_live', 'recent']);
       expect(await left('notifications', '')).toEqual([`ntf_new_${ws}`]);
+      expect(await left('portalLinks', '')).toEqual([`pl_live_${ws}`]);
     } finally {
       await mongo.close();
     }

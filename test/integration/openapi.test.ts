@@ -36,6 +36,9 @@ const EXPECTED_ROUTES: string[] = [
   'GET /v1/workspaces/{ws}/webhooks/{id}/recoveries',
   'GET /v1/workspaces/{ws}/recoveries/{id}',
   'GET /v1/workspaces/{ws}/webhooks/{id}/stats',
+  'POST /v1/workspaces/{ws}/portal-links',
+  'DELETE /v1/workspaces/{ws}/portal-links/{id}',
+  'GET /v1/session',
 ];
 // Served but hidden from the document: operations endpoints (src/api/routes/operations.ts) and
 // pages for people (src/api/routes/activationLinks.ts).

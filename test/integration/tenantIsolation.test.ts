@@ -1,11 +1,15 @@
 // Tenant isolation over every route of /openapi.json (new routes are walked as soon as they are
 // documented): workspace B's key on workspace A's paths and ids, and revoked keys, must never
 // succeed and never show A's data. Workspace routes answer 404 to another workspace's key (ids
-// cannot be probed), admin routes answer 401 to any workspace key, and a revoked key is 401
-// everywhere. Afterwards A's resources are as they were.
+// cannot be probed), admin routes answer 401 to any workspace key, routes about the caller
+// (GET /session) answer with the caller's own, and a revoked key is 401 everywhere. A customer
+// portal link of A, scoped to one of A's webhooks, walks the same routes: 404 on B's, 404 on A's
+// other webhook and its delivery, 403 on every route not opened to links; revoked or expired, 401.
+// Afterwards A's resources are as they were.
 import fc from 'fast-check';
 import { requireKeyring } from '../../src/config';
 import { ActivationTokens, type ActivationClaims } from '../../src/security/activationTokens';
+import { SCOPES } from '../../src/store/apiKeys';
 import { fillPath, loadOperations, validOf, type Operation } from '../support/openapi';
 import { newRecovery } from '../../src/store/recoveries';
 import type { Herald } from '../support/client';
@@ -24,6 +28,13 @@ interface Tenant extends TestWorkspace {
   revokedKey: string;
   /** Everything of it that must never show in another tenant's answer. */
   secrets: string[];
+  /** A portal link of its own, scoped to a second webhook: `ids.webhooks` and `ids.deliveries` are outside it. */
+  portalToken: string;
+  /** Its portal links that no longer open anything. */
+  revokedPortalToken: string;
+  expiredPortalToken: string;
+  /** What its portal link must never show: everything of the webhook outside the link's scope. */
+  outOfScope: string[];
 }
 
 /** A workspace with one of everything: event type, webhook, event, delivery, notification, keys. */
@@ -62,10 +73,32 @@ async function seedTenant(label: string): Promise<Tenant> {
   const spare = (await herald.workspaces.createKey(id, { name: `${label} spare` })).body.data;
   const revoked = (await herald.workspaces.createKey(id, {})).body.data;
   expect((await herald.request('DELETE', `/workspaces/${id}/api-keys/${revoked.id}`)).status).toBe(204);
+  // After the event, so that the event has one delivery: to the webhook outside the link's scope.
+  const portalWebhookId = await herald.webhooks.add(ws, {
+    name: `${label} portal hook`,
+    url: `https://${label.toLowerCase()}-portal.example.com/hook`,
+    events: [eventType],
+  });
+  const mint = async () => (await herald.request('POST', `/workspaces/${id}/portal-links`, { webhookIds: [portalWebhookId] }, key)).body.data;
+  const [link, revokedLink] = [await mint(), await mint()];
+  expect((await herald.request('DELETE', `/workspaces/${id}/portal-links/${revokedLink.id}`, undefined, key)).status).toBe(204);
+  const expired = await stack.store.portalLinks.create(id, {
+    scope: { webhookIds: [portalWebhookId] },
+    scopes: [...SCOPES],
+    mintedBy: 'admin',
+    expiresAt: new Date(Date.now() - 1000),
+  });
   return {
     ...ws,
     name,
-    ids: { webhooks: webhookId, deliveries: deliveryId, events: event.eventId, recoveries: recovery._id, 'api-keys': spare.id as string },
+    ids: {
+      webhooks: webhookId,
+      deliveries: deliveryId,
+      events: event.eventId,
+      recoveries: recovery._id,
+      'api-keys': spare.id as string,
+      'portal-links': link.id as string,
+    },
     revokedKey: revoked.key as string,
     secrets: [
       name,
@@ -82,6 +115,10 @@ async function seedTenant(label: string): Promise<Tenant> {
       spare.id,
       key,
     ],
+    portalToken: link.token as string,
+    revokedPortalToken: revokedLink.token as string,
+    expiredPortalToken: expired.token,
+    outOfScope: [url, webhookId, deliveryId, `${label}-header-value`, `${label} notification`, spare.id, key],
   };
 }
 
@@ -120,13 +157,14 @@ const bodyOf = (operation: Operation) =>
 interface Attempt {
   route: string;
   admin: boolean;
+  aboutCaller: boolean;
   walk: string;
   status: number;
   code: unknown;
   leaked: string[];
 }
 
-async function attempt(walk: string, operation: Operation, path: string, key: string, victim: Tenant): Promise<Attempt> {
+async function attempt(walk: string, operation: Operation, path: string, key: string, victim: Tenant, secrets = victim.secrets): Promise<Attempt> {
   const body = bodyOf(operation);
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method: operation.method,
@@ -139,14 +177,17 @@ async function attempt(walk: string, operation: Operation, path: string, key: st
   return {
     route: operation.route,
     admin: isAdmin(operation),
+    aboutCaller: isAboutCaller(operation),
     walk,
     status: response.status,
     code: parsed.error?.code,
-    leaked: victim.secrets.filter((secret) => text.includes(secret)),
+    leaked: secrets.filter((secret) => text.includes(secret)),
   };
 }
 
 const isAdmin = (operation: Operation) => operation.tags.includes('admin');
+/** A route outside every workspace that answers who the caller is (GET /session): its own data, to any credential. */
+const isAboutCaller = (operation: Operation) => !operation.path.includes('{ws}') && !isAdmin(operation);
 
 describe('every documented route', () => {
   const walked = new Set<string>();
@@ -157,7 +198,8 @@ describe('every documented route', () => {
       results.push(await attempt("B's key, A's workspace", operation, pathOf(operation, a.id, a), b.key, a));
       walked.add(operation.route);
     }
-    const expected = (r: Attempt) => (r.admin ? { status: 401, code: 'unauthorized' } : { status: 404, code: 'not_found' });
+    const expected = (r: Attempt) =>
+      r.aboutCaller ? { status: 200, code: undefined } : r.admin ? { status: 401, code: 'unauthorized' } : { status: 404, code: 'not_found' };
     expect(results.filter((r) => r.leaked.length > 0 || r.status !== expected(r).status || r.code !== expected(r).code)).toEqual([]);
   });
 
@@ -172,6 +214,8 @@ describe('every documented route', () => {
   it.each([
     ["A's own revoked key", () => a.revokedKey],
     ["B's revoked key", () => b.revokedKey],
+    ["A's revoked portal link", () => a.revokedPortalToken],
+    ["A's expired portal link", () => a.expiredPortalToken],
   ])('refuses %s everywhere with 401', async (walk, key) => {
     const results = [];
     for (const operation of operations) results.push(await attempt(walk, operation, pathOf(operation, a.id, a), key(), a));
@@ -243,6 +287,57 @@ describe('activation links (outside /v1, authorised by their signed token alone)
   });
 });
 
+// The routes a portal link may use, and how (src/api/plugins/portal.ts): written out by hand, so
+// that opening a route to links is a decision this test sees.
+const PORTAL_ROUTES: Record<string, string> = {
+  'GET /v1/workspaces/{ws}/webhooks': 'filtered',
+  'POST /v1/workspaces/{ws}/webhooks': 'filtered',
+  'GET /v1/workspaces/{ws}/webhooks/{id}': 'webhook',
+  'PATCH /v1/workspaces/{ws}/webhooks/{id}': 'webhook',
+  'DELETE /v1/workspaces/{ws}/webhooks/{id}': 'webhook',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/test': 'webhook',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/activate': 'webhook',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/deactivate': 'webhook',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/rotate-secret': 'webhook',
+  'GET /v1/workspaces/{ws}/webhook-events': 'open',
+  'GET /v1/workspaces/{ws}/deliveries': 'filtered',
+  'GET /v1/workspaces/{ws}/deliveries/{id}': 'delivery',
+  'POST /v1/workspaces/{ws}/deliveries/{id}/retry': 'delivery',
+  'POST /v1/workspaces/{ws}/deliveries/{id}/cancel': 'delivery',
+  'POST /v1/workspaces/{ws}/webhooks/{id}/recover': 'webhook',
+  'GET /v1/workspaces/{ws}/webhooks/{id}/recoveries': 'webhook',
+  'GET /v1/workspaces/{ws}/webhooks/{id}/stats': 'webhook',
+  'GET /v1/workspaces/{ws}/recoveries/{id}': 'filtered',
+  'GET /v1/workspaces/{ws}/events/{id}': 'filtered',
+};
+
+describe("a portal link of workspace A, scoped to one of A's webhooks", () => {
+  it('is let into exactly the routes listed here, as the document marks them', () => {
+    const marked = Object.fromEntries(operations.filter((operation) => operation.portal !== undefined).map((operation) => [operation.route, operation.portal]));
+    expect(marked).toEqual(PORTAL_ROUTES);
+  });
+
+  it('finds nothing of workspace B: 404 on workspace routes, 403 on admin routes', async () => {
+    const results = [];
+    for (const operation of operations) results.push(await attempt("A's portal link, B's workspace", operation, pathOf(operation, b.id, b), a.portalToken, b));
+    const expected = (r: Attempt) =>
+      r.aboutCaller ? { status: 200, code: undefined } : r.admin ? { status: 403, code: 'forbidden' } : { status: 404, code: 'not_found' };
+    expect(results.filter((r) => r.leaked.length > 0 || r.status !== expected(r).status || r.code !== expected(r).code)).toEqual([]);
+  });
+
+  it("finds nothing of A's other webhook: 404 for its ids, 403 on every route not opened to links", async () => {
+    const results = [];
+    for (const operation of operations) {
+      const result = await attempt("A's portal link, A's other webhook", operation, pathOf(operation, a.id, a), a.portalToken, a, a.outOfScope);
+      const access = PORTAL_ROUTES[operation.route];
+      // A list or a create names no id: it answers (200) or refuses (403: a link scoped to ids creates no webhook), never with A's other webhook in it.
+      const allowed = result.aboutCaller ? [200] : access === undefined ? [403] : operation.path.includes('{id}') ? [404] : [200, 403];
+      results.push({ ...result, allowed });
+    }
+    expect(results.filter((r) => r.leaked.length > 0 || !r.allowed.includes(r.status))).toEqual([]);
+  });
+});
+
 describe("workspace A's resources afterwards", () => {
   it('are all as they were', async () => {
     const workspace = await stack.store.workspaces.get(a.id);
@@ -257,5 +352,9 @@ describe("workspace A's resources afterwards", () => {
     expect(deliveries.map((d) => d.id)).toEqual([a.ids.deliveries]);
     const notifications = (await herald.request('GET', `/workspaces/${a.id}/notifications`, undefined, a.key)).body.data as unknown[];
     expect(notifications).toHaveLength(1);
+    const session = await herald.request('GET', '/session', undefined, a.portalToken);
+    expect(session.body.data).toMatchObject({ kind: 'portal', workspaceId: a.id });
+    const webhooks = (await herald.request('GET', `/workspaces/${a.id}/webhooks`, undefined, a.key)).body.data as unknown[];
+    expect(webhooks).toHaveLength(2);
   });
 });

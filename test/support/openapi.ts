@@ -43,6 +43,8 @@ export interface Operation {
   body?: JsonSchema;
   /** The statuses the document lists, e.g. `['201', '400', '401']`. */
   responses: string[];
+  /** How a customer portal link may use the operation (`x-herald-portal`, src/api/plugins/portal.ts); absent: not at all. */
+  portal?: string;
 }
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
@@ -54,7 +56,13 @@ export async function loadOperations(baseUrl: string): Promise<Operation[]> {
       string,
       Record<
         string,
-        { tags?: string[]; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> }; responses?: Record<string, unknown> }
+        {
+          tags?: string[];
+          parameters?: Parameter[];
+          requestBody?: { content?: Record<string, { schema: JsonSchema }> };
+          responses?: Record<string, unknown>;
+          'x-herald-portal'?: string;
+        }
       >
     >;
   };
@@ -69,6 +77,7 @@ export async function loadOperations(baseUrl: string): Promise<Operation[]> {
         parameters: op.parameters ?? [],
         responses: Object.keys(op.responses ?? {}),
         ...(op.requestBody?.content?.['application/json'] ? { body: op.requestBody.content['application/json'].schema } : {}),
+        ...(op['x-herald-portal'] !== undefined ? { portal: op['x-herald-portal'] } : {}),
       })),
   );
 }

@@ -26,8 +26,10 @@ describe('loadConfig', () => {
       reconcileGraceSeconds: 60,
       retentionIntervalSeconds: 3600,
       retentionDays: 30,
+      portalFrameAncestors: [],
     });
     expect(config.adminKey).toBeUndefined();
+    expect('publicUrl' in config).toBe(false);
   });
 
   it('reads every variable', () => {
@@ -65,7 +67,8 @@ describe('loadConfig', () => {
       HERALD_RECONCILE_GRACE_SECONDS: '10',
       HERALD_RETENTION_INTERVAL_SECONDS: '600',
       HERALD_RETENTION_DAYS: '7',
-      HERALD_PUBLIC_URL: 'https://herald.example.com',
+      HERALD_PUBLIC_URL: 'https://hooks.example.com',
+      HERALD_PORTAL_FRAME_ANCESTORS: 'https://app.example.com https://*.example.org',
     });
     const { encryptionKeys, ...rest } = config;
     expect(encryptionKeys?.currentId).toBe('k2');
@@ -105,7 +108,8 @@ describe('loadConfig', () => {
       reconcileGraceSeconds: 10,
       retentionIntervalSeconds: 600,
       retentionDays: 7,
-      publicUrl: 'https://herald.example.com',
+      publicUrl: 'https://hooks.example.com',
+      portalFrameAncestors: ['https://app.example.com', 'https://*.example.org'],
     });
   });
 
@@ -137,6 +141,18 @@ describe('loadConfig', () => {
     ['HERALD_PUBLIC_URL', 'http:localhost', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
     ['TEMPORAL_TLS_CERT_FILE', '/etc/herald/worker.pem', /TEMPORAL_TLS_KEY_FILE must be set with the other half of the client certificate pair/],
     ['TEMPORAL_TLS_KEY_FILE', '/etc/herald/worker.key', /TEMPORAL_TLS_CERT_FILE must be set with the other half of the client certificate pair/],
+    ['HERALD_PUBLIC_URL', 'hooks.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'ftp://hooks.example.com', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com/', /HERALD_PUBLIC_URL must be an absolute http\(s\) URL without a trailing slash/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com?x=1', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com#top', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PUBLIC_URL', 'https://user:pw@hooks.example.com', /HERALD_PUBLIC_URL must be/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', "'none'", /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', '*', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://app.example.com/path', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://a.example.com;script-src', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://a.example.com,https://b.example.com', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'app.example.com', /HERALD_PORTAL_FRAME_ANCESTORS must be space-separated origins/],
   ])('refuses %s=%s with a message naming the variable', (variable, value, message) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);
@@ -160,6 +176,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ HERALD_PUBLIC_URL: '' })).not.toHaveProperty('publicUrl');
     expect(loadConfig({ HERALD_PUBLIC_URL: 'http://localhost:8080' }).publicUrl).toBe('http://localhost:8080');
     expect(loadConfig({ HERALD_PUBLIC_URL: 'https://example.com/herald' }).publicUrl).toBe('https://example.com/herald');
+    expect(loadConfig({ HERALD_PUBLIC_URL: 'https://Example.COM/herald' }).publicUrl).toBe('https://example.com/herald');
   });
 
   it('never sends the Temporal API key without TLS', () => {

@@ -18,6 +18,7 @@ import type {
   EventSweepRequest,
   EventSweepResult,
   NotificationSweepRequest,
+  PortalLinkSweepRequest,
   ReconcilePageRequest,
   ReconcilePageResult,
   SweepResult,
@@ -66,6 +67,7 @@ export interface MaintenanceActivities {
   sweepDeliveries(request: DeliverySweepRequest): Promise<SweepResult>;
   sweepEvents(request: EventSweepRequest): Promise<EventSweepResult>;
   sweepNotifications(request: NotificationSweepRequest): Promise<SweepResult>;
+  sweepPortalLinks(request: PortalLinkSweepRequest): Promise<SweepResult>;
 }
 
 export interface RecoveryActivities {

@@ -19,7 +19,7 @@ export interface RetentionInput {
   retentionDays: number;
 }
 
-export type RetentionResult = Record<DeliveryRetentionRule | 'events' | 'notifications', number>;
+export type RetentionResult = Record<DeliveryRetentionRule | 'events' | 'notifications' | 'portalLinks', number>;
 
 export interface ReconcilePageRequest {
   /** Pending deliveries whose next attempt was due before this instant (epoch ms) are examined. */
@@ -64,5 +64,11 @@ export interface EventSweepRequest {
 export interface NotificationSweepRequest {
   nowMs: number;
   retentionDays: number;
+  limit: number;
+}
+
+/** Customer portal links that expired before `nowMs` open nothing: their records go. */
+export interface PortalLinkSweepRequest {
+  nowMs: number;
   limit: number;
 }

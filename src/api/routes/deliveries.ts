@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFoundError } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
+import { portalWebhookIds } from '../plugins/portal';
 import { cancelDelivery, retryDelivery } from '../../services/deliveryControl';
 import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, WorkspaceParams } from '../schemas/common';
@@ -27,6 +28,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries',
     {
       onRequest: read,
+      config: { portal: 'filtered' },
       schema: {
         tags,
         summary: 'List deliveries, oldest first, filtered by webhook, event, event type, status and creation time',
@@ -39,8 +41,10 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     },
     async (request) => {
       const { webhookId, eventId, eventType, status, since, until, cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const webhookIds = await portalWebhookIds(request, store);
       const docs = await store.deliveries.list(request.params.ws, {
         limit: limit + 1,
+        ...(webhookIds !== undefined ? { webhookIds } : {}),
         ...(webhookId !== undefined ? { webhookId } : {}),
         ...(eventId !== undefined ? { eventId } : {}),
         ...(eventType !== undefined ? { eventType } : {}),
@@ -57,6 +61,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries/:id',
     {
       onRequest: read,
+      config: { portal: 'delivery' },
       schema: {
         tags,
         summary: 'A delivery: status, lane, every attempt, next attempt, and its request with secrets masked',
@@ -76,6 +81,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries/:id/retry',
     {
       onRequest: write,
+      config: { portal: 'delivery' },
       schema: {
         tags,
         summary: 'Retry now (pending) or make one fresh attempt (failed); 409 when expired',
@@ -94,6 +100,7 @@ export async function deliveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/deliveries/:id/cancel',
     {
       onRequest: write,
+      config: { portal: 'delivery' },
       schema: {
         tags,
         summary: 'Cancel a pending delivery',

@@ -17,6 +17,8 @@ export async function eventTypeRoutes(root: FastifyInstance, deps: AppDeps): Pro
     '/workspaces/:ws/webhook-events',
     {
       onRequest: requireWorkspaceKey(store, config.adminKey, 'webhooks:read'),
+      // The catalog a portal's customer chooses events from: the same for every caller.
+      config: { portal: 'open' },
       schema: {
         tags,
         summary: 'List the event types webhooks can subscribe to',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { invalidInput, notFoundError } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
+import { keepInPortalScope } from '../plugins/portal';
 import type { ApiMetrics } from '../../metrics';
 import type { AppDeps } from '../../services/deps';
 import { ingestEvent } from '../../services/ingest';
@@ -50,6 +51,7 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
     '/workspaces/:ws/events/:id',
     {
       onRequest: requireWorkspaceKey(deps.store, deps.config.adminKey, 'deliveries:read'),
+      config: { portal: 'filtered' },
       schema: {
         tags: ['events'],
         summary: 'An event: its payload as received, and each of its deliveries with its status and attempts',
@@ -61,7 +63,10 @@ export async function eventRoutes(root: FastifyInstance, deps: AppDeps & { metri
       const { ws, id } = request.params;
       const event = await deps.store.events.get(ws, id);
       if (!event) throw notFoundError('event');
-      return envelope(eventView(event, await deps.store.deliveries.ofEvent(ws, id)));
+      // A portal link sees an event only through a delivery of its own webhooks, and only those.
+      const deliveries = await keepInPortalScope(request, deps.store, await deps.store.deliveries.ofEvent(ws, id), (delivery) => delivery.webhookId);
+      if (request.portal && deliveries.length === 0) throw notFoundError('event');
+      return envelope(eventView(event, deliveries));
     },
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFoundError } from '../../core/errors';
 import { requireWorkspaceKey } from '../plugins/auth';
+import { requireWebhookInPortalScope } from '../plugins/portal';
 import type { AppDeps } from '../../services/deps';
 import { startRecovery } from '../../services/recoveries';
 import { findWebhook } from '../../services/webhooks';
@@ -21,6 +22,7 @@ export async function recoveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/webhooks/:id/recover',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: "Resend the webhook's failed, expired, dropped or discarded deliveries of a time range, in order",
@@ -44,6 +46,7 @@ export async function recoveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/webhooks/:id/recoveries',
     {
       onRequest: read,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: "The webhook's recoveries, newest first",
@@ -65,6 +68,7 @@ export async function recoveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     '/workspaces/:ws/recoveries/:id',
     {
       onRequest: read,
+      config: { portal: 'filtered' },
       schema: {
         tags,
         summary: 'A recovery: its range, state and counts',
@@ -75,6 +79,7 @@ export async function recoveryRoutes(root: FastifyInstance, deps: AppDeps): Prom
     async (request) => {
       const doc = await store.recoveries.get(request.params.ws, request.params.id);
       if (!doc) throw notFoundError('recovery');
+      await requireWebhookInPortalScope(request, store, doc.webhookId, 'recovery');
       return envelope(recoveryView(doc));
     },
   );

@@ -29,6 +29,7 @@ export async function secretRotationRoutes(root: FastifyInstance, deps: AppDeps)
     '/workspaces/:ws/webhooks/:id/rotate-secret',
     {
       onRequest: requireWorkspaceKey(store, config.adminKey, 'webhooks:write'),
+      config: { portal: 'webhook' },
       schema: {
         tags: ['webhooks'],
         summary: 'Rotate the signing secret; the previous one keeps signing for a grace period (default 24 h)',
@@ -50,7 +51,7 @@ export async function secretRotationRoutes(root: FastifyInstance, deps: AppDeps)
   app.post(
     '/workspaces/:ws/rotate-notification-secret',
     {
-      onRequest: requireAdmin(config.adminKey),
+      onRequest: requireAdmin(config.adminKey, store),
       schema: {
         tags: ['admin'],
         summary: 'Rotate the notification secret (admin key); the previous one keeps signing for a grace period',

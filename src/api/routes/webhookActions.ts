@@ -29,6 +29,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     '/workspaces/:ws/webhooks/:id/test',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: 'Send test deliveries now; a failed test deactivates the webhook',
@@ -51,6 +52,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     '/workspaces/:ws/webhooks/:id/activate',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: 'Reactivate; replayEvents re-delivers the buffered events in order, false discards them',
@@ -73,6 +75,7 @@ export async function webhookActionRoutes(root: FastifyInstance, deps: AppDeps):
     '/workspaces/:ws/webhooks/:id/deactivate',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: 'Deactivate manually: a pause; new events are buffered until activation',

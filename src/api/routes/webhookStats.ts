@@ -17,6 +17,7 @@ export async function webhookStatsRoutes(root: FastifyInstance, deps: AppDeps): 
     '/workspaces/:ws/webhooks/:id/stats',
     {
       onRequest: requireWorkspaceKey(store, config.adminKey, 'deliveries:read'),
+      config: { portal: 'webhook' },
       schema: {
         tags: ['webhooks'],
         summary: "The webhook's attempts over the last hour (5-minute buckets) or day (1-hour buckets): successes, failures, latency",

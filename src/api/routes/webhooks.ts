@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { bufferUntilMs } from '../../policy/endpointHealth';
 import { startHealth } from '../../temporal/endpointHealth';
 import { requireWorkspaceKey } from '../plugins/auth';
+import { appOfNewWebhook, refuseAppChangeByPortal, webhookListScope } from '../plugins/portal';
 import type { AppDeps } from '../../services/deps';
 import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
 import { CreateWebhookBody, UpdateWebhookBody, WebhookListQuery, WebhookView } from '../schemas/webhook';
@@ -22,6 +23,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks',
     {
       onRequest: write,
+      // A portal link scoped to an app creates webhooks of that app; one scoped to ids, none.
+      config: { portal: 'filtered' },
       schema: {
         tags,
         summary: 'Create a webhook',
@@ -31,7 +34,8 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       },
     },
     async (request, reply) => {
-      const body = request.body;
+      const appName = appOfNewWebhook(request, request.body.app);
+      const body = { ...request.body, ...(appName !== undefined ? { app: appName } : {}) };
       const workspace = await findWorkspace(store, request.params.ws);
       const { input, reveal } = await prepareWebhook(deps, workspace, body);
       if (!input.active) {
@@ -53,6 +57,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks',
     {
       onRequest: read,
+      config: { portal: 'filtered' },
       schema: {
         tags,
         summary: 'List webhooks, filtered by app, event and active flag',
@@ -63,9 +68,11 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     },
     async (request) => {
       const { app: appName, event, active, cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const narrowed = webhookListScope(request, appName);
+      if (narrowed === null) return { data: [], error: null, nextCursor: null };
       const docs = await store.webhooks.list(request.params.ws, {
         limit: limit + 1,
-        ...(appName !== undefined ? { app: appName } : {}),
+        ...narrowed,
         ...(event !== undefined ? { event } : {}),
         ...(active !== undefined ? { active } : {}),
         ...(cursor !== undefined ? { after: cursor } : {}),
@@ -81,7 +88,11 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
 
   app.get(
     '/workspaces/:ws/webhooks/:id',
-    { onRequest: read, schema: { tags, summary: 'Get a webhook', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } } },
+    {
+      onRequest: read,
+      config: { portal: 'webhook' },
+      schema: { tags, summary: 'Get a webhook', params: ResourceParams, response: { 200: Envelope(WebhookView), ...errorResponses } },
+    },
     async (request) => envelope(await webhookDetail(store, await findWebhook(store, request.params.ws, request.params.id))),
   );
 
@@ -89,6 +100,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks/:id',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: 'Update a webhook; null clears an optional field',
@@ -98,6 +110,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
       },
     },
     async (request) => {
+      refuseAppChangeByPortal(request, request.body.app);
       const workspace = await findWorkspace(store, request.params.ws);
       const { doc, reveal } = await updateWebhook(deps, workspace, request.params.id, request.body);
       return envelope(await webhookDetail(store, doc, reveal));
@@ -108,6 +121,7 @@ export async function webhookRoutes(root: FastifyInstance, deps: AppDeps): Promi
     '/workspaces/:ws/webhooks/:id',
     {
       onRequest: write,
+      config: { portal: 'webhook' },
       schema: {
         tags,
         summary: 'Delete a webhook and cancel its pending deliveries',

@@ -15,7 +15,7 @@ import { createWorkspace, findWorkspace, updateWorkspace } from '../../services/
 export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = deps;
-  const admin = requireAdmin(deps.config.adminKey);
+  const admin = requireAdmin(deps.config.adminKey, store);
   const tags = ['admin'];
 
   app.post(
