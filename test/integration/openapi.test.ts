@@ -9,6 +9,7 @@ jest.setTimeout(120_000);
 // OpenAPI's `{param}` form). The document must list exactly these: none missing, none extra.
 const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces',
+  'GET /v1/workspaces',
   'PATCH /v1/workspaces/{ws}',
   'POST /v1/workspaces/{ws}/api-keys',
   'GET /v1/workspaces/{ws}/api-keys',
