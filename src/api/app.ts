@@ -13,6 +13,7 @@ import { clientErrorHandler, registerErrorHandling, sendError } from './plugins/
 import { registerJsonBody } from './plugins/jsonBody';
 import { registerRateLimits } from './plugins/rateLimits';
 import { registerValidation } from './plugins/validation';
+import { consoleRoutes } from './routes/console';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
@@ -91,6 +92,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { prefix: '/v1' },
   );
   await operationRoutes(app, { ...options, metrics });
+  // The browser console, bundled here: a bundling error fails the start.
+  await consoleRoutes(app, options);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

@@ -33,8 +33,19 @@ const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces/{ws}/deliveries/{id}/cancel',
   'GET /v1/workspaces/{ws}/notifications',
 ];
-// Operations endpoints, served but hidden from the document (src/api/routes/operations.ts).
-const HIDDEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'];
+// Operations endpoints and the browser console, served but hidden from the document
+// (src/api/routes/operations.ts, console.ts).
+const HIDDEN_ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /console',
+  'GET /console/',
+  'GET /console/app.js',
+  'GET /console/app.css',
+  'GET /console/favicon.svg',
+];
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -81,7 +92,7 @@ describe('GET /openapi.json', () => {
     expect(documented).toHaveLength(EXPECTED_ROUTES.length);
   });
 
-  it('leaves the operations endpoints out of the document, though the app serves them', () => {
+  it('leaves the operations endpoints and the console out of the document, though the app serves them', () => {
     const documented = documentedRoutes();
     for (const route of HIDDEN_ROUTES) {
       const [method, url] = route.split(' ') as [string, string];
