@@ -16,4 +16,7 @@ if (portalToken) {
 }
 
 const root = document.getElementById('app');
-if (root) render(html`<${App} />`, root);
+if (root) {
+  root.replaceChildren(); // the page's "needs JavaScript" line
+  render(html`<${App} />`, root);
+}
