@@ -5,7 +5,7 @@
 import { Webhook as Verifier } from 'standardwebhooks';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import type { TestWorkspace } from '../support/client';
-import { openConsolePage, openScreen, problemsOf, screenshot, signIn, textOf, type ConsolePage } from '../support/consolePage';
+import { openConsolePage, openScreen, problemsOf, screenshot, signIn, textOf, unlabelledControls, type ConsolePage } from '../support/consolePage';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
 import { ADMIN_KEY, startHerald, type HeraldStack } from '../support/stack';
 
@@ -226,6 +226,32 @@ describe('the console', () => {
     expect(await textOf(page, '.who')).toContain(ws.id);
   });
 
+  it("shows the API's own message when Herald refuses a change", async () => {
+    const { page } = await consoleFor(ws.key, ws.id);
+    await openScreen(page, hashOf('webhooks/new'));
+    await page.getByLabel('Name', { exact: true }).fill('x'.repeat(201));
+    await page.getByLabel('URL', { exact: true }).fill('https://example.com/in');
+    await page.getByLabel('Events', { exact: true }).fill(EVENT);
+    await page.getByRole('button', { name: 'Create webhook', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'body.name' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/body\.name.*\(HTTP 400\)/);
+  });
+
+  it('labels every form control, on every screen', async () => {
+    const { page } = await consoleFor(ws.key, ws.id);
+    const unlabelled: Record<string, string[]> = {};
+    for (const screen of ['webhooks/new', 'deliveries', 'recover', 'events', 'notifications']) {
+      await openScreen(page, hashOf(screen));
+      await page.locator('main h2').first().waitFor();
+      await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+      unlabelled[screen] = await unlabelledControls(page);
+    }
+    expect(unlabelled).toEqual({ 'webhooks/new': [], deliveries: [], recover: [], events: [], notifications: [] });
+    await openScreen(page, hashOf('deliveries'));
+    expect(await page.locator('main input, main select').count()).toBeGreaterThan(3);
+  });
+
   it('signs out: sessionStorage is empty and the sign-in form is back, also after a reload', async () => {
     const { page } = await consoleFor(ws.key, ws.id);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -240,6 +266,8 @@ describe('the console', () => {
     const opened = await openConsolePage(browser);
     pages.push(opened);
     await opened.page.goto(`${stack.baseUrl}/console/`);
+    await opened.page.getByLabel('API key', { exact: true }).waitFor();
+    expect(await unlabelledControls(opened.page)).toEqual([]);
     await opened.page.getByLabel('API key', { exact: true }).fill('hk_not-a-key');
     await opened.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // With GET /v1/session the refusal comes at once; without it, once the workspace is named.

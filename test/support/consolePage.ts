@@ -78,3 +78,24 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(IMAGES, { recursive: true });
   await page.screenshot({ path: path.join(IMAGES, `console-${name}.png`), fullPage: true });
 }
+
+/**
+ * Form controls on the page that have no label: neither a `<label for>`, nor an aria-label, nor
+ * an aria-labelledby. Read through locators only (the page's CSP refuses the eval a script would need).
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  const missing: string[] = [];
+  const controls = page.locator('input, select, textarea');
+  for (let i = 0; i < (await controls.count()); i++) {
+    const control = controls.nth(i);
+    const [id, ariaLabel, labelledBy] = await Promise.all([
+      control.getAttribute('id'),
+      control.getAttribute('aria-label'),
+      control.getAttribute('aria-labelledby'),
+    ]);
+    if (ariaLabel || labelledBy) continue;
+    if (id && (await page.locator(`label[for="${id}"]`).count()) > 0) continue;
+    missing.push(id ?? `control ${i + 1} (without an id)`);
+  }
+  return missing;
+}
