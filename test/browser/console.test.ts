@@ -226,6 +226,33 @@ describe('the console', () => {
     expect(await textOf(page, '.who')).toContain(ws.id);
   });
 
+  it('edits a webhook, sends it a test, and deletes it after a confirmation', async () => {
+    const [before, after] = [await receiver(), await receiver()];
+    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Edited', url: before.url, events: [EVENT] });
+    const { page } = await consoleFor(ws.key, ws.id);
+    await openScreen(page, hashOf(`webhooks/${webhookId}`));
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByLabel('URL', { exact: true }).fill(after.url);
+    await page.getByLabel('Retry policy', { exact: true }).selectOption('max-attempts');
+    await page.getByRole('button', { name: 'Save changes', exact: true }).click();
+    await page.getByText('Webhook “Edited” saved.', { exact: true }).waitFor();
+    expect(await textOf(page, 'dl.settings')).toContain(`POST ${after.url}`);
+    const saved = (await stack.herald.webhooks.get(ws, webhookId)).data;
+    expect({ url: saved.url, preset: saved.retryPolicy.preset }).toEqual({ url: after.url, preset: 'max-attempts' });
+
+    await page.getByRole('button', { name: 'Send test', exact: true }).click();
+    await page.getByRole('heading', { name: 'Test: 1 of 1 succeeded', exact: true }).waitFor();
+    expect(after.requests).toHaveLength(1);
+    expect(before.requests).toHaveLength(0);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete webhook', exact: true }).click();
+    await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+    await page.getByText('Webhook “Edited” deleted.', { exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Edited', exact: true }).count()).toBe(0);
+    expect((await stack.herald.webhooks.get(ws, webhookId)).status).toBe(404);
+  });
+
   it("shows the API's own message when Herald refuses a change", async () => {
     const { page } = await consoleFor(ws.key, ws.id);
     await openScreen(page, hashOf('webhooks/new'));
