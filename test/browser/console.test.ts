@@ -131,6 +131,23 @@ describe('the console', () => {
     expect(flaky.requests).toHaveLength(2);
   });
 
+  it('cancels a pending delivery', async () => {
+    const down = await receiver();
+    down.script([], { status: 503, body: 'down' });
+    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Cancelled', url: down.url, events: [EVENT] });
+    const { deliveries } = await stack.herald.events.send(ws, { id: 'order-7-paid', type: EVENT, data: { orderId: '7' } });
+    const delivery = deliveries.find((d) => d.webhookId === webhookId)!;
+    await stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
+
+    const { page } = await consoleFor(ws.key, ws.id);
+    await openScreen(page, hashOf(`deliveries/${encodeURIComponent(delivery.id)}`));
+    await page.getByRole('button', { name: 'Cancel delivery', exact: true }).click();
+    await page.locator('.heading-row .badge', { hasText: 'cancelled' }).waitFor();
+    await page.getByText('Delivery cancelled.', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Retry now', exact: true }).count()).toBe(0);
+    expect((await stack.herald.deliveries.get(ws, delivery.id)).data.status).toBe('cancelled');
+  });
+
   it('pauses a webhook, shows what its buffer holds, and resumes it with a replay in order', async () => {
     const target = await receiver();
     const webhookId = await stack.herald.webhooks.add(ws, { name: 'Paused', url: target.url, events: [EVENT] });
