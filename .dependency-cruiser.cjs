@@ -76,6 +76,20 @@ module.exports = {
       to: { path: '^(src|activities|workflows|scripts)/', pathNot: '^src/(core|policy)/' },
     },
     {
+      name: 'console-is-a-client',
+      comment: 'The browser console talks to Herald through the REST API only: it imports no server code.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^(src|workflows|activities|scripts)/', pathNot: '^src/console/' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'The API bundles src/console/ by its path (src/api/pages/consoleBundle.ts); no server code imports it.',
+      severity: 'error',
+      from: { path: '^(src|workflows|activities|scripts)/', pathNot: '^src/console/' },
+      to: { path: '^src/console/' },
+    },
+    {
       name: 'no-circular',
       comment: 'Files import one way; a shared type goes to a third file (e.g. src/store/types.ts).',
       severity: 'error',

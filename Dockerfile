@@ -20,6 +20,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 # dist/workflow-bundle.js is the prebuilt workflow bundle: the worker starts without webpack.
 COPY --from=build /app/dist ./dist
+# The browser console's sources: the API bundles them with esbuild when it starts.
+COPY --from=build /app/src/console ./src/console
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main/api.js"]

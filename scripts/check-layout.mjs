@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import process from 'node:process';
 
 const CODE_ROOTS = ['src', 'workflows', 'activities', 'scripts'];
-const FILE = /`([\w.-]+\.(?:ts|mjs|cjs|js|sh|patch))`/g;
+const FILE = /`([\w.-]+\.(?:ts|mjs|cjs|js|sh|patch|css|html|json))`/g;
 
 const text = readFileSync('README.md', 'utf8');
 const table = text.slice(text.indexOf('## Layout'), text.indexOf('\n## ', text.indexOf('## Layout') + 1));

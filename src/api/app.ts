@@ -15,6 +15,7 @@ import { registerPortalDocumentation } from './plugins/portal';
 import { registerRateLimits } from './plugins/rateLimits';
 import { registerValidation } from './plugins/validation';
 import { activationLinkRoutes } from './routes/activationLinks';
+import { consoleRoutes } from './routes/console';
 import { deliveryRoutes } from './routes/deliveries';
 import { eventRoutes } from './routes/events';
 import { eventTypeRoutes } from './routes/eventTypes';
@@ -104,6 +105,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await operationRoutes(app, { ...options, metrics });
   // Pages for people, outside /v1: the one-click activation link of a deactivated webhook.
   await activationLinkRoutes(app, options);
+  // The browser console, bundled here: a bundling error fails the start.
+  await consoleRoutes(app, options);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

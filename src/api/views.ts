@@ -76,6 +76,7 @@ export function webhookView(doc: WebhookDoc, revealSecret?: string): Static<type
     ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt.toISOString() } : {}),
     ...(doc.deactivationReason ? { deactivationReason: doc.deactivationReason } : {}),
     ...(doc.bufferUntil && !doc.active ? { bufferUntil: doc.bufferUntil.toISOString() } : {}),
+    ...(doc.failureStreak ? { failureStreak: { count: doc.failureStreak.count, since: doc.failureStreak.since.toISOString() } } : {}),
     ...(doc.replay ? { replay: { total: doc.replay.total, done: doc.replay.done, startedAt: doc.replay.startedAt.toISOString() } } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

@@ -63,6 +63,15 @@ export class WorkspaceRepository {
     return this.collection.findOne({ _id: id });
   }
 
+  /** Workspaces in id order, after the cursor `after`. */
+  list(limit: number, after?: string): Promise<WorkspaceDoc[]> {
+    return this.collection
+      .find(after !== undefined ? { _id: { $gt: after } } : {})
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
   /**
    * A setting given as null is removed (only `notificationUrl` is optional). A notification secret
    * set or removed here replaces the old one at once; rotateNotificationSecret keeps it signing.

@@ -116,6 +116,44 @@ describe('workspaces', () => {
     expect(plain.body.error.message).toContain('body.url');
     expect((await herald.webhooks.create(ws, HOOK)).status).toBe(201);
   });
+
+  it('lists workspaces in id order, a page at a time, with settings as GET shows them and no secret', async () => {
+    const created: Array<{ id: string }> = [];
+    for (const name of ['Listed A', 'Listed B', 'Listed C']) {
+      created.push((await herald.workspaces.create({ name, notificationUrl: 'https://ops.example.com/n' })).body.data as { id: string });
+    }
+    const seen: Array<{ id: string; name: string; settings: Record<string, unknown> }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await herald.workspaces.list({ limit: 2, cursor });
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.data);
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    const ids = seen.map((workspace) => workspace.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(created.map((workspace) => workspace.id)));
+    const listed = seen.find((workspace) => workspace.id === created[1].id)!;
+    expect(listed).toEqual({
+      id: created[1].id,
+      name: 'Listed B',
+      settings: {
+        notificationUrl: 'https://ops.example.com/n',
+        hasNotificationSecret: true,
+        requireHttps: false,
+        deactivation: { consecutiveFailures: 10, minFailingSeconds: 1800, bufferSeconds: 432000 },
+      },
+      createdAt: expect.any(String),
+    });
+  });
+
+  it('refuses a bad page of workspaces naming the field', async () => {
+    const answer = await herald.workspaces.list({ limit: 0 });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain('limit');
+  });
 });
 
 describe('API keys', () => {
@@ -202,6 +240,7 @@ describe('API keys', () => {
   it('admin routes refuse workspace keys and missing keys with 401', async () => {
     const adminCalls: Array<[string, string, unknown]> = [
       ['POST', '/workspaces', { name: 'Sneaky' }],
+      ['GET', '/workspaces', undefined],
       ['PATCH', `/workspaces/${ws.id}`, { requireHttps: true }],
       ['POST', `/workspaces/${ws.id}/api-keys`, {}],
       ['GET', `/workspaces/${ws.id}/api-keys`, undefined],

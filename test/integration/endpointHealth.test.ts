@@ -296,6 +296,28 @@ describe('endpoint health through the REST API', () => {
     expect(idle.requests).toHaveLength(0);
   });
 
+  it('GET shows a failure streak in progress, and a success ends it', async () => {
+    const ws = await herald.workspace([EVENT]);
+    const flaky = await receiver();
+    flaky.script([], { status: 503, body: 'down' });
+    const webhookId = await herald.webhooks.add(ws, { url: flaky.url, events: [EVENT], retryPolicy: { preset: 'fixed', intervalSeconds: 1, maxRetries: 10 } });
+    const before = Date.now();
+    await herald.events.send(ws, { type: EVENT, data: {} });
+    const failing = await eventuallyValue(
+      async () => (await herald.webhooks.get(ws, webhookId)).data,
+      (webhook) => (webhook.failureStreak?.count ?? 0) >= 2,
+      { ...WAIT, what: 'a streak of two failures' },
+    );
+    expect(failing.active).toBe(true);
+    expect(Date.parse(failing.failureStreak.since)).toBeGreaterThanOrEqual(before - 1000);
+    flaky.script([], { status: 200, body: 'back' });
+    await eventuallyValue(
+      async () => (await herald.webhooks.get(ws, webhookId)).data,
+      (webhook) => webhook.failureStreak === undefined,
+      { ...WAIT, what: 'the streak to end with a success' },
+    );
+  });
+
   it('a stream of successes sends the health workflow nothing and keeps no failure streak', async () => {
     const { ws } = await notifiedWorkspace();
     const healthy = await receiver();

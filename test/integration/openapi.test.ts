@@ -9,6 +9,7 @@ jest.setTimeout(120_000);
 // OpenAPI's `{param}` form). The document must list exactly these: none missing, none extra.
 const EXPECTED_ROUTES: string[] = [
   'POST /v1/workspaces',
+  'GET /v1/workspaces',
   'PATCH /v1/workspaces/{ws}',
   'POST /v1/workspaces/{ws}/api-keys',
   'GET /v1/workspaces/{ws}/api-keys',
@@ -41,7 +42,7 @@ const EXPECTED_ROUTES: string[] = [
   'GET /v1/session',
 ];
 // Served but hidden from the document: operations endpoints (src/api/routes/operations.ts) and
-// pages for people (src/api/routes/activationLinks.ts).
+// pages for people (src/api/routes/activationLinks.ts, console.ts).
 const HIDDEN_ROUTES = [
   'GET /healthz',
   'GET /readyz',
@@ -51,6 +52,11 @@ const HIDDEN_ROUTES = [
   'GET /reactivate/:token',
   'POST /reactivate/:token',
   'GET /reactivate/:token/result',
+  'GET /console',
+  'GET /console/',
+  'GET /console/app.js',
+  'GET /console/app.css',
+  'GET /console/favicon.svg',
 ];
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -98,7 +104,7 @@ describe('GET /openapi.json', () => {
     expect(documented).toHaveLength(EXPECTED_ROUTES.length);
   });
 
-  it('leaves the operations endpoints out of the document, though the app serves them', () => {
+  it('leaves the operations endpoints and the console out of the document, though the app serves them', () => {
     const documented = documentedRoutes();
     for (const route of HIDDEN_ROUTES) {
       const [method, url] = route.split(' ') as [string, string];

@@ -6,9 +6,9 @@ import { SCOPES, type Scope } from '../../store/apiKeys';
 import { requireAdmin } from '../plugins/auth';
 import type { AppDeps } from '../../services/deps';
 import { ApiKeyView, CreateApiKeyBody } from '../schemas/apiKey';
-import { Envelope, errorResponses, ResourceParams, WorkspaceParams } from '../schemas/common';
-import { CreateWorkspaceBody, UpdateWorkspaceBody, WorkspaceView } from '../schemas/workspace';
-import { apiKeyView, envelope, workspaceView } from '../views';
+import { DEFAULT_PAGE_SIZE, Envelope, errorResponses, PageOf, ResourceParams, WorkspaceParams } from '../schemas/common';
+import { CreateWorkspaceBody, UpdateWorkspaceBody, WorkspaceListQuery, WorkspaceView } from '../schemas/workspace';
+import { apiKeyView, envelope, pageView, workspaceView } from '../views';
 import { createWorkspace, findWorkspace, updateWorkspace } from '../../services/workspaces';
 
 /** Admin routes: tenants and their API keys. */
@@ -33,6 +33,29 @@ export async function workspaceRoutes(root: FastifyInstance, deps: AppDeps): Pro
       const { doc, reveal } = await createWorkspace(deps, request.body);
       reply.code(201);
       return envelope(workspaceView(doc, reveal));
+    },
+  );
+
+  app.get(
+    '/workspaces',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'List workspaces (admin key), oldest first',
+        querystring: WorkspaceListQuery,
+        response: { 200: PageOf(WorkspaceView), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const docs = await store.workspaces.list(limit + 1, cursor);
+      return pageView(
+        docs,
+        limit,
+        (doc) => doc._id,
+        (doc) => workspaceView(doc),
+      );
     },
   );
 

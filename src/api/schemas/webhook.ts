@@ -121,6 +121,12 @@ export const WebhookView = Type.Object({
   deactivationReason: Type.Optional(Type.String()),
   bufferUntil: Type.Optional(Type.String({ description: 'While inactive: new events are buffered until then, dropped after.' })),
   bufferedDeliveries: Type.Optional(Type.Integer({ description: 'Deliveries waiting for a replay (GET of one webhook only).' })),
+  failureStreak: Type.Optional(
+    Type.Object(
+      { count: Type.Integer(), since: Type.String() },
+      { description: 'Failed attempts in a row and when the first of them was made; absent once an attempt succeeds or the active state changes.' },
+    ),
+  ),
   replay: Type.Optional(
     Type.Object({ total: Type.Integer(), done: Type.Integer(), startedAt: Type.String() }, { description: 'The replay of the buffer in progress.' }),
   ),

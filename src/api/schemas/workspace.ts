@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from './common';
+import { Nullable, Pagination } from './common';
 import { DeactivationSchema } from './endpointHealth';
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -43,3 +43,5 @@ export const WorkspaceView = Type.Object({
   }),
   createdAt: Type.String(),
 });
+
+export const WorkspaceListQuery = Type.Object({ ...Pagination }, { additionalProperties: false });
