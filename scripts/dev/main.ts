@@ -196,6 +196,7 @@ async function main(): Promise<void> {
   say('Herald is running');
   say(`  API          ${apiUrl}`);
   say(`  API docs     ${apiUrl}/docs`);
+  say(`  console      ${apiUrl}/console/  (sign in with the admin key below, or a workspace key)`);
   say(`  Temporal UI  ${temporal.value.uiUrl}  (shows closed workflows for ${retentionHours} h: HERALD_TEMPORAL_RETENTION_HOURS)`);
   say(
     `  workers      ${config.apiRunsWorker ? 'in the API process' : 'none in the API (HERALD_API_WORKER=false)'}${workerCount > 0 ? `, ${workerCount} worker process${workerCount > 1 ? 'es' : ''}` : ''}`,

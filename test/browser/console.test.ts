@@ -226,7 +226,10 @@ describe('the console', () => {
     const { page } = await consoleFor(ws.key, ws.id);
     await page.getByRole('link', { name: XSS, exact: true }).waitFor();
     await openScreen(page, hashOf(`deliveries/${encodeURIComponent(delivery.id)}`));
-    await page.getByText(`"note":"${XSS}"`, { exact: false }).waitFor();
+    // As text in the receiver's answer (Attempts) and in the request Herald sent (Request).
+    for (const region of ['Attempts', 'Request']) {
+      await page.getByRole('region', { name: region }).getByText(`"note":"${XSS}"`, { exact: false }).waitFor();
+    }
     await openScreen(page, hashOf(`webhooks/${webhookId}`));
     await page.getByRole('heading', { name: XSS, exact: true }).waitFor();
     expect(await page.evaluate('window.__xss')).toBeUndefined();
