@@ -1,7 +1,21 @@
 // Herald's public REST API as the console calls it: `Authorization: Bearer <credential>`, JSON in
 // Herald's envelope, and every error turned into an ApiError carrying the API's own message.
 import { deliveryListQuery, queryString, type DeliveryFilters, type RecoverBody } from './query';
-import type { Delivery, EventRecord, EventType, Notification, Page, PortalLink, Recovery, Session, Stats, StatsWindow, TestRun, Webhook, Workspace } from './types';
+import type {
+  Delivery,
+  EventRecord,
+  EventType,
+  Notification,
+  Page,
+  PortalLink,
+  Recovery,
+  Session,
+  Stats,
+  StatsWindow,
+  TestRun,
+  Webhook,
+  Workspace,
+} from './types';
 
 export class ApiError extends Error {
   constructor(

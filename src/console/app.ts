@@ -212,6 +212,8 @@ function ScreenOf({ screen, session }: { screen: Screen; session: Session }) {
     case 'event-types':
       return session.kind === 'portal' ? html`<p>The event catalog is not part of the portal.</p>` : html`<${EventTypes} />`;
     case 'portal-links':
-      return canMintPortalLinks(session) ? html`<${PortalLinks} />` : html`<p>Portal links are minted with the admin key or a workspace key that has webhooks:write.</p>`;
+      return canMintPortalLinks(session)
+        ? html`<${PortalLinks} />`
+        : html`<p>Portal links are minted with the admin key or a workspace key that has webhooks:write.</p>`;
   }
 }

@@ -47,8 +47,8 @@ export function PortalLinks() {
   return html`<section aria-labelledby="portal-links-title">
     <h2 id="portal-links-title">Portal links</h2>
     <p class="help">
-      A portal link opens this console for a customer, showing only the webhooks it is scoped to, until it expires. Herald keeps no list of
-      links: each is shown once, when it is created. Keep what you need to revoke it.
+      A portal link opens this console for a customer, showing only the webhooks it is scoped to, until it expires. Herald keeps no list of links: each is shown
+      once, when it is created. Keep what you need to revoke it.
     </p>
     ${
       minted
@@ -179,7 +179,10 @@ function MintedLink({ link, onAnother }: { link: PortalLink; onAnother: () => vo
               <button type="button" onClick=${copy}>Copy</button>
             </div>
             <p role="status" class="help">${copied}</p>
-            <p>Valid until <${Time} iso=${link.expiresAt} />. Opens ${link.app ? `every webhook of the app ${link.app}` : `${link.webhookIds?.length ?? 0} webhook(s)`}.</p>`
+            <p>
+              Valid until <${Time} iso=${link.expiresAt} />. Opens
+              ${link.app ? `every webhook of the app ${link.app}` : `${link.webhookIds?.length ?? 0} webhook(s)`}.
+            </p>`
     }
     <div class="actions">
       ${revoked ? null : html`<button type="button" class="danger" disabled=${busy} onClick=${revoke}>Revoke</button>`}
