@@ -142,6 +142,7 @@ function MintedLink({ link, onAnother }: { link: PortalLink; onAnother: () => vo
   const [busy, run] = useBusy();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
+  const opens = link.app ? `Opens every webhook of the app ${link.app}.` : `Opens ${link.webhookIds?.length ?? 0} webhook(s).`;
   const address = portalLinkAddress(link, `${location.origin}${location.pathname}`);
   const copy = () => {
     const failed = () => setCopied('Copying failed: select the link and copy it yourself.');
@@ -179,10 +180,7 @@ function MintedLink({ link, onAnother }: { link: PortalLink; onAnother: () => vo
               <button type="button" onClick=${copy}>Copy</button>
             </div>
             <p role="status" class="help">${copied}</p>
-            <p>
-              Valid until <${Time} iso=${link.expiresAt} />. Opens
-              ${link.app ? `every webhook of the app ${link.app}` : `${link.webhookIds?.length ?? 0} webhook(s)`}.
-            </p>`
+            <p>Valid until <${Time} iso=${link.expiresAt} />. ${opens}</p>`
     }
     <div class="actions">
       ${revoked ? null : html`<button type="button" class="danger" disabled=${busy} onClick=${revoke}>Revoke</button>`}

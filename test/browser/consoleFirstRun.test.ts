@@ -155,6 +155,7 @@ describe('the console on a first run', () => {
     const lifetime = Date.parse(expiry!) - before;
     expect(lifetime).toBeGreaterThan(590_000);
     expect(lifetime).toBeLessThan(660_000);
+    expect(await textOf(page, '[role="group"]')).toContain('Opens 1 webhook(s).');
     await page.getByRole('button', { name: 'Copy', exact: true }).waitFor();
     await screenshot(page, 'portal-link');
     expect(await page.evaluate('JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + location.href')).not.toContain(address.split('#portal=')[1]);
@@ -189,7 +190,7 @@ describe('the console on a first run', () => {
     await page.getByLabel('App', { exact: true }).fill('shop-42');
     await page.getByRole('button', { name: 'Create portal link', exact: true }).click();
     await page.getByLabel('Portal link', { exact: true }).waitFor();
-    expect(await textOf(page, '[role="group"]')).toContain('every webhook of the app shop-42');
+    expect(await textOf(page, '[role="group"]')).toContain('Opens every webhook of the app shop-42.');
 
     const readOnly = await stack.herald.workspaces.createKey(ws.id, { scopes: ['webhooks:read', 'deliveries:read'] });
     expect(readOnly.status).toBe(201);
