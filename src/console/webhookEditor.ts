@@ -106,10 +106,10 @@ export function WebhookEditor({ id }: { id?: string }) {
       ${error('events')}
       ${
         notInCatalog
-          ? html`<p class="error" id="events-not-in-catalog">
-              Herald accepts only event types in the workspace’s catalog:
-              <a href=${hashFor(ws, { name: 'event-types' })}>add them under Event types</a>, then create the webhook again.
-            </p>`
+          ? html`<div class="error" id="events-not-in-catalog">
+              <p>Herald accepts only event types in the workspace’s catalog.</p>
+              <p><a href=${hashFor(ws, { name: 'event-types' })}>Add them under Event types</a>, then create the webhook again.</p>
+            </div>`
           : null
       }
       <label for="field-app">App (optional)</label>

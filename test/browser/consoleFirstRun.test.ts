@@ -90,8 +90,12 @@ describe('the console on a first run', () => {
     await page.getByLabel('URL', { exact: true }).fill(target.url);
     await page.getByLabel('Events', { exact: true }).fill('invoice.paid');
     await page.getByRole('button', { name: 'Create webhook', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: 'unknown event types' }).waitFor();
-    await page.getByRole('link', { name: 'add them under Event types', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'unknown event types: invoice.paid' }).waitFor();
+    expect(await page.locator('#events-not-in-catalog p').allTextContents()).toEqual([
+      'Herald accepts only event types in the workspace’s catalog.',
+      'Add them under Event types, then create the webhook again.',
+    ]);
+    await page.getByRole('link', { name: 'Add them under Event types', exact: true }).click();
 
     await page.getByRole('heading', { name: 'Event types', exact: true }).waitFor();
     expect(page.url()).toContain(hashOf(ws, 'event-types'));
