@@ -1,7 +1,21 @@
 // Herald's public REST API as the console calls it: `Authorization: Bearer <credential>`, JSON in
 // Herald's envelope, and every error turned into an ApiError carrying the API's own message.
 import { deliveryListQuery, queryString, type DeliveryFilters, type RecoverBody } from './query';
-import type { Delivery, EventRecord, EventType, Notification, Page, Recovery, Session, Stats, StatsWindow, TestRun, Webhook, Workspace } from './types';
+import type {
+  Delivery,
+  EventRecord,
+  EventType,
+  Notification,
+  Page,
+  PortalLink,
+  Recovery,
+  Session,
+  Stats,
+  StatsWindow,
+  TestRun,
+  Webhook,
+  Workspace,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -82,6 +96,11 @@ export class HeraldApi {
     return { items: answer.data, nextCursor: answer.nextCursor ?? null };
   }
 
+  /** POST /v1/workspaces (admin key). */
+  createWorkspace(name: string): Promise<Workspace> {
+    return this.data('POST', '/workspaces', { name });
+  }
+
   private ws(ws: string): string {
     return `/workspaces/${enc(ws)}`;
   }
@@ -144,6 +163,20 @@ export class HeraldApi {
 
   eventTypes(ws: string): Promise<EventType[]> {
     return this.data('GET', `${this.ws(ws)}/webhook-events`);
+  }
+
+  /** Adds an event type to the catalog, or replaces the one of that name. */
+  createEventType(ws: string, body: { name: string; description?: string; family?: string }): Promise<EventType> {
+    return this.data('POST', `${this.ws(ws)}/webhook-events`, body);
+  }
+
+  /** Mints a portal link; its token (and url) are in this answer only. */
+  createPortalLink(ws: string, body: Record<string, unknown>): Promise<PortalLink> {
+    return this.data('POST', `${this.ws(ws)}/portal-links`, body);
+  }
+
+  revokePortalLink(ws: string, id: string): Promise<void> {
+    return this.data('DELETE', `${this.ws(ws)}/portal-links/${enc(id)}`);
   }
 
   deliveries(ws: string, filters: DeliveryFilters, cursor?: string, limit = 50): Promise<Page<Delivery>> {

@@ -7,7 +7,10 @@ import { DeliveryDetail } from './deliveryDetail';
 import { DeliveryList } from './deliveryList';
 import { EventLookup } from './eventLookup';
 import { ConsoleState, type ConsoleContext } from './hooks';
+import { EventTypes } from './eventTypes';
 import { NotificationList } from './notifications';
+import { canMintPortalLinks } from './portalLinkInput';
+import { PortalLinks } from './portalLinks';
 import { RecoverScreen } from './recover';
 import { hashFor, parseHash, type Route, type Screen } from './route';
 import { credential, resolveSession } from './session';
@@ -18,12 +21,17 @@ import { WebhookDetail } from './webhookDetail';
 import { WebhookEditor } from './webhookEditor';
 import { WebhookList } from './webhookList';
 
-const NAV: Array<{ screen: Screen; label: string; portal: boolean }> = [
-  { screen: { name: 'webhooks' }, label: 'Webhooks', portal: true },
-  { screen: { name: 'deliveries', params: new URLSearchParams() }, label: 'Deliveries', portal: true },
-  { screen: { name: 'recover' }, label: 'Recover', portal: true },
-  { screen: { name: 'events' }, label: 'Events', portal: true },
-  { screen: { name: 'notifications' }, label: 'Notifications', portal: false },
+const notPortal = (session: Session): boolean => session.kind !== 'portal';
+
+/** The nav's entries, each with who sees it. */
+const NAV: Array<{ screen: Screen; label: string; shown: (session: Session) => boolean }> = [
+  { screen: { name: 'webhooks' }, label: 'Webhooks', shown: () => true },
+  { screen: { name: 'deliveries', params: new URLSearchParams() }, label: 'Deliveries', shown: () => true },
+  { screen: { name: 'recover' }, label: 'Recover', shown: () => true },
+  { screen: { name: 'events' }, label: 'Events', shown: () => true },
+  { screen: { name: 'event-types' }, label: 'Event types', shown: notPortal },
+  { screen: { name: 'notifications' }, label: 'Notifications', shown: notPortal },
+  { screen: { name: 'portal-links' }, label: 'Portal links', shown: canMintPortalLinks },
 ];
 
 const SECTION_OF: Record<string, string> = { 'new-webhook': 'webhooks', webhook: 'webhooks', 'edit-webhook': 'webhooks', delivery: 'deliveries' };
@@ -167,7 +175,7 @@ function whoText(session: Session): string {
 }
 
 function Nav({ ws, session, current }: { ws: string; session: Session; current: string }) {
-  const entries = NAV.filter((entry) => session.kind !== 'portal' || entry.portal);
+  const entries = NAV.filter((entry) => entry.shown(session));
   return html`<nav aria-label="Console">
     <ul>
       ${entries.map(
@@ -201,5 +209,11 @@ function ScreenOf({ screen, session }: { screen: Screen; session: Session }) {
       return html`<${EventLookup} id=${screen.id} key=${screen.id ?? ''} />`;
     case 'notifications':
       return session.kind === 'portal' ? html`<p>Notifications are not part of the portal.</p>` : html`<${NotificationList} />`;
+    case 'event-types':
+      return session.kind === 'portal' ? html`<p>The event catalog is not part of the portal.</p>` : html`<${EventTypes} />`;
+    case 'portal-links':
+      return canMintPortalLinks(session)
+        ? html`<${PortalLinks} />`
+        : html`<p>Portal links are minted with the admin key or a workspace key that has webhooks:write.</p>`;
   }
 }

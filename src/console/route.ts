@@ -11,7 +11,9 @@ export type Screen =
   | { name: 'delivery'; id: string }
   | { name: 'recover'; webhookId?: string }
   | { name: 'events'; id?: string }
-  | { name: 'notifications' };
+  | { name: 'notifications' }
+  | { name: 'event-types' }
+  | { name: 'portal-links' };
 
 export interface Route {
   ws?: string;
@@ -52,6 +54,10 @@ export function parseHash(hash: string): Route {
         return id ? { name: 'events', id } : { name: 'events' };
       case 'notifications':
         return { name: 'notifications' };
+      case 'event-types':
+        return { name: 'event-types' };
+      case 'portal-links':
+        return { name: 'portal-links' };
       default:
         return { name: 'webhooks' };
     }
@@ -84,6 +90,10 @@ export function hashFor(ws: string | undefined, screen: Screen): string {
       return `${base}/events${screen.id ? `/${enc(screen.id)}` : ''}`;
     case 'notifications':
       return `${base}/notifications`;
+    case 'event-types':
+      return `${base}/event-types`;
+    case 'portal-links':
+      return `${base}/portal-links`;
   }
 }
 

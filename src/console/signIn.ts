@@ -95,7 +95,7 @@ export function WorkspacePicker({ api }: { api: HeraldApi }) {
     ${
       list.data
         ? list.data.items.length === 0
-          ? html`<p>No workspace yet: create one with POST /v1/workspaces.</p>`
+          ? html`<p>No workspace yet.</p>`
           : html`<table>
               <thead>
                 <tr>
@@ -118,5 +118,42 @@ export function WorkspacePicker({ api }: { api: HeraldApi }) {
         : html`<p aria-busy="true">Loading…</p>`
     }
     <${Pager} page=${cursors.page} nextCursor=${list.data?.nextCursor} onNext=${cursors.next} onPrevious=${cursors.previous} />
+    <${CreateWorkspace} api=${api} />
   </section>`;
+}
+
+/** The admin key's way to a first workspace (POST /v1/workspaces): it opens once created. */
+function CreateWorkspace({ api }: { api: HeraldApi }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const value = name.trim();
+    if (!value) {
+      setError(new Error('Workspace name: give the workspace a name'));
+      document.getElementById('workspace-name')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api.createWorkspace(value);
+      location.hash = hashFor(created.id, { name: 'webhooks' });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="card form narrow" onSubmit=${submit} novalidate aria-labelledby="create-workspace-title">
+    <h3 id="create-workspace-title">Create workspace</h3>
+    <label for="workspace-name">Workspace name</label>
+    <input id="workspace-name" value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} aria-describedby="workspace-name-help" />
+    <p class="help" id="workspace-name-help">A tenant of Herald: its webhooks, events and keys are its own. It opens once created.</p>
+    ${error ? html`<div role="alert"><${ErrorText} error=${error} /></div>` : null}
+    <div class="actions">
+      <button type="submit" class="primary" disabled=${busy}>Create workspace</button>
+    </div>
+  </form>`;
 }

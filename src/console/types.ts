@@ -153,6 +153,18 @@ export interface TestRun {
   tests: Array<{ event: string; statusCode: number | null; durationMs: number; error: string | null }>;
 }
 
+/** A portal link as minted: the token (and, with HERALD_PUBLIC_URL, the url) only in this answer. */
+export interface PortalLink {
+  id: string;
+  token: string;
+  url?: string;
+  expiresAt: string;
+  webhookIds?: string[];
+  app?: string;
+  scopes: string[];
+  createdAt: string;
+}
+
 /** Who the credential is, from GET /v1/session (or worked out without it on an older Herald). */
 export interface Session {
   kind: 'admin' | 'workspace' | 'portal';

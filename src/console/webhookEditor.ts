@@ -2,6 +2,7 @@
 // webhook opens; Herald's own 400s (naming the field) are shown as they come.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from './api';
 import { useBusy, useConsole, useLoad } from './hooks';
 import type { Invalid } from './query';
 import { hashFor } from './route';
@@ -17,6 +18,8 @@ export function WebhookEditor({ id }: { id?: string }) {
   const [form, setForm] = useState<WebhookForm>(EMPTY_FORM);
   const [invalid, setInvalid] = useState<Invalid | null>(null);
   const [created, setCreated] = useState<Webhook | null>(null);
+  // Herald refused events not in the catalog: its message says so; the form links to where they are added.
+  const [notInCatalog, setNotInCatalog] = useState(false);
   const [busy, run] = useBusy();
   useEffect(() => {
     if (original.data) setForm(formOf(original.data));
@@ -50,12 +53,18 @@ export function WebhookEditor({ id }: { id?: string }) {
       return;
     }
     setInvalid(null);
+    setNotInCatalog(false);
     const current = original.data;
     if (current && Object.keys(built.body).length === 0) {
       say('Nothing changed.');
       return;
     }
-    const saved = await run(() => (current ? api.updateWebhook(ws, current.id, built.body) : api.createWebhook(ws, built.body)));
+    const saved = await run(() =>
+      (current ? api.updateWebhook(ws, current.id, built.body) : api.createWebhook(ws, built.body)).catch((failure: unknown) => {
+        if (isUnknownEventTypes(failure)) setNotInCatalog(true);
+        throw failure;
+      }),
+    );
     if (!saved) return;
     say(current ? `Webhook “${saved.name}” saved.` : `Webhook “${saved.name}” created.`);
     if (saved.secret) setCreated(saved);
@@ -95,6 +104,14 @@ export function WebhookEditor({ id }: { id?: string }) {
         Event types separated by commas; <code>*</code> for every event.${names.length ? ` The catalog: ${names.join(', ')}.` : ''}
       </p>
       ${error('events')}
+      ${
+        notInCatalog
+          ? html`<div class="error" id="events-not-in-catalog">
+              <p>Herald accepts only event types in the workspace’s catalog.</p>
+              <p><a href=${hashFor(ws, { name: 'event-types' })}>Add them under Event types</a>, then create the webhook again.</p>
+            </div>`
+          : null
+      }
       <label for="field-app">App (optional)</label>
       <input id="field-app" value=${form.app} onInput=${set('app')} />
       <div class="row">
@@ -135,4 +152,9 @@ export function WebhookEditor({ id }: { id?: string }) {
       </div>
     </form>
   </section>`;
+}
+
+/** Herald's 400 for events missing from the catalog (`body.events contains unknown event types: …`). */
+function isUnknownEventTypes(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 400 && error.message.includes('unknown event types');
 }
