@@ -3,32 +3,21 @@
 // and is retried, pause and resume with a replay, a secret rotated and shown once, signing out;
 // attacker-controlled text stays text; the CSP header is sent and nothing breaks it.
 import { Webhook as Verifier } from 'standardwebhooks';
-import { launchBrowser, type TestBrowser } from '../support/browser';
 import type { TestWorkspace } from '../support/client';
-import { openConsolePage, openScreen, problemsOf, screenshot, signIn, textOf, unlabelledControls, type ConsolePage } from '../support/consolePage';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
-import { ADMIN_KEY, startHerald, type HeraldStack } from '../support/stack';
+import { consoleSuite, openScreen, screenshot, signIn, textOf, unlabelledControls, type ConsolePage } from '../support/consolePage';
+import type { ReceivedRequest } from '../support/receiver';
+import { ADMIN_KEY } from '../support/stack';
 
 const EVENT = 'order.status';
 const XSS = '<img src=x onerror=window.__xss=1>';
 
-let stack: HeraldStack;
-let browser: TestBrowser;
+const suite = consoleSuite();
 let ws: TestWorkspace;
-const receivers: Receiver[] = [];
-const pages: ConsolePage[] = [];
-
-async function receiver(): Promise<Receiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
 
 /** A signed-in console page, checked for CSP violations and errors when the test ends. */
 async function consoleFor(key: string, workspace?: string): Promise<ConsolePage> {
-  const opened = await openConsolePage(browser);
-  pages.push(opened);
-  await signIn(opened.page, stack.baseUrl, key, workspace);
+  const opened = await suite.newPage();
+  await signIn(opened.page, suite.stack.baseUrl, key, workspace);
   return opened;
 }
 
@@ -36,30 +25,13 @@ const hashOf = (screen: string) => `#/ws/${ws.id}/${screen}`;
 const eventOf = (request: ReceivedRequest) => (JSON.parse(request.body) as { id: string }).id;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startHerald(), launchBrowser()]);
-  ws = await stack.herald.workspace([EVENT]);
-});
-
-afterEach(async () => {
-  const problems: string[] = [];
-  for (const opened of pages.splice(0)) {
-    problems.push(...(await problemsOf(opened)));
-    await opened.close();
-  }
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await browser?.close();
-  await stack?.stop();
+  ws = await suite.stack.herald.workspace([EVENT]);
 });
 
 describe('the console', () => {
   it('is served with a strict CSP and the security headers, and signs in with a workspace key', async () => {
-    const opened = await openConsolePage(browser);
-    pages.push(opened);
-    const response = await opened.page.goto(`${stack.baseUrl}/console/`);
+    const opened = await suite.newPage();
+    const response = await opened.page.goto(`${suite.stack.baseUrl}/console/`);
     const headers = response!.headers();
     expect(headers['content-security-policy']).toBe(
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -68,7 +40,7 @@ describe('the console', () => {
     await opened.page.getByLabel('API key', { exact: true }).waitFor();
     await screenshot(opened.page, 'sign-in');
 
-    await signIn(opened.page, stack.baseUrl, ws.key, ws.id);
+    await signIn(opened.page, suite.stack.baseUrl, ws.key, ws.id);
     await opened.page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
     expect(await opened.page.evaluate('sessionStorage.getItem("herald.console.credential")')).toBe(ws.key);
     expect(await opened.page.evaluate('Object.keys(sessionStorage)')).toEqual(['herald.console.credential']);
@@ -76,7 +48,7 @@ describe('the console', () => {
   });
 
   it('creates a webhook with a secret shown once, and shows a delivery to it that succeeded with its attempt', async () => {
-    const ok = await receiver();
+    const ok = await suite.receiver();
     const { page } = await consoleFor(ws.key, ws.id);
     await page.getByRole('link', { name: 'New webhook', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Orders');
@@ -91,9 +63,9 @@ describe('the console', () => {
     expect(await page.content()).not.toContain(secret);
 
     const webhookId = decodeURIComponent(/webhooks\/([^/?]+)/.exec(page.url())![1]);
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'order-1-paid', type: EVENT, data: { orderId: '1' } });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'order-1-paid', type: EVENT, data: { orderId: '1' } });
     expect(deliveries.map((d) => d.webhookId)).toEqual([webhookId]);
-    await stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
+    await suite.stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
     // The signature checks out with the secret the console showed.
     const [request] = await ok.waitFor(1);
     expect(() => new Verifier(secret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
@@ -109,13 +81,13 @@ describe('the console', () => {
   });
 
   it("shows a failed attempt with the receiver's response, and Retry now delivers it", async () => {
-    const flaky = await receiver();
+    const flaky = await suite.receiver();
     flaky.script([{ status: 500, body: 'upstream exploded: <b>not bold</b>' }], { status: 200, body: 'ok' });
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Flaky', url: flaky.url, events: [EVENT] });
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'order-2-paid', type: EVENT, data: { orderId: '2' } });
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Flaky', url: flaky.url, events: [EVENT] });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'order-2-paid', type: EVENT, data: { orderId: '2' } });
     const delivery = deliveries.find((d) => d.webhookId === webhookId)!;
     // The fixed preset waits 300 s before its retry: the delivery stays pending with one failed attempt.
-    await stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
+    await suite.stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
 
     const { page } = await consoleFor(ws.key, ws.id);
     await openScreen(page, hashOf(`deliveries/${encodeURIComponent(delivery.id)}`));
@@ -132,12 +104,12 @@ describe('the console', () => {
   });
 
   it('cancels a pending delivery', async () => {
-    const down = await receiver();
+    const down = await suite.receiver();
     down.script([], { status: 503, body: 'down' });
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Cancelled', url: down.url, events: [EVENT] });
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'order-7-paid', type: EVENT, data: { orderId: '7' } });
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Cancelled', url: down.url, events: [EVENT] });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'order-7-paid', type: EVENT, data: { orderId: '7' } });
     const delivery = deliveries.find((d) => d.webhookId === webhookId)!;
-    await stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
+    await suite.stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
 
     const { page } = await consoleFor(ws.key, ws.id);
     await openScreen(page, hashOf(`deliveries/${encodeURIComponent(delivery.id)}`));
@@ -145,12 +117,12 @@ describe('the console', () => {
     await page.locator('.heading-row .badge', { hasText: 'cancelled' }).waitFor();
     await page.getByText('Delivery cancelled.', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Retry now', exact: true }).count()).toBe(0);
-    expect((await stack.herald.deliveries.get(ws, delivery.id)).data.status).toBe('cancelled');
+    expect((await suite.stack.herald.deliveries.get(ws, delivery.id)).data.status).toBe('cancelled');
   });
 
   it('pauses a webhook, shows what its buffer holds, and resumes it with a replay in order', async () => {
-    const target = await receiver();
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Paused', url: target.url, events: [EVENT] });
+    const target = await suite.receiver();
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Paused', url: target.url, events: [EVENT] });
     const { page } = await consoleFor(ws.key, ws.id);
     await openScreen(page, hashOf(`webhooks/${webhookId}`));
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -160,7 +132,7 @@ describe('the console', () => {
 
     // Other webhooks of the workspace get these events too; this one buffers them.
     const sent = [];
-    for (const n of [3, 4]) sent.push((await stack.herald.events.send(ws, { id: `order-${n}-paid`, type: EVENT, data: { orderId: String(n) } })).eventId);
+    for (const n of [3, 4]) sent.push((await suite.stack.herald.events.send(ws, { id: `order-${n}-paid`, type: EVENT, data: { orderId: String(n) } })).eventId);
     await page.reload();
     await page.getByText('2 buffered events wait', { exact: false }).waitFor();
     await screenshot(page, 'webhook');
@@ -186,11 +158,11 @@ describe('the console', () => {
   });
 
   it('rotates the signing secret and shows the new one once, with a copy button', async () => {
-    const target = await receiver();
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Rotated', url: target.url, events: [EVENT], secret: true });
+    const target = await suite.receiver();
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Rotated', url: target.url, events: [EVENT], secret: true });
     const opened = await consoleFor(ws.key, ws.id);
     const { page } = opened;
-    await opened.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
+    await opened.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.stack.baseUrl });
     await openScreen(page, hashOf(`webhooks/${webhookId}`));
     await page.getByRole('button', { name: 'Rotate signing secret', exact: true }).click();
     await page.getByRole('button', { name: 'Rotate secret', exact: true }).click();
@@ -202,7 +174,7 @@ describe('the console', () => {
     await screenshot(page, 'secret');
 
     // The new secret is the one that signs now.
-    await stack.herald.events.send(ws, { id: 'order-5-paid', type: EVENT, data: { orderId: '5' } });
+    await suite.stack.herald.events.send(ws, { id: 'order-5-paid', type: EVENT, data: { orderId: '5' } });
     const [request] = await target.waitFor(1);
     expect(() => new Verifier(secret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
 
@@ -216,12 +188,12 @@ describe('the console', () => {
   });
 
   it('keeps an XSS payload in an event and in a receiver’s response as inert text', async () => {
-    const echo = await receiver();
+    const echo = await suite.receiver();
     echo.answerWith((request) => ({ status: 500, body: request.body }));
-    const webhookId = await stack.herald.webhooks.add(ws, { name: XSS, url: echo.url, events: [EVENT] });
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'order-6-xss', type: EVENT, data: { note: XSS } });
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: XSS, url: echo.url, events: [EVENT] });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'order-6-xss', type: EVENT, data: { note: XSS } });
     const delivery = deliveries.find((d) => d.webhookId === webhookId)!;
-    await stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
+    await suite.stack.herald.deliveries.waitForAttempts(ws, delivery.id, 1);
 
     const { page } = await consoleFor(ws.key, ws.id);
     await page.getByRole('link', { name: XSS, exact: true }).waitFor();
@@ -237,7 +209,7 @@ describe('the console', () => {
   });
 
   it('signs in with the admin key, which picks a workspace first', async () => {
-    await stack.herald.webhooks.add(ws, { name: 'Seen by the admin', url: (await receiver()).url, events: [EVENT] });
+    await suite.stack.herald.webhooks.add(ws, { name: 'Seen by the admin', url: (await suite.receiver()).url, events: [EVENT] });
     const { page } = await consoleFor(ADMIN_KEY);
     await page.getByRole('heading', { name: 'Workspaces', exact: true }).waitFor();
     await page.getByRole('row', { name: ws.id }).getByRole('link').first().click();
@@ -247,8 +219,8 @@ describe('the console', () => {
   });
 
   it('edits a webhook, sends it a test, and deletes it after a confirmation', async () => {
-    const [before, after] = [await receiver(), await receiver()];
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Edited', url: before.url, events: [EVENT] });
+    const [before, after] = [await suite.receiver(), await suite.receiver()];
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Edited', url: before.url, events: [EVENT] });
     const { page } = await consoleFor(ws.key, ws.id);
     await openScreen(page, hashOf(`webhooks/${webhookId}`));
     await page.getByRole('link', { name: 'Edit', exact: true }).click();
@@ -257,7 +229,7 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Save changes', exact: true }).click();
     await page.getByText('Webhook “Edited” saved.', { exact: true }).waitFor();
     expect(await textOf(page, 'dl.settings')).toContain(`POST ${after.url}`);
-    const saved = (await stack.herald.webhooks.get(ws, webhookId)).data;
+    const saved = (await suite.stack.herald.webhooks.get(ws, webhookId)).data;
     expect({ url: saved.url, preset: saved.retryPolicy.preset }).toEqual({ url: after.url, preset: 'max-attempts' });
 
     await page.getByRole('button', { name: 'Send test', exact: true }).click();
@@ -270,7 +242,7 @@ describe('the console', () => {
     await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
     await page.getByText('Webhook “Edited” deleted.', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Edited', exact: true }).count()).toBe(0);
-    expect((await stack.herald.webhooks.get(ws, webhookId)).status).toBe(404);
+    expect((await suite.stack.herald.webhooks.get(ws, webhookId)).status).toBe(404);
   });
 
   it("shows the API's own message when Herald refuses a change", async () => {
@@ -310,9 +282,8 @@ describe('the console', () => {
   });
 
   it('says so when a key is refused', async () => {
-    const opened = await openConsolePage(browser);
-    pages.push(opened);
-    await opened.page.goto(`${stack.baseUrl}/console/`);
+    const opened = await suite.newPage();
+    await opened.page.goto(`${suite.stack.baseUrl}/console/`);
     await opened.page.getByLabel('API key', { exact: true }).waitFor();
     expect(await unlabelledControls(opened.page)).toEqual([]);
     await opened.page.getByLabel('API key', { exact: true }).fill('hk_not-a-key');

@@ -2,56 +2,20 @@
 // creates a workspace and opens it, the event catalog gets a type, a webhook subscribes to it
 // through the console's own form, and a portal link is minted, opened in a fresh browser, and
 // revoked. Names and descriptions stay text.
-import { launchBrowser, type TestBrowser } from '../support/browser';
 import type { TestWorkspace } from '../support/client';
-import { openConsolePage, openScreen, problemsOf, screenshot, signIn, textOf, unlabelledControls, type ConsolePage } from '../support/consolePage';
-import { startReceiver, type Receiver } from '../support/receiver';
-import { ADMIN_KEY, startHerald, type HeraldStack } from '../support/stack';
+import { consoleSuite, openScreen, screenshot, signIn, textOf, unlabelledControls } from '../support/consolePage';
+import { ADMIN_KEY } from '../support/stack';
 
 const XSS = '<img src=x onerror=window.__xss=1>';
 
-let stack: HeraldStack;
-let browser: TestBrowser;
-const receivers: Receiver[] = [];
-const pages: ConsolePage[] = [];
-
-async function receiver(): Promise<Receiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
-
-async function newPage(): Promise<ConsolePage> {
-  const opened = await openConsolePage(browser);
-  pages.push(opened);
-  return opened;
-}
+const suite = consoleSuite();
 
 const hashOf = (ws: TestWorkspace, screen: string) => `#/ws/${ws.id}/${screen}`;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startHerald(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  const problems: string[] = [];
-  for (const opened of pages.splice(0)) {
-    problems.push(...(await problemsOf(opened)));
-    await opened.close();
-  }
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await browser?.close();
-  await stack?.stop();
-});
-
 describe('the console on a first run', () => {
   it('creates a workspace from the picker with the admin key, and opens it; its name stays text', async () => {
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ADMIN_KEY);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ADMIN_KEY);
     await page.getByRole('heading', { name: 'Workspaces', exact: true }).waitFor();
     expect(await page.getByText('POST /v1/workspaces', { exact: false }).count()).toBe(0);
     expect(await unlabelledControls(page)).toEqual([]);
@@ -61,7 +25,7 @@ describe('the console on a first run', () => {
     await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
     const ws = /#\/ws\/([^/]+)\/webhooks/.exec(page.url())?.[1];
     expect(ws).toBeTruthy();
-    const listed = await stack.herald.workspaces.list({ limit: 100 });
+    const listed = await suite.stack.herald.workspaces.list({ limit: 100 });
     expect(listed.data.find((w: { id: string }) => w.id === ws)?.name).toBe('First shop');
     expect(await textOf(page, '.who')).toContain(ws!);
 
@@ -79,10 +43,10 @@ describe('the console on a first run', () => {
   });
 
   it('adds an event type, then a webhook subscribed to it through the console’s form, which points at the catalog when an event is missing', async () => {
-    const ws = await stack.herald.workspace();
-    const target = await receiver();
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const ws = await suite.stack.herald.workspace();
+    const target = await suite.receiver();
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
 
     // Not in the catalog yet: Herald refuses, and the form links to the Event types screen.
     await openScreen(page, hashOf(ws, 'webhooks/new'));
@@ -110,7 +74,7 @@ describe('the console on a first run', () => {
     expect(await row.locator('td').allTextContents()).toEqual(['invoice.paid', 'invoice', XSS]);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
-    const catalog = await stack.herald.eventTypes.list(ws);
+    const catalog = await suite.stack.herald.eventTypes.list(ws);
     expect(catalog.data).toEqual([{ name: 'invoice.paid', description: XSS, family: 'invoice' }]);
     await screenshot(page, 'event-types');
 
@@ -122,19 +86,19 @@ describe('the console on a first run', () => {
     await page.getByLabel('Sign deliveries with a secret Herald generates (shown once)', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Create webhook', exact: true }).click();
     await page.getByRole('heading', { name: 'Invoices', exact: true }).waitFor();
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'inv-1', type: 'invoice.paid', data: {} });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'inv-1', type: 'invoice.paid', data: {} });
     expect(deliveries).toHaveLength(1);
     await target.waitFor(1);
   });
 
   it('mints a portal link for one webhook, shown once; a fresh browser sees only that webhook, until it is revoked', async () => {
-    const ws = await stack.herald.workspace(['order.paid']);
-    const target = await receiver();
-    const mine = await stack.herald.webhooks.add(ws, { name: 'Customer hook', url: target.url, events: ['order.paid'] });
-    await stack.herald.webhooks.add(ws, { name: 'Internal hook', url: target.url, events: ['order.paid'] });
+    const ws = await suite.stack.herald.workspace(['order.paid']);
+    const target = await suite.receiver();
+    const mine = await suite.stack.herald.webhooks.add(ws, { name: 'Customer hook', url: target.url, events: ['order.paid'] });
+    await suite.stack.herald.webhooks.add(ws, { name: 'Internal hook', url: target.url, events: ['order.paid'] });
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await page.getByRole('link', { name: 'Portal links', exact: true }).click();
     await page.getByRole('heading', { name: 'Portal links', exact: true }).waitFor();
     await page.getByText('shown once', { exact: false }).first().waitFor();
@@ -154,7 +118,7 @@ describe('the console on a first run', () => {
     await shown.waitFor();
     const address = await shown.inputValue();
     // No HERALD_PUBLIC_URL in this stack: the console's own address, the token in the fragment.
-    expect(address).toMatch(new RegExp(`^${stack.baseUrl.replace(/\./g, '\\.')}/console/#portal=.+`));
+    expect(address).toMatch(new RegExp(`^${suite.stack.baseUrl.replace(/\./g, '\\.')}/console/#portal=.+`));
     const expiry = await page.locator('[role="group"] time').getAttribute('datetime');
     const lifetime = Date.parse(expiry!) - before;
     expect(lifetime).toBeGreaterThan(590_000);
@@ -165,7 +129,7 @@ describe('the console on a first run', () => {
     expect(await page.evaluate('JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + location.href')).not.toContain(address.split('#portal=')[1]);
 
     // The customer, in a browser of their own.
-    const customer = await newPage();
+    const customer = await suite.newPage();
     await customer.page.goto(address);
     await customer.page.getByRole('link', { name: 'Customer hook', exact: true }).waitFor();
     expect(await customer.page.getByText('Internal hook', { exact: true }).count()).toBe(0);
@@ -178,7 +142,7 @@ describe('the console on a first run', () => {
     expect(await page.getByLabel('Portal link', { exact: true }).count()).toBe(0);
 
     // Revoked: the same address in another fresh browser is refused and ends at the sign-in form.
-    const late = await newPage();
+    const late = await suite.newPage();
     await late.page.goto(address);
     await late.page.getByLabel('API key', { exact: true }).waitFor();
     expect(await late.page.getByRole('link', { name: 'Customer hook', exact: true }).count()).toBe(0);
@@ -186,9 +150,9 @@ describe('the console on a first run', () => {
   });
 
   it('mints a link for an app, and hides Portal links from a key without webhooks:write', async () => {
-    const ws = await stack.herald.workspace(['order.paid']);
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const ws = await suite.stack.herald.workspace(['order.paid']);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await openScreen(page, hashOf(ws, 'portal-links'));
     await page.getByLabel('Every webhook of one app, those created later included', { exact: true }).check();
     await page.getByLabel('App', { exact: true }).fill('shop-42');
@@ -196,10 +160,10 @@ describe('the console on a first run', () => {
     await page.getByLabel('Portal link', { exact: true }).waitFor();
     expect(await textOf(page, '[role="group"]')).toContain('Opens every webhook of the app shop-42.');
 
-    const readOnly = await stack.herald.workspaces.createKey(ws.id, { scopes: ['webhooks:read', 'deliveries:read'] });
+    const readOnly = await suite.stack.herald.workspaces.createKey(ws.id, { scopes: ['webhooks:read', 'deliveries:read'] });
     expect(readOnly.status).toBe(201);
-    const other = await newPage();
-    await signIn(other.page, stack.baseUrl, readOnly.data.key as string, ws.id);
+    const other = await suite.newPage();
+    await signIn(other.page, suite.stack.baseUrl, readOnly.data.key as string, ws.id);
     await other.page.getByRole('link', { name: 'Event types', exact: true }).waitFor();
     expect(await other.page.getByRole('link', { name: 'Portal links', exact: true }).count()).toBe(0);
   });

@@ -2,12 +2,10 @@
 // /v1/session, webhook stats, recover and its progress, GET /events/{id}, the request of a
 // delivery, the delivery list's eventType/since/until filters, and portal links. On a Herald
 // without those calls these tests fail; the console itself falls back (see docs/console.md).
-import { launchBrowser, type TestBrowser } from '../support/browser';
 import type { TestWorkspace } from '../support/client';
 import { eventuallyValue } from '../support/eventually';
-import { openConsolePage, openScreen, problemsOf, screenshot, signIn, textOf, type ConsolePage } from '../support/consolePage';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';
-import { startHerald, type HeraldStack } from '../support/stack';
+import { consoleSuite, openScreen, screenshot, signIn, textOf } from '../support/consolePage';
+import type { ReceivedRequest } from '../support/receiver';
 import { portalFrameAncestors } from '../../src/api/pages/framing';
 import { consoleContentSecurityPolicy } from '../../src/api/routes/console';
 
@@ -15,65 +13,31 @@ const PAID = 'order.paid';
 const SHIPPED = 'order.shipped';
 const XSS = '<img src=x onerror=window.__xss=1>';
 
-let stack: HeraldStack;
-let browser: TestBrowser;
-const receivers: Receiver[] = [];
-const pages: ConsolePage[] = [];
-
-async function receiver(): Promise<Receiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
-
-async function newPage(): Promise<ConsolePage> {
-  const opened = await openConsolePage(browser);
-  pages.push(opened);
-  return opened;
-}
+const suite = consoleSuite();
 
 /** A workspace of its own per case, so each case's events reach only its own webhooks. */
-const workspace = () => stack.herald.workspace([PAID, SHIPPED]);
+const workspace = () => suite.stack.herald.workspace([PAID, SHIPPED]);
 const hashOf = (ws: TestWorkspace, screen: string) => `#/ws/${ws.id}/${screen}`;
 const eventOf = (request: ReceivedRequest) => (JSON.parse(request.body) as { id: string }).id;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startHerald(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  const problems: string[] = [];
-  for (const opened of pages.splice(0)) {
-    problems.push(...(await problemsOf(opened)));
-    await opened.close();
-  }
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('the console on the newest API', () => {
   it('learns the workspace of a key from GET /v1/session: nothing to type', async () => {
     const ws = await workspace();
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key);
     await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
     expect(page.url()).toContain(`#/ws/${ws.id}/webhooks`);
   });
 
   it("charts a webhook's success rate and latency over the last hour and day", async () => {
     const ws = await workspace();
-    const target = await receiver();
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Charted', url: target.url, events: [PAID] });
-    for (const n of [1, 2, 3]) await stack.herald.events.send(ws, { id: `stat-${n}`, type: PAID, data: { n } });
+    const target = await suite.receiver();
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Charted', url: target.url, events: [PAID] });
+    for (const n of [1, 2, 3]) await suite.stack.herald.events.send(ws, { id: `stat-${n}`, type: PAID, data: { n } });
     await target.waitFor(3);
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await openScreen(page, hashOf(ws, `webhooks/${webhookId}`));
     const rate = page.locator('dl.figures div', { hasText: 'Success rate' }).locator('dd');
     await eventuallyValue(
@@ -94,9 +58,9 @@ describe('the console on the newest API', () => {
 
   it('recovers failed deliveries of a time range in order, with progress shown without a reload', async () => {
     const ws = await workspace();
-    const target = await receiver();
+    const target = await suite.receiver();
     target.script([], { status: 503, body: 'down' });
-    const webhookId = await stack.herald.webhooks.add(ws, {
+    const webhookId = await suite.stack.herald.webhooks.add(ws, {
       name: 'Recovered',
       url: target.url,
       events: [PAID],
@@ -104,15 +68,15 @@ describe('the console on the newest API', () => {
     });
     const sent: string[] = [];
     for (const n of [1, 2, 3]) {
-      const { deliveries } = await stack.herald.events.send(ws, { id: `lost-${n}`, type: PAID, data: { n } });
+      const { deliveries } = await suite.stack.herald.events.send(ws, { id: `lost-${n}`, type: PAID, data: { n } });
       sent.push(`lost-${n}`);
-      await stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['failed']);
+      await suite.stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['failed']);
     }
     const failedAttempts = target.requests.length;
     target.script([], { status: 200, body: 'back' });
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await openScreen(page, hashOf(ws, `recover?webhookId=${webhookId}`));
     await page.getByRole('button', { name: 'Recover', exact: true }).click();
     await page.getByText('Recovery started.', { exact: true }).waitFor();
@@ -127,13 +91,13 @@ describe('the console on the newest API', () => {
 
   it('looks an event up by id: its payload as text, and where it went', async () => {
     const ws = await workspace();
-    const target = await receiver();
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Looked up', url: target.url, events: [PAID] });
-    await stack.herald.events.send(ws, { id: 'evt-xss', type: PAID, data: { note: XSS } });
+    const target = await suite.receiver();
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Looked up', url: target.url, events: [PAID] });
+    await suite.stack.herald.events.send(ws, { id: 'evt-xss', type: PAID, data: { note: XSS } });
     await target.waitFor(1);
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await page.getByRole('link', { name: 'Events', exact: true }).click();
     await page.getByLabel('Event id', { exact: true }).fill('evt-xss');
     await page.getByRole('button', { name: 'Look up', exact: true }).click();
@@ -146,13 +110,13 @@ describe('the console on the newest API', () => {
 
   it('shows the request of a delivery with its secrets masked', async () => {
     const ws = await workspace();
-    const target = await receiver();
-    const webhookId = await stack.herald.webhooks.add(ws, { name: 'Signed', url: target.url, events: [PAID], secret: true });
-    const { deliveries } = await stack.herald.events.send(ws, { id: 'evt-signed', type: PAID, data: { n: 1 } });
-    await stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
+    const target = await suite.receiver();
+    const webhookId = await suite.stack.herald.webhooks.add(ws, { name: 'Signed', url: target.url, events: [PAID], secret: true });
+    const { deliveries } = await suite.stack.herald.events.send(ws, { id: 'evt-signed', type: PAID, data: { n: 1 } });
+    await suite.stack.herald.deliveries.waitFor(ws, deliveries[0].id, ['succeeded']);
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await openScreen(page, hashOf(ws, `deliveries/${encodeURIComponent(deliveries[0].id)}`));
     await page.getByRole('heading', { name: 'Request', exact: true }).waitFor();
     expect(await textOf(page, 'section[aria-labelledby="request-title"] p.mono')).toBe(`POST ${target.url}`);
@@ -164,14 +128,14 @@ describe('the console on the newest API', () => {
 
   it('filters deliveries by event type and time', async () => {
     const ws = await workspace();
-    const target = await receiver();
-    await stack.herald.webhooks.add(ws, { name: 'Both', url: target.url, events: [PAID, SHIPPED] });
-    await stack.herald.events.send(ws, { id: 'evt-paid', type: PAID, data: {} });
-    await stack.herald.events.send(ws, { id: 'evt-shipped', type: SHIPPED, data: {} });
+    const target = await suite.receiver();
+    await suite.stack.herald.webhooks.add(ws, { name: 'Both', url: target.url, events: [PAID, SHIPPED] });
+    await suite.stack.herald.events.send(ws, { id: 'evt-paid', type: PAID, data: {} });
+    await suite.stack.herald.events.send(ws, { id: 'evt-shipped', type: SHIPPED, data: {} });
     await target.waitFor(2);
 
-    const { page } = await newPage();
-    await signIn(page, stack.baseUrl, ws.key, ws.id);
+    const { page } = await suite.newPage();
+    await signIn(page, suite.stack.baseUrl, ws.key, ws.id);
     await page.getByRole('link', { name: 'Deliveries', exact: true }).click();
     await page.getByLabel('Event type', { exact: true }).fill(SHIPPED);
     await page.getByRole('button', { name: 'Show deliveries', exact: true }).click();
@@ -185,14 +149,14 @@ describe('the console on the newest API', () => {
 
   it('opens a portal link scoped to one webhook: nothing else of the workspace shows', async () => {
     const ws = await workspace();
-    const target = await receiver();
-    const mine = await stack.herald.webhooks.add(ws, { name: 'Customer hook', url: target.url, events: [PAID] });
-    await stack.herald.webhooks.add(ws, { name: 'Internal hook', url: target.url, events: [PAID] });
-    const link = await stack.herald.request('POST', `/workspaces/${ws.id}/portal-links`, { webhookIds: [mine] }, ws.key);
+    const target = await suite.receiver();
+    const mine = await suite.stack.herald.webhooks.add(ws, { name: 'Customer hook', url: target.url, events: [PAID] });
+    await suite.stack.herald.webhooks.add(ws, { name: 'Internal hook', url: target.url, events: [PAID] });
+    const link = await suite.stack.herald.request('POST', `/workspaces/${ws.id}/portal-links`, { webhookIds: [mine] }, ws.key);
     expect(link.status).toBe(201);
 
-    const { page } = await newPage();
-    await page.goto(`${stack.baseUrl}/console/#portal=${encodeURIComponent(link.data.token as string)}`);
+    const { page } = await suite.newPage();
+    await page.goto(`${suite.stack.baseUrl}/console/#portal=${encodeURIComponent(link.data.token as string)}`);
     await page.getByRole('link', { name: 'Customer hook', exact: true }).waitFor();
     expect(page.url()).not.toContain('portal=');
     expect(await page.getByText('Internal hook', { exact: true }).count()).toBe(0);
@@ -201,7 +165,7 @@ describe('the console on the newest API', () => {
     expect(await textOf(page, '.who')).toContain('Portal');
 
     // Framed, the console allows the portal's ancestors; otherwise none.
-    const framed = await fetch(`${stack.baseUrl}/console/`, { headers: { 'sec-fetch-dest': 'iframe' } });
-    expect(framed.headers.get('content-security-policy')).toBe(consoleContentSecurityPolicy(portalFrameAncestors(stack.config)));
+    const framed = await fetch(`${suite.stack.baseUrl}/console/`, { headers: { 'sec-fetch-dest': 'iframe' } });
+    expect(framed.headers.get('content-security-policy')).toBe(consoleContentSecurityPolicy(portalFrameAncestors(suite.stack.config)));
   });
 });

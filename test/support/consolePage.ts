@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from './browser';
+import { startReceiver, type Receiver } from './receiver';
+import { startHerald, type HeraldStack } from './stack';
 
 export interface ConsolePage {
   page: Page;
@@ -98,4 +100,61 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
     missing.push(id ?? `control ${i + 1} (without an id)`);
   }
   return missing;
+}
+
+/** What the console's browser suites share: one stack and one browser per file. */
+export interface ConsoleSuite {
+  /** The stack, once the suite's beforeAll has run. */
+  readonly stack: HeraldStack;
+  /** A fresh console page, checked for CSP violations and errors when its test ends. */
+  newPage(): Promise<ConsolePage>;
+  /** A local receiver, closed when the file ends. */
+  receiver(): Promise<Receiver>;
+}
+
+/**
+ * Registers, where it is called (a test file's top level), the hooks a console suite needs: a
+ * stack and a browser before all, after each test a check that none of its pages met a CSP
+ * violation or an error, and everything closed after all.
+ */
+export function consoleSuite(): ConsoleSuite {
+  let stack: HeraldStack | undefined;
+  let browser: TestBrowser | undefined;
+  const receivers: Receiver[] = [];
+  const pages: ConsolePage[] = [];
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startHerald(), launchBrowser()]);
+  });
+  afterEach(async () => {
+    const problems: string[] = [];
+    for (const opened of pages.splice(0)) {
+      problems.push(...(await problemsOf(opened)));
+      await opened.close();
+    }
+    expect(problems).toEqual([]);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  return {
+    get stack() {
+      if (!stack) throw new Error('the console suite has not started yet');
+      return stack;
+    },
+    async newPage() {
+      if (!browser) throw new Error('the console suite has not started yet');
+      const opened = await openConsolePage(browser);
+      pages.push(opened);
+      return opened;
+    },
+    async receiver() {
+      const started = await startReceiver();
+      receivers.push(started);
+      return started;
+    },
+  };
 }
