@@ -1,4 +1,5 @@
-// One attempt of a delivery as named steps: load → acquireOrDefer → prepare and send (the only
+// One attempt of a delivery as named steps: load (for a workflow task run again, first the
+// attempt as the record may hold it already) → acquireOrDefer → prepare and send (the only
 // part that holds a place of the webhook's cap) → judge → record → reportHealth. The workflow decided before the attempt what a failure leads to
 // (AttemptInput.onFailure), so an attempt costs one write. Two rules are applied here, because only
 // the attempt sees what they need: whether the answer counts as success (judgeAttempt, with the
@@ -37,8 +38,11 @@ export interface DeliveryDeps {
 /** Workspace settings change rarely; reading them on every attempt would double the reads. */
 const SETTINGS_CACHE_MS = 10_000;
 
-/** What an attempt needs from the store; or why there is no attempt to make. */
-type Loaded = { webhook: WebhookDoc; event: EventDoc; settings: WorkspaceSettings | undefined } | { outcome: 'webhook-missing' | 'webhook-inactive' };
+/** What an attempt needs from the store; or why there is no attempt to make, or the attempt as made already. */
+type Loaded =
+  | { webhook: WebhookDoc; event: EventDoc; settings: WorkspaceSettings | undefined }
+  | { outcome: 'webhook-missing' | 'webhook-inactive' }
+  | { madeAlready: AttemptOutcome };
 
 /** The request to send; or, when it cannot be built, the failed attempt in its place. */
 type Prepared = { request: OutgoingRequest } | { unsent: SendResult };
@@ -86,12 +90,27 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
     }
   }
 
+  /** This attempt as the delivery's record holds it, if an earlier run of the same task made it. */
+  async function recordedAttempt(input: AttemptInput): Promise<Attempt | undefined> {
+    const delivery = await store.deliveries.getById(input.deliveryId);
+    const made = delivery?.attempts.find((attempt) => attempt.n === input.attemptNumber);
+    // A repeat caught here means a workflow task timed out (an overloaded or lost worker): rare, and worth a line.
+    if (made)
+      Context.current().log.warn('attempt made already (its workflow task ran again): answered from the record', {
+        deliveryId: input.deliveryId,
+        attemptNumber: input.attemptNumber,
+      });
+    return made;
+  }
+
   async function load(input: AttemptInput): Promise<Loaded> {
-    const [webhook, event, settings] = await Promise.all([
+    const [webhook, event, settings, made] = await Promise.all([
       store.webhooks.getEndpoint(input.workspaceId, input.webhookId),
       store.events.get(input.workspaceId, input.eventId),
       settingsOf(input.workspaceId),
+      input.checkRecorded ? recordedAttempt(input) : undefined,
     ]);
+    if (made) return { madeAlready: outcomeOfRecorded(made) };
     if (!webhook || !event) return { outcome: 'webhook-missing' };
     if (!webhook.active) return { outcome: 'webhook-inactive' };
     return { webhook, event, settings };
@@ -142,6 +161,7 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
       const early = inFlight.refusal(placeKey(input), input.timeoutMs);
       if (early) return defer(input, early.retryInMs);
       const loaded = await load(input);
+      if ('madeAlready' in loaded) return loaded.madeAlready;
       if ('outcome' in loaded) return loaded;
       const { webhook, event, settings } = loaded;
 
@@ -188,6 +208,15 @@ function judge(webhook: WebhookDoc, input: AttemptInput, startedAt: Date, sent: 
   if (sent.responseSnippet !== undefined) attempt.responseSnippet = sent.responseSnippet;
   if (!judgement.succeeded) attempt.error = judgement.error;
   return { attempt, judgement, sent };
+}
+
+/**
+ * The outcome of an attempt recorded earlier, as deliverAttempt answered it then: a recorded
+ * attempt has an error exactly when it failed (judge). A Retry-After it carried is not kept.
+ */
+function outcomeOfRecorded(attempt: Attempt): AttemptOutcome {
+  if (!attempt.error) return { outcome: 'succeeded', statusCode: attempt.statusCode as number };
+  return { outcome: 'failed', ...(attempt.statusCode !== undefined ? { statusCode: attempt.statusCode } : {}), errorKind: attempt.error.kind };
 }
 
 /** An attempt that never got an answer because Herald could not make the request. */

@@ -4,7 +4,7 @@
 // this way; the endpoint-health workflow makes the next attempt of each delivery it replays. An
 // attempt the worker deferred (its webhook at the in-flight cap) is handed over the same way,
 // uncounted, to be tried again after a short wait.
-import { ParentClosePolicy, sleep, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DeliveryStatus } from '../src/core/domain';
 import { afterAttempt, afterDeferral, attemptActivities, attemptInput, brokenAttempt, deadlineOf, planIfFails } from './attempt';
@@ -19,6 +19,23 @@ export interface HandOverOptions {
    * `wait` for it to close (a replayed delivery's previous run, closing as it was buffered).
    */
   ifRunOpen: 'leave' | 'wait';
+  /**
+   * An earlier workflow task of this run may have started the attempt already: then the activity
+   * reads the delivery's record before sending (see AttemptInput.checkRecorded).
+   */
+  checkRecorded: boolean;
+}
+
+/** A run's first workflow task sees three history events: the run's start, and the task's scheduling and start. */
+const FIRST_TASK_HISTORY_LENGTH = 3;
+
+/**
+ * Whether this is the run's first workflow task. A later one may be a timed-out task run again
+ * (by another worker, or after an eviction), whose local activities ran once already without
+ * their results reaching the history.
+ */
+export function isFirstWorkflowTask(): boolean {
+  return workflowInfo().historyLength <= FIRST_TASK_HISTORY_LENGTH;
 }
 
 const RUN_CLOSE_WAIT = '2 seconds';
@@ -39,7 +56,7 @@ export async function attemptAndHandOver(input: DeliveryInput, options: HandOver
   const plan = planIfFails(policy, 'schedule', attemptNumber, lane, deadlineMs);
   let outcome: AttemptOutcome;
   try {
-    outcome = await deliverAttempt(attemptInput(input, attemptNumber, lane, plan));
+    outcome = await deliverAttempt({ ...attemptInput(input, attemptNumber, lane, plan), ...(options.checkRecorded ? { checkRecorded: true } : {}) });
   } catch (error) {
     outcome = brokenAttempt(activities, error);
     await recordDeliveryStatus({ deliveryId: input.deliveryId, ...plan.record });

@@ -14,6 +14,7 @@ import type { deliveryWorkflow, eventWorkflow } from '../../workflows';
 import type { EventInput } from '../../workflows/contracts/event';
 import type { AttemptInput, AttemptOutcome, DeliveryInput, StatusUpdate } from '../../workflows/contracts/delivery';
 import { eventually } from '../support/eventually';
+import { FAIL_FIRST_TASK_MARK } from './failFirstTask';
 import { attemptOutcome, type Reply, type WorkflowActivities } from '../support/fakes/activities';
 import { quietRuntime } from '../support/quietRuntime';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
@@ -133,6 +134,7 @@ export class DeliveryHarness {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
+      interceptors: { workflowModules: [require.resolve('./failFirstTask')] },
       activities: createActivityDoubles(recorders),
     }).catch(async (error: unknown) => {
       await env.teardown();
@@ -179,10 +181,11 @@ export class DeliveryHarness {
   /**
    * Starts an event workflow for one event going to each of `targets` (webhooks wh1, wh2, ...),
    * as ingest does. Each delivery gets its own recorder, which its delivery workflow shares if
-   * the event workflow hands it one.
+   * the event workflow hands it one. `failFirstTask`: the run's first workflow task fails after
+   * its local activities returned (see failFirstTask.ts), and runs again.
    */
-  async startEvent(targets: Array<{ policy: RetryPolicyInput; script: ReceiverScript }>) {
-    const eventId = `evt_${randomUUID()}`;
+  async startEvent(targets: Array<{ policy: RetryPolicyInput; script: ReceiverScript }>, options: { failFirstTask?: boolean } = {}) {
+    const eventId = `${options.failFirstTask ? FAIL_FIRST_TASK_MARK : 'evt_'}${randomUUID()}`;
     const input: EventInput = {
       workspaceId: 'ws1',
       eventId,

@@ -27,12 +27,35 @@ describe('event workflow', () => {
     for (const delivery of event.deliveries) {
       expect(numbers(delivery.attempts)).toEqual([1]);
       expect(delivery.attempts[0].local).toBe(true);
+      // The run's first task: nothing ran before it, so the attempt is not checked against the record.
+      expect(delivery.attempts[0].input.checkRecorded).toBeUndefined();
       expect(delivery.statuses).toEqual([]);
       await expect(harness.deliveryHandle(delivery.deliveryId).describe()).rejects.toThrow(/not found/i);
     }
     // Three deliveries on the first try cost one workflow of at most 12 history events.
     const history = await event.handle.fetchHistory();
     expect(history.events!.length).toBeLessThanOrEqual(12);
+  });
+
+  it('has a first attempt run again by a repeated task check the record before sending', async () => {
+    // The first task fails after its local activities returned, as a task that timed out would.
+    const event = await harness.startEvent(
+      [
+        { policy: { preset: 'fixed' }, script: replies(200) },
+        { policy: { preset: 'fixed' }, script: replies(200) },
+      ],
+      { failFirstTask: true },
+    );
+
+    expect(await event.handle.result()).toEqual({
+      deliveries: event.deliveries.map((delivery) => ({ deliveryId: delivery.deliveryId, result: 'succeeded' })),
+    });
+    for (const delivery of event.deliveries) {
+      expect(numbers(delivery.attempts)).toEqual([1, 1]);
+      expect(delivery.attempts.map((attempt) => attempt.input.checkRecorded)).toEqual([undefined, true]);
+    }
+    const { events } = await event.handle.fetchHistory();
+    expect(events!.some((e) => e.workflowTaskFailedEventAttributes)).toBe(true);
   });
 
   it('hands a failed first attempt to a delivery workflow that keeps the schedule', async () => {

@@ -113,6 +113,13 @@ export interface AttemptInput {
   onFailure: FailureRecord;
   /** Consecutive deferrals of this attempt so far; the activity records how long the next one may wait. Absent = 0. */
   deferrals?: number;
+  /**
+   * An earlier workflow task may have made this very attempt (it timed out after starting the
+   * local activity, and its result was never recorded in the history): the activity reads the
+   * delivery's record first and answers with the attempt it finds there instead of sending it
+   * again. Absent on the event workflow's first task, where nothing can have run before.
+   */
+  checkRecorded?: boolean;
 }
 
 export type AttemptOutcome =

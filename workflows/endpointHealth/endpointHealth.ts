@@ -196,6 +196,8 @@ export class EndpointHealth {
     await attemptAndHandOver(deliveryInput({ ...this.ref, ...item, policy: page.policy }, { state: { attemptsMade: item.attemptsMade, lane: item.lane } }), {
       summary: deliverySummary(item, { name: page.webhookName }, 'replayed'),
       ifRunOpen: 'wait',
+      // A long-lived run: any task may be one that timed out and runs again.
+      checkRecorded: true,
     });
   }
 }
