@@ -12,7 +12,6 @@ import { deferralLatestSeconds } from '../src/policy/deferral';
 import { policyOf } from '../src/policy/resolve';
 import { judgeAttempt, type Judgement } from '../src/policy/success';
 import type { Store } from '../src/store';
-import type { RecentReads } from '../src/store/recentReads';
 import { toEventRecord, type EventDoc } from '../src/store/events';
 import type { WebhookDoc } from '../src/store/webhooks';
 import type { WorkspaceSettings } from '../src/store/workspaces';
@@ -31,8 +30,6 @@ export interface DeliveryDeps {
   /** Attempts in flight to one webhook from this worker; see Config.maxInFlightPerWebhook. */
   maxInFlightPerWebhook?: number;
   dispatcher?: Dispatcher;
-  /** In the API's process: the event and webhooks its ingest just stored and matched (see RecentReads). */
-  recentReads?: RecentReads;
   onAttempt?: (attempt: Attempt, succeeded: boolean) => void;
   /** A delivery reached an end state, or was buffered. */
   onDeliveryEnded?: (status: DeliveryStatus) => void;
@@ -107,10 +104,9 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   }
 
   async function load(input: AttemptInput): Promise<Loaded> {
-    const recent = deps.recentReads;
     const [webhook, event, settings, made] = await Promise.all([
-      recent?.webhook(input.workspaceId, input.webhookId) ?? store.webhooks.getEndpoint(input.workspaceId, input.webhookId),
-      recent?.event(input.workspaceId, input.eventId) ?? store.events.get(input.workspaceId, input.eventId),
+      store.webhooks.getEndpoint(input.workspaceId, input.webhookId),
+      store.events.get(input.workspaceId, input.eventId),
       settingsOf(input.workspaceId),
       input.checkRecorded ? recordedAttempt(input) : undefined,
     ]);

@@ -5,7 +5,6 @@ import { ConfigError, loadConfig, requireKeyring, type Config } from '../config'
 import { SecretBox } from '../security/secretBox';
 import { createStore } from '../store';
 import { connectMongo, ensureIndexes } from '../store/mongo';
-import { createRecentReads, type RecentReads } from '../store/recentReads';
 import { clientOnWorkerConnection, connectTemporal, type TemporalDeps } from '../temporal/client';
 import { createWorker, type HeraldWorker } from './worker';
 
@@ -15,10 +14,8 @@ export async function startServer(config: Config) {
   await ensureIndexes(mongo.db);
   let embedded: { worker: HeraldWorker; running: Promise<void> } | undefined;
   let temporal: TemporalDeps;
-  let recentReads: RecentReads | undefined;
   if (config.apiRunsWorker) {
-    recentReads = createRecentReads();
-    const worker = await createWorker(config, { mongo, recentReads });
+    const worker = await createWorker(config, { mongo });
     embedded = { worker, running: worker.worker.run() };
     temporal = clientOnWorkerConnection(worker.connection, config);
   } else {
@@ -30,7 +27,6 @@ export async function startServer(config: Config) {
     temporal,
     db: mongo.db,
     ...(embedded ? { workerMetrics: embedded.worker.metrics.registry } : {}),
-    ...(recentReads ? { recentReads } : {}),
   });
   app.addHook('onClose', async () => {
     // Requests are answered first; then the worker finishes its tasks and leaves the task queue.

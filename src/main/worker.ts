@@ -10,7 +10,6 @@ import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from '../metric
 import { createStore } from '../store';
 import { workflowSource } from '../temporal/workflowSource';
 import { connectMongo, ensureIndexes, type Mongo } from '../store/mongo';
-import type { RecentReads } from '../store/recentReads';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSchedules } from '../temporal/schedules';
 
@@ -20,8 +19,6 @@ export interface WorkerOptions {
   resolveHost?: ResolveHost;
   /** A MongoDB connection the process has already (the API's, for a worker inside it); closed by its owner. */
   mongo?: Mongo;
-  /** The API's snapshots, for a worker inside the API process. */
-  recentReads?: RecentReads;
 }
 
 export interface HeraldWorker {
@@ -62,7 +59,6 @@ export async function createWorker(config: Config, options: WorkerOptions = {}):
       allowedTargets: config.allowedTargets,
       ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       maxInFlightPerWebhook: config.maxInFlightPerWebhook,
-      ...(options.recentReads ? { recentReads: options.recentReads } : {}),
       ...(config.publicUrl ? { activationLinks: { publicUrl: config.publicUrl, tokens: new ActivationTokens(keyring) } } : {}),
       onAttempt: (attempt, succeeded) => {
         metrics.attempts.inc({ outcome: succeeded ? 'succeeded' : (attempt.error?.kind ?? 'failed') });

@@ -1,7 +1,6 @@
 import type { Config } from '../config';
 import type { ResolveHost, TargetAccess } from '../outbound';
 import type { Store } from '../store';
-import type { RecentReads } from '../store/recentReads';
 import type { TemporalDeps } from '../temporal/client';
 
 /** What the services need, wired once by the API (buildApp) and handed to every route plugin. */
@@ -11,8 +10,6 @@ export interface AppDeps {
   temporal: TemporalDeps;
   /** Resolves webhook host names; the system resolver unless a test injects its own answers. */
   resolveHost?: ResolveHost;
-  /** Shared with a worker in this process: what ingest stored and matched, for its first attempts. */
-  recentReads?: RecentReads;
 }
 
 /** What webhook URLs may reach, for the checks at creation and the test deliveries. */

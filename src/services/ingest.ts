@@ -127,9 +127,6 @@ export async function ingestEvent(deps: AppDeps, workspaceId: string, incoming: 
   let startError: string | undefined;
   let started: EventStart | undefined;
   if (toStart.length > 0) {
-    // Before the start: an eager start hands the first task to this process's worker at once.
-    deps.recentReads?.noteEvent(event);
-    deps.recentReads?.noteWebhooks(toStart.map(({ webhook }) => webhook));
     const targets = toStart.map(({ ref, webhook }) => ({
       deliveryId: ref.id,
       webhookId: webhook._id,

@@ -9,7 +9,6 @@ import { loadConfig, requireKeyring, type Config } from '../../src/config';
 import { SecretBox } from '../../src/security/secretBox';
 import { createStore, type Store } from '../../src/store';
 import { connectMongo, ensureIndexes, type Mongo } from '../../src/store/mongo';
-import { createRecentReads, type RecentReads } from '../../src/store/recentReads';
 import { Client, Connection } from '@temporalio/client';
 import { clientOnWorkerConnection, connectTemporal, type TemporalDeps } from '../../src/temporal/client';
 import type { ResolveHost } from '../../src/outbound';
@@ -65,19 +64,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The real API on the test config's own database, not listening (fastify/demo's `build()`). */
-async function buildTestApp(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost, recentReads?: RecentReads) {
+async function buildTestApp(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
   const mongo: Mongo = await connectMongo(config.mongodbUrl);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, new SecretBox(requireKeyring(config)));
-  const app = await buildApp({
-    config,
-    store,
-    temporal,
-    db: mongo.db,
-    logger,
-    ...(resolveHost ? { resolveHost } : {}),
-    ...(recentReads ? { recentReads } : {}),
-  });
+  const app = await buildApp({ config, store, temporal, db: mongo.db, logger, ...(resolveHost ? { resolveHost } : {}) });
   return { mongo, store, app };
 }
 
@@ -85,8 +76,8 @@ async function buildTestApp(config: Config, temporal: TemporalDeps, logger: bool
  * The real API on the test config's own database, listening on a free port (or the config's own,
  * when a test needs to know it beforehand, e.g. for HERALD_PUBLIC_URL); `herald` calls it over HTTP.
  */
-export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost, recentReads?: RecentReads) {
-  const { mongo, store, app } = await buildTestApp(config, temporal, logger, resolveHost, recentReads);
+export async function serveApi(config: Config, temporal: TemporalDeps, logger: boolean | object = false, resolveHost?: ResolveHost) {
+  const { mongo, store, app } = await buildTestApp(config, temporal, logger, resolveHost);
   const baseUrl = await app.listen({ port: config.port, host: '127.0.0.1' });
   return { mongo, store, app, baseUrl, herald: heraldClient(overHttp(baseUrl)) };
 }
@@ -134,19 +125,17 @@ export async function startHerald(overrides: Partial<Config> = {}, options: { lo
   quietRuntime();
   const config = testConfig(overrides);
 
-  // As the API process runs by default: the client on the worker's connection, so event starts are
-  // eager, and the worker's first attempts use what ingest just stored and matched.
-  const recentReads = config.apiRunsWorker ? createRecentReads() : undefined;
+  // As the API process runs by default: the client on the worker's connection, so event starts are eager.
   const {
     worker,
     connection,
     metrics: workerMetrics,
     close: closeWorker,
-  } = await createWorker(config, { ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}), ...(recentReads ? { recentReads } : {}) });
+  } = await createWorker(config, options.resolveHost ? { resolveHost: options.resolveHost } : {});
   const temporal = config.apiRunsWorker ? clientOnWorkerConnection(connection, config) : await connectTemporal(config);
   const running = worker.run();
   const logger = options.logLines ? { level: 'trace', stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal, logger, options.resolveHost, recentReads);
+  const { mongo, store, app, baseUrl, herald } = await serveApi(config, temporal, logger, options.resolveHost);
 
   return {
     config,
